@@ -1,0 +1,28 @@
+# Everything a fresh machine needs, from a plain Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint check bench clean
+
+$(BIN)/whyache: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+demo: $(BIN)/whyache  ## run the demo case on the bundled knowledge base
+	$(BIN)/whyache demo
+
+test: $(BIN)/whyache  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/whyache  ## ruff and mypy
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+check: test lint
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

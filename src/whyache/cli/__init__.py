@@ -1,0 +1,71 @@
+"""The ``whyache`` command line: the only layer that talks to the terminal.
+
+Subcommands live in their own modules and are imported only when used, so ``whyache run``
+does not pay for the graph renderers or the consultation machinery.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import click
+
+from whyache import __version__
+from whyache.cli import exit_codes
+from whyache.cli.errors import CliError, translate
+from whyache.engine import WhyacheError
+
+#: command name -> "module:attribute" (modules under whyache.cli)
+COMMANDS: dict[str, str] = {
+    "run": "run:run",
+    "demo": "run:demo",
+}
+
+
+class WhyacheGroup(click.Group):
+    """Lazily loads subcommands and turns our exceptions into one-line errors."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        module = importlib.import_module(f"whyache.cli.{module_name}")
+        command: click.Command = getattr(module, attr)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WhyacheError as exc:
+            raise translate(exc) from None
+        except KeyboardInterrupt:
+            raise CliError("interrupted", exit_codes.INTERRUPTED) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("WHYACHE_DEBUG"):
+                raise
+            raise CliError(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(a bug in whyache; set WHYACHE_DEBUG=1 for a traceback)",
+                exit_codes.INTERNAL,
+            ) from None
+
+
+@click.group(cls=WhyacheGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="whyache")
+def main() -> None:
+    """Explain why legs ache or hurt when and after running, with every step sourced.
+
+    Educational reasoning from five documents, not a diagnosis. Red flags mean: see a clinician.
+
+    \b
+    Example:
+      whyache run -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2
+    """

@@ -1,0 +1,57 @@
+"""``whyache run`` and ``whyache demo``: run one case and print its reasoning trace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.trace import render_trace
+from whyache.engine import Result, case_from_mapping
+from whyache.engine.serialize import result_to_dict
+
+
+def emit(result: Result, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_trace(result), nl=False)
+
+
+@click.command()
+@case_options
+@kb_option
+@format_option()
+def run(
+    facts: tuple[str, ...], case_file: Path | None, kb_dir: Path | None, output_format: str
+) -> None:
+    """Run a case and print the reasoning trace: every firing, sourced.
+
+    A fact not given is unknown, never false; FACT=no denies it.
+
+    \b
+    Examples:
+      whyache run -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2
+      whyache run --case case.yaml --format json
+    """
+    kb, engine = load(kb_dir)
+    emit(engine.run(build(kb, facts, case_file)), output_format)
+
+
+@click.command()
+@kb_option
+@format_option()
+def demo(kb_dir: Path | None, output_format: str) -> None:
+    """Run the knowledge base's built-in demo case and print its trace.
+
+    \b
+    Example:
+      whyache demo
+    """
+    kb, engine = load(kb_dir)
+    if not kb.demo:
+        raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
+    case = case_from_mapping(kb, dict(kb.demo))
+    emit(engine.run(case), output_format)

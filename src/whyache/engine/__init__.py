@@ -1,0 +1,83 @@
+"""The inference engine: knows rules, facts and provenance, and no medicine.
+
+Public API::
+
+    engine = Engine(kb)                    # validate and compile once per knowledge base
+    result = engine.run(case)              # a frozen Result with every firing
+    graph = derivation_graph(result)       # networkx DiGraph, fact -> firing -> fact
+"""
+
+from whyache.engine.case import (
+    Case,
+    build_case,
+    case_from_assignments,
+    case_from_mapping,
+    parse_assignment,
+    parse_value,
+    resolve_fact,
+)
+from whyache.engine.conditions import Condition, Value, evaluate, format_value
+from whyache.engine.engine import Engine
+from whyache.engine.errors import (
+    EngineError,
+    FactValueError,
+    InputError,
+    KnowledgeBaseError,
+    Location,
+    RunawayError,
+    UnknownFactError,
+    WhyacheError,
+)
+from whyache.engine.graph import derivation_graph, firing_node
+from whyache.engine.model import (
+    KIND_ORDER,
+    Disagreement,
+    Document,
+    FactDef,
+    Kind,
+    KnowledgeBase,
+    RuleDef,
+    Source,
+    ValueType,
+)
+from whyache.engine.result import Firing, Premise, Result
+from whyache.engine.validation import stratify, validate
+
+__all__ = [
+    "KIND_ORDER",
+    "Case",
+    "Condition",
+    "Disagreement",
+    "Document",
+    "Engine",
+    "EngineError",
+    "FactDef",
+    "FactValueError",
+    "Firing",
+    "InputError",
+    "Kind",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "Location",
+    "Premise",
+    "Result",
+    "RuleDef",
+    "RunawayError",
+    "Source",
+    "UnknownFactError",
+    "Value",
+    "ValueType",
+    "WhyacheError",
+    "build_case",
+    "case_from_assignments",
+    "case_from_mapping",
+    "derivation_graph",
+    "evaluate",
+    "firing_node",
+    "format_value",
+    "parse_assignment",
+    "parse_value",
+    "resolve_fact",
+    "stratify",
+    "validate",
+]

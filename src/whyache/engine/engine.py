@@ -1,0 +1,164 @@
+"""Compile a knowledge base into one experta engine class, run cases, record every firing.
+
+One :class:`Engine` per knowledge base: the experta class is built once (``type(...)``) and
+the same instance is ``reset()`` between cases, because building the Rete network is the
+expensive part. Each rule becomes one experta rule per alternative of its condition in
+disjunctive normal form, using only plain patterns and single-pattern ``NOT``.
+
+Facts live in working memory as ``Datum(name=..., value=...)``: value ``True`` for present
+(given or concluded), ``False`` for denied, a float for numbers. Unknown facts are simply
+absent, which is what keeps "unknown" apart from "no".
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from whyache.engine._experta import NOT, Fact, KnowledgeEngine, P, Rule
+from whyache.engine.case import Case
+from whyache.engine.conditions import Compare, Denied, Literal, Present, Unknown, Value
+from whyache.engine.errors import EngineError, RunawayError
+from whyache.engine.model import KnowledgeBase, RuleDef
+from whyache.engine.result import Firing, Premise, Result
+from whyache.engine.strategy import StableStrategy
+from whyache.engine.validation import validate
+
+
+class Datum(Fact):  # type: ignore[misc]
+    """A fact in working memory: ``name`` is the fact id, ``value`` its value."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """What a compiled experta rule needs to report a firing."""
+
+    rule: RuleDef
+    alternative: int
+    literals: tuple[Literal, ...]
+
+
+def _test(compare: Compare, value: object) -> bool:
+    return compare.test(value)
+
+
+def _pattern(literal: Literal, numeric: bool) -> Any:
+    atom = literal.atom
+    if isinstance(atom, Compare):
+        pattern = Datum(name=atom.fact, value=P(functools.partial(_test, atom)))
+    elif isinstance(atom, Denied):
+        pattern = Datum(name=atom.fact, value=False)
+    elif isinstance(atom, Present) and not numeric:
+        pattern = Datum(name=atom.fact, value=True)
+    else:  # a number that is present, or "is known"/"is unknown"
+        pattern = Datum(name=atom.fact)
+    positive = not isinstance(atom, Unknown)
+    return pattern if positive != literal.negated else NOT(pattern)
+
+
+class _Recorder(KnowledgeEngine):  # type: ignore[misc]
+    """experta engine that runs with our strategy and records each firing as it happens."""
+
+    __strategy__ = StableStrategy
+
+    # Set on each generated subclass.
+    _whyache_rules: ClassVar[dict[str, _Compiled]] = {}
+    _whyache_max_firings = 10_000
+
+    def start(self, case: Case) -> tuple[Firing, ...]:
+        self.reset()
+        self._known: dict[str, Value] = {}
+        self._firings: list[Firing] = []
+        for fact_id, value in case.facts:  # sorted by id: input order never matters
+            self._known[fact_id] = value
+            self.declare(Datum(name=fact_id, value=value))
+        self._run_bounded()
+        return tuple(self._firings)
+
+    def _run_bounded(self) -> None:
+        # Re-implements KnowledgeEngine.run() (there is no per-firing hook) so that we know which
+        # activation fires, skip stale ones, and stop a runaway knowledge base.
+        self.running = True
+        try:
+            while self.running:
+                added, removed = self.get_activations()
+                self.strategy.update_agenda(self.agenda, added, removed)
+                activation = self.agenda.get_next()
+                if activation is None:
+                    break
+                if any(f["__factid__"] not in self.facts for f in activation.facts):
+                    continue  # a stale activation: one of its facts is gone
+                if len(self._firings) >= self._whyache_max_firings:
+                    raise RunawayError(
+                        f"stopped after {self._whyache_max_firings} firings: the knowledge base "
+                        "keeps concluding new facts (a rule feeds itself?)"
+                    )
+                self._fire(self._whyache_rules[activation.rule._wrapped.__name__])
+        finally:
+            self.running = False
+
+    def _fire(self, compiled: _Compiled) -> None:
+        premises = []
+        assumptions = []
+        for literal in compiled.literals:
+            if literal.is_positive_pattern:
+                value = self._known[literal.fact]
+                premises.append(Premise(literal.fact, value, str(literal)))
+            else:
+                assumptions.append(str(literal))
+        new = []
+        for fact_id in compiled.rule.concludes:
+            if fact_id not in self._known:
+                self._known[fact_id] = True
+                new.append(fact_id)
+                self.declare(Datum(name=fact_id, value=True))
+        self._firings.append(
+            Firing(
+                number=len(self._firings) + 1,
+                rule=compiled.rule.id,
+                alternative=compiled.alternative,
+                premises=tuple(premises),
+                assumptions=tuple(assumptions),
+                concludes=compiled.rule.concludes,
+                new=tuple(new),
+            )
+        )
+
+
+def _noop(self: Any, **_context: Any) -> None:
+    """Rule bodies do nothing: _Recorder._fire does the work with full knowledge."""
+
+
+class Engine:
+    """A compiled knowledge base, ready to run cases."""
+
+    def __init__(self, kb: KnowledgeBase, *, max_firings: int = 10_000) -> None:
+        strata = validate(kb)
+        self.kb = kb
+        attrs: dict[str, Any] = {"_whyache_rules": {}, "_whyache_max_firings": max_firings}
+        order = 0
+        for rule in kb.rules:
+            for alt, literals in enumerate(rule.alternatives):
+                order += 1
+                name = f"_kb_{order:05d}"
+                patterns = [_pattern(lit, kb.fact(lit.fact).is_numeric) for lit in literals]
+                # experta needs a distinct function per rule, or identical rules collapse.
+                body = functools.update_wrapper(functools.partial(_noop), _noop)
+                body.__name__ = name
+                body.whyache_order = order  # type: ignore[attr-defined]
+                attrs[name] = Rule(*patterns, salience=-strata[rule.id])(body)
+                attrs["_whyache_rules"][name] = _Compiled(rule, alt, literals)
+        try:
+            self._engine_class = type(f"Compiled_{kb.name}", (_Recorder,), attrs)
+            self._engine = self._engine_class()
+        except (ValueError, TypeError, RuntimeError, KeyError) as exc:
+            raise EngineError(f"experta could not compile the knowledge base: {exc}") from exc
+
+    def run(self, case: Case) -> Result:
+        """Run one case from a clean working memory."""
+        try:
+            firings = self._engine.start(case)
+        except (ValueError, TypeError, RuntimeError, KeyError) as exc:
+            raise EngineError(f"experta failed while running the case: {exc}") from exc
+        return Result(self.kb, case, firings)

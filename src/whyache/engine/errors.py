@@ -1,0 +1,85 @@
+"""One exception hierarchy for all of whyache.
+
+Every error a user can cause derives from :class:`WhyacheError` and carries what the edge
+needs to print one helpful line: a message, an optional hint (e.g. "did you mean ...?") and
+an optional location (file and line). The CLI translates these into ``click.ClickException``
+in exactly one place; exit codes are defined there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something came from: a file, and a line in it when known."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+class WhyacheError(Exception):
+    """Base of every error whyache raises on purpose."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, location: Location | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.location = location
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class InputError(WhyacheError):
+    """A case, option value or input file is unusable."""
+
+
+class UnknownFactError(InputError):
+    """A fact name that the knowledge base does not declare."""
+
+    def __init__(
+        self, fact: str, suggestions: tuple[str, ...] = (), *, location: Location | None = None
+    ) -> None:
+        hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else None
+        super().__init__(f"unknown fact {fact!r}", hint=hint, location=location)
+        self.fact = fact
+        self.suggestions = suggestions
+
+
+class FactValueError(InputError):
+    """A value that does not fit the fact's declared type or range."""
+
+
+class KnowledgeBaseError(WhyacheError):
+    """A knowledge base that cannot be loaded, validated or compiled."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        location: Location | None = None,
+        rule: str | None = None,
+    ) -> None:
+        if rule is not None:
+            message = f"rule {rule!r}: {message}"
+        super().__init__(message, hint=hint, location=location)
+        self.rule = rule
+
+
+class RunawayError(WhyacheError):
+    """A run that exceeded its firing bound (a rule keeps feeding itself)."""
+
+
+class EngineError(WhyacheError):
+    """experta failed in a way our validation did not foresee."""

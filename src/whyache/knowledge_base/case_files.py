@@ -1,0 +1,76 @@
+"""Case files: the facts of one case in JSON or YAML.
+
+Either a mapping of fact to value, or a mapping with a ``facts`` key (and optional ``name``
+and ``description``)::
+
+    name: hot day, little water
+    facts:
+      hot_weather: yes
+      inadequate_fluid_intake: yes
+      pain_at_rest: no
+      hours_since_run: 2
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from whyache.engine import Case, InputError, KnowledgeBase, Location, case_from_mapping
+from whyache.knowledge_base.yaml_source import load_yaml, read_text
+
+_CASE_KEYS = {"name", "description", "facts"}
+
+
+def parse_case_data(kb: KnowledgeBase, data: Any, origin: str) -> Case:
+    location = Location(origin, getattr(data, "line", None))
+    if data is None:
+        raise InputError("case file is empty", hint="write fact: value lines", location=location)
+    if not isinstance(data, dict):
+        raise InputError("a case must be a mapping of fact to value", location=location)
+    if "facts" in data:
+        extra = sorted(str(k) for k in data if k not in _CASE_KEYS)
+        if extra:
+            raise InputError(
+                f"unknown key {extra[0]!r} in case file",
+                hint="allowed: name, description, facts",
+                location=location,
+            )
+        facts = data["facts"]
+        if facts is None:
+            facts = {}
+        if not isinstance(facts, dict):
+            raise InputError("'facts' must be a mapping of fact to value", location=location)
+        data = facts
+    return case_from_mapping(kb, data, Location(origin, getattr(data, "line", location.line)))
+
+
+def read_case_file(kb: KnowledgeBase, path: Path) -> Case:
+    """Read a JSON (``.json``) or YAML case file; every error names the file."""
+    text = read_text(path, "case file")
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"invalid JSON: {exc.msg}", location=Location(str(path), exc.lineno)
+            ) from None
+        except RecursionError:
+            raise InputError(
+                "invalid JSON: nested too deeply", location=Location(str(path))
+            ) from None
+    else:
+        data = load_yaml(text, str(path))
+    return parse_case_data(kb, data, str(path))
+
+
+def dump_case(case: Case, name: str | None = None) -> str:
+    """A case as YAML text that :func:`read_case_file` reads back to the same case."""
+    data: dict[str, Any] = {}
+    if name:
+        data["name"] = name
+    data["facts"] = case.to_mapping()
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

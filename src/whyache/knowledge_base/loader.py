@@ -1,0 +1,288 @@
+"""Load a knowledge-base directory of YAML files into the engine's model.
+
+Layout of a knowledge-base directory (every ``*.yaml`` below it is read, in sorted order)::
+
+    kb.yaml            name, version, description, disclaimer, demo case
+    documents.yaml     the source documents rules may cite, with their section headings
+    <topic>.yaml       any number of files holding ``facts``, ``rules`` and ``disagreements``
+
+Every error names the file and line. Nothing in a file is evaluated as code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from whyache.engine import (
+    Disagreement,
+    Document,
+    FactDef,
+    InputError,
+    Kind,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    Location,
+    RuleDef,
+    Source,
+    ValueType,
+    validate,
+)
+from whyache.engine.conditions import FACT_ID, ConditionSyntaxError, from_data
+from whyache.engine.vocabulary import suggest
+from whyache.knowledge_base.yaml_source import load_yaml_file
+
+BUNDLED = Path(__file__).parent / "data"
+MANIFEST = "kb.yaml"
+
+_TOP_KEYS = {"category", "facts", "rules", "disagreements", "documents", "notes"}
+_MANIFEST_KEYS = {"name", "version", "description", "disclaimer", "demo"}
+_FACT_KEYS = {"id", "label", "kind", "type", "unit", "range", "aliases", "question", "description"}
+_RULE_KEYS = {"id", "description", "if", "then", "sources", "note"}
+_SOURCE_KEYS = {"doc", "section"}
+_DOC_KEYS = {"file", "title", "sections", "note"}
+_DIS_KEYS = {"id", "topic", "note", "rules"}
+
+
+class _File:
+    """Helpers that turn data from one file into model values, with located errors."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self.path = path
+        self.display = display
+
+    def at(self, node: Any) -> Location:
+        return Location(self.display, getattr(node, "line", None))
+
+    def error(
+        self, message: str, node: Any, hint: str | None = None, rule: str | None = None
+    ) -> KnowledgeBaseError:
+        return KnowledgeBaseError(message, location=self.at(node), hint=hint, rule=rule)
+
+    def mapping(
+        self, node: Any, what: str, allowed: set[str], required: set[str]
+    ) -> dict[str, Any]:
+        if not isinstance(node, dict):
+            raise self.error(f"{what} must be a mapping of keys to values", node)
+        for key in node:
+            if key not in allowed:
+                close = suggest(str(key), allowed)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"allowed: {', '.join(sorted(allowed))}"
+                )
+                raise self.error(f"unknown key {key!r} in {what}", node, hint)
+        for key in sorted(required):
+            if key not in node or node[key] in (None, ""):
+                raise self.error(f"{what} is missing {key!r}", node)
+        return node
+
+    def text(self, node: Any, key: str, what: str, default: str | None = None) -> str:
+        value = node.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(f"{what}: {key!r} must be text", node)
+        return value.strip()
+
+    def texts(self, node: Any, key: str, what: str) -> tuple[str, ...]:
+        value = node.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(f"{what}: {key!r} must be a list of text", node)
+        return tuple(v.strip() for v in value)
+
+    def items(self, data: dict[str, Any], key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise self.error(f"{key!r} must be a list", data)
+        return value
+
+
+def _fact(f: _File, node: Any) -> FactDef:
+    f.mapping(node, "fact", _FACT_KEYS, {"id", "label", "kind"})
+    fact_id = f.text(node, "id", "fact")
+    what = f"fact {fact_id!r}"
+    if not FACT_ID.match(fact_id):
+        raise f.error(f"{what}: ids are lower_snake_case (letters, digits, _)", node)
+    kind_text = f.text(node, "kind", what)
+    try:
+        kind = Kind(kind_text)
+    except ValueError:
+        raise f.error(
+            f"{what}: unknown kind {kind_text!r}",
+            node,
+            f"use one of {', '.join(k.value for k in Kind)}",
+        ) from None
+    type_text = f.text(node, "type", what, "boolean")
+    try:
+        value_type = ValueType(type_text)
+    except ValueError:
+        raise f.error(f"{what}: type must be boolean or number, not {type_text!r}", node) from None
+    minimum = maximum = None
+    if "range" in node:
+        rng = node["range"]
+        if (
+            not isinstance(rng, list)
+            or len(rng) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
+            or rng[0] > rng[1]
+        ):
+            raise f.error(f"{what}: range must be [minimum, maximum] numbers", node)
+        minimum, maximum = float(rng[0]), float(rng[1])
+        if value_type is not ValueType.NUMBER:
+            raise f.error(f"{what}: only number facts have a range", node)
+    unit = node.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        raise f.error(f"{what}: unit must be text", node)
+    question = node.get("question")
+    if question is not None and not isinstance(question, str):
+        raise f.error(f"{what}: question must be text", node)
+    return FactDef(
+        id=fact_id,
+        label=f.text(node, "label", what),
+        kind=kind,
+        type=value_type,
+        unit=unit,
+        minimum=minimum,
+        maximum=maximum,
+        aliases=f.texts(node, "aliases", what),
+        question=question.strip() if question else None,
+        description=f.text(node, "description", what, ""),
+        location=f.at(node),
+    )
+
+
+def _sources(f: _File, node: Any, rule_id: str) -> tuple[Source, ...]:
+    raw = node.get("sources", [])
+    if not isinstance(raw, list) or not raw:
+        raise f.error("needs a non-empty list of sources ({doc, section})", node, rule=rule_id)
+    out = []
+    for item in raw:
+        f.mapping(item, f"source of rule {rule_id!r}", _SOURCE_KEYS, _SOURCE_KEYS)
+        out.append(Source(f.text(item, "doc", "source"), f.text(item, "section", "source")))
+    return tuple(out)
+
+
+def _rule(f: _File, node: Any) -> RuleDef:
+    f.mapping(node, "rule", _RULE_KEYS, {"id", "description", "if", "then", "sources"})
+    rule_id = f.text(node, "id", "rule")
+    if not FACT_ID.match(rule_id):
+        raise f.error("rule ids are lower_snake_case (letters, digits, _)", node, rule=rule_id)
+    try:
+        condition = from_data(node["if"])
+    except ConditionSyntaxError as exc:
+        raise f.error(f"'if': {exc}", node, rule=rule_id) from None
+    then = node["then"]
+    concludes = [then] if isinstance(then, str) else then
+    if not isinstance(concludes, list) or not all(isinstance(c, str) for c in concludes):
+        raise f.error("'then' must be a fact id or a list of fact ids", node, rule=rule_id)
+    return RuleDef(
+        id=rule_id,
+        description=f.text(node, "description", f"rule {rule_id!r}"),
+        condition=condition,
+        concludes=tuple(dict.fromkeys(c.strip() for c in concludes)),
+        sources=_sources(f, node, rule_id),
+        note=f.text(node, "note", f"rule {rule_id!r}", ""),
+        location=f.at(node),
+    )
+
+
+def _document(f: _File, node: Any) -> Document:
+    f.mapping(node, "document", _DOC_KEYS, {"file", "title", "sections"})
+    return Document(
+        file=f.text(node, "file", "document"),
+        title=f.text(node, "title", "document"),
+        sections=f.texts(node, "sections", "document"),
+        note=f.text(node, "note", "document", ""),
+        location=f.at(node),
+    )
+
+
+def _disagreement(f: _File, node: Any) -> Disagreement:
+    f.mapping(node, "disagreement", _DIS_KEYS, _DIS_KEYS)
+    return Disagreement(
+        id=f.text(node, "id", "disagreement"),
+        topic=f.text(node, "topic", "disagreement"),
+        note=f.text(node, "note", "disagreement"),
+        rules=f.texts(node, "rules", "disagreement"),
+        location=f.at(node),
+    )
+
+
+def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
+    """Read, build and validate a knowledge base (the bundled one when no directory is given)."""
+    root = Path(directory) if directory is not None else BUNDLED
+    shown_root = "<bundled>" if directory is None else str(root)
+    try:
+        if not root.exists():
+            raise InputError("knowledge base directory not found", location=Location(str(root)))
+        if not root.is_dir():
+            raise InputError("knowledge base must be a directory", location=Location(str(root)))
+        paths = sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    except PermissionError:
+        raise InputError("permission denied", location=Location(str(root))) from None
+    if not (root / MANIFEST).is_file():
+        raise KnowledgeBaseError(
+            f"no {MANIFEST} in the knowledge base directory",
+            location=Location(shown_root),
+            hint="a knowledge base needs kb.yaml with at least a name",
+        )
+    facts: list[FactDef] = []
+    rules: list[RuleDef] = []
+    documents: list[Document] = []
+    disagreements: list[Disagreement] = []
+    manifest: dict[str, Any] = {}
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        display = f"{shown_root}/{rel}" if directory is None else str(path)
+        f = _File(path, display)
+        try:
+            data = load_yaml_file(path, "knowledge-base file")
+        except InputError as exc:
+            raise KnowledgeBaseError(
+                exc.message, location=_relocate(exc.location, display)
+            ) from None
+        if data is None:
+            continue
+        if rel == MANIFEST:
+            manifest = f.mapping(data, "kb.yaml", _MANIFEST_KEYS, {"name"})
+            continue
+        f.mapping(data, "a knowledge-base file", _TOP_KEYS, set())
+        readers: list[tuple[str, Callable[[_File, Any], Any], list[Any]]] = [
+            ("facts", _fact, facts),
+            ("rules", _rule, rules),
+            ("documents", _document, documents),
+            ("disagreements", _disagreement, disagreements),
+        ]
+        for key, reader, sink in readers:
+            for node in f.items(data, key):
+                sink.append(reader(f, node))
+    mf = _File(
+        root / MANIFEST, f"{shown_root}/{MANIFEST}" if directory is None else str(root / MANIFEST)
+    )
+    demo = manifest.get("demo", {}) or {}
+    if not isinstance(demo, dict) or not all(isinstance(k, str) for k in demo):
+        raise mf.error("demo must be a mapping of fact to value", manifest)
+    kb = KnowledgeBase(
+        name=mf.text(manifest, "name", "kb.yaml"),
+        version=str(manifest.get("version", "0")),
+        description=mf.text(manifest, "description", "kb.yaml", ""),
+        facts=tuple(facts),
+        rules=tuple(rules),
+        documents=tuple(documents),
+        disagreements=tuple(disagreements),
+        demo=tuple(
+            (k, str(v) if not isinstance(v, bool) else ("yes" if v else "no"))
+            for k, v in demo.items()
+        ),
+        disclaimer=mf.text(manifest, "disclaimer", "kb.yaml", ""),
+        root=shown_root,
+    )
+    validate(kb)
+    return kb
+
+
+def _relocate(location: Location | None, display: str) -> Location:
+    return Location(display, location.line if location else None)

@@ -1,0 +1,119 @@
+"""Reading YAML safely: no tags that build objects, no aliases, bounded size and depth.
+
+A knowledge-base or case file is data from a person we may not trust. PyYAML's safe loader
+already refuses tags that construct Python objects; on top of it we refuse anchors/aliases
+(the "billion laughs" expansion), cap the file size and nesting depth, and keep the line of
+every mapping so errors can say where they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from whyache.engine import InputError, Location
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 50
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    _Base: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Base = yaml.SafeLoader
+
+
+class LineDict(dict[str, Any]):
+    """A mapping that remembers the line (1-based) it started on."""
+
+    line: int | None = None
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """SafeLoader that refuses aliases and deep nesting, and records mapping lines."""
+
+    _depth = 0
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # Without aliases every node is constructed once; a second visit means an alias.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.MarkedYAMLError(
+                None, None, "anchors and aliases (*name) are not allowed", node.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"nesting deeper than {MAX_DEPTH} levels", node.start_mark
+                )
+            return super().construct_object(node, deep=True)
+        finally:
+            self._depth -= 1
+
+    def construct_line_mapping(self, node: Any) -> LineDict:
+        self.flatten_mapping(node)
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        mapping = LineDict(self.construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_Loader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_line_mapping
+)
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """Read a UTF-8 text file, turning every OS and decoding failure into one-line errors."""
+    location = Location(str(path))
+    try:
+        if path.is_dir():
+            raise InputError(f"{what} is a directory, not a file", location=location)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"{what} is too large ({size} bytes; at most {MAX_BYTES})", location=location
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", location=location) from None
+    except PermissionError:
+        raise InputError(f"permission denied reading {what}", location=location) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", location=location) from None
+    if b"\x00" in data:
+        raise InputError(f"{what} is binary, not text", location=location)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{what} is not valid UTF-8 text", location=Location(str(path), line)
+        ) from None
+
+
+def load_yaml(text: str, origin: str) -> Any:
+    """Parse YAML text; errors name the origin and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(f"invalid YAML: {problem}", location=Location(origin, line)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", location=Location(origin)) from None
+    except RecursionError:
+        raise InputError("invalid YAML: nested too deeply", location=Location(origin)) from None
+
+
+def load_yaml_file(path: Path, what: str = "file") -> Any:
+    return load_yaml(read_text(path, what), str(path))

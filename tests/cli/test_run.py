@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from whyache.cli import main
+
+from ..conftest import TINY
+
+TINY_TRACE = """\
+whyache · tiny 1 · educational reasoning, not a diagnosis
+
+!!! RED FLAGS: see a clinician !!!
+  !! See a doctor [see_doctor] because rest_pain
+
+Given
+  hours = 30 h
+  rest_pain = yes
+  sun = yes
+  water = no
+
+Reasoning trace
+  1. sun_and_no_water
+     sun, water = no ⇒ thirst
+     Sun without water makes you thirsty.
+     sources: doc.txt § One
+  2. thirst_aches
+     thirst ⇒ ache
+     Thirst aches.
+     sources: doc.txt § One
+  3. rest_pain_flag
+     rest_pain ⇒ see_doctor
+     Pain at rest needs a doctor.
+     sources: doc.txt § Two
+  4. advise_drink
+     thirst ⇒ drink
+     Thirst or unknown water intake in the sun calls for drinking.
+     sources: doc.txt § One
+
+Conclusions
+  Red flags:       See a doctor [see_doctor]
+  Symptoms:        Ache [ache]
+  Mechanisms:      Thirst [thirst]
+  Recommendations: Drink more [drink]
+
+Test output only.
+"""
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_run_prints_exact_trace():
+    result = invoke(
+        "run", "--kb", str(TINY), "-f", "sun", "-f", "water=no", "-f", "hours=30", "-f", "rest_pain"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == TINY_TRACE
+
+
+def test_run_json_schema():
+    result = invoke("run", "--kb", str(TINY), "-f", "sun", "-f", "water=no", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["schema"] == "whyache.result/1"
+    assert data["given"] == [{"fact": "sun", "value": True}, {"fact": "water", "value": False}]
+    assert [f["rule"] for f in data["firings"]] == [
+        "sun_and_no_water",
+        "thirst_aches",
+        "advise_drink",
+    ]
+    assert data["conclusions"] == {
+        "red_flag": [],
+        "condition": [],
+        "symptom": ["ache"],
+        "mechanism": ["thirst"],
+        "recommendation": ["drink"],
+    }
+    assert data["firings"][0]["sources"] == [{"document": "doc.txt", "section": "One"}]
+
+
+def test_bundled_dehydration_chain():
+    result = invoke(
+        "run", "-f", "hot_weather", "-f", "inadequate_fluid_intake", "-f", "hours_since_run=2"
+    )
+    assert result.exit_code == 0
+    lines = {line.strip() for line in result.stdout.splitlines()}
+    assert "dehydration ⇒ reduced_blood_volume" in lines
+    assert "reduced_blood_volume ⇒ reduced_oxygen_delivery" in lines
+    assert "lactate_accumulation ⇒ muscle_fatigue" in lines
+    assert "muscle_fatigue ⇒ leg_ache" in lines
+    assert any(
+        line.startswith("sources: 000_6386edbbf6201b98.txt § 2. Dehydration") for line in lines
+    )
+
+
+def test_demo_runs():
+    result = invoke("demo")
+    assert result.exit_code == 0
+    assert "Reasoning trace" in result.stdout
+    assert "leg_ache" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-f", "dehidration"],
+            "Error: unknown fact 'dehidration' (did you mean 'dehydration'?)\n",
+        ),
+        (
+            ["-f", "hours_since_run=abc"],
+            "Error: 'hours_since_run' needs a number in h, not 'abc' (e.g. hours_since_run=0)\n",
+        ),
+        (
+            ["-f", "hours_since_run=721"],
+            "Error: hours_since_run = 721 is out of range [0, 720] h\n",
+        ),
+        (
+            ["-f", "hot_weather=maybe"],
+            "Error: 'hot_weather' is yes/no, not 'maybe' (write hot_weather or hot_weather=no)\n",
+        ),
+        (
+            ["-f", "hot_weather", "-f", "hot_weather=no"],
+            "Error: 'hot_weather' is given twice with different values (yes and no) (keep one)\n",
+        ),
+        (
+            ["-f", "hot_weather="],
+            "Error: no value after '=' in 'hot_weather=' (write FACT, FACT=no or FACT=48)\n",
+        ),
+    ],
+)
+def test_bad_facts_exit_2_with_one_line(args, message):
+    result = invoke("run", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message
+
+
+def test_broken_kb_exits_3(tmp_path):
+    result = invoke("run", "--kb", str(tmp_path))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: ") and "no kb.yaml" in result.stderr
+
+
+def test_case_file(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("facts:\n  sun: yes\n  water: no\n")
+    by_file = invoke("run", "--kb", str(TINY), "--case", str(case))
+    by_flags = invoke("run", "--kb", str(TINY), "-f", "sun", "-f", "water=no")
+    assert by_file.stdout == by_flags.stdout
+
+
+def test_python_dash_m(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "whyache", "--version"], capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.startswith("whyache, version ")

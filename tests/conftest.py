@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled knowledge base and small test knowledge bases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from whyache.engine import Engine, KnowledgeBase
+from whyache.knowledge_base import load_knowledge_base
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY = FIXTURES / "kbs" / "tiny"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def bundled_kb() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@pytest.fixture(scope="session")
+def bundled_engine(bundled_kb: KnowledgeBase) -> Engine:
+    return Engine(bundled_kb)
+
+
+@pytest.fixture(scope="session")
+def tiny_kb() -> KnowledgeBase:
+    return load_knowledge_base(TINY)
+
+
+@pytest.fixture(scope="session")
+def tiny_engine(tiny_kb: KnowledgeBase) -> Engine:
+    return Engine(tiny_kb)

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from whyache.engine import InputError, KnowledgeBaseError
+from whyache.knowledge_base import load_knowledge_base, read_case_file
+
+from ..conftest import TINY
+
+
+def write_kb(tmp_path: Path, rules: str, facts: str | None = None) -> Path:
+    (tmp_path / "kb.yaml").write_text("name: broken\n")
+    (tmp_path / "documents.yaml").write_text(
+        "documents:\n  - {file: doc.txt, title: T, sections: [One]}\n"
+    )
+    facts = facts or (
+        "facts:\n"
+        "  - {id: a, label: A, kind: input, question: A?}\n"
+        "  - {id: b, label: B, kind: mechanism}\n"
+    )
+    (tmp_path / "rules.yaml").write_text(facts + rules)
+    return tmp_path
+
+
+GOOD_RULE = """rules:
+  - id: r1
+    description: A gives B.
+    if: a
+    then: b
+    sources: [{doc: doc.txt, section: One}]
+"""
+
+
+def test_loads_tiny(tiny_kb):
+    assert tiny_kb.name == "tiny"
+    assert [r.id for r in tiny_kb.rules][:2] == ["sun_and_no_water", "thirst_aches"]
+    assert tiny_kb.fact("hours").unit == "h"
+
+
+def test_good_rule_loads(tmp_path):
+    kb = load_knowledge_base(write_kb(tmp_path, GOOD_RULE))
+    assert kb.rule("r1").location.line == 5
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        (GOOD_RULE.replace("if: a", "if: c"), "rules.yaml:5: rule 'r1': uses undeclared fact 'c'"),
+        (
+            GOOD_RULE.replace("then: b", "then: a"),
+            "rules.yaml:5: rule 'r1': concludes input fact 'a'",
+        ),
+        (
+            GOOD_RULE.replace("section: One", "section: Onw"),
+            "rules.yaml:5: rule 'r1': cites unknown section 'Onw' of doc.txt (did you mean 'One'?)",
+        ),
+        (
+            GOOD_RULE.replace("doc: doc.txt", "doc: dog.txt"),
+            "rules.yaml:5: rule 'r1': cites unknown document 'dog.txt' (did you mean 'doc.txt'?)",
+        ),
+        (
+            GOOD_RULE.replace("if: a", "if: a >= 3"),
+            "rules.yaml:5: rule 'r1': compares yes/no fact 'a' with a number",
+        ),
+        (
+            GOOD_RULE.replace("if: a", "if: a >> 3"),
+            "rules.yaml:5: rule 'r1': 'if': cannot read condition 'a >> 3'",
+        ),
+        (
+            GOOD_RULE.replace("    sources: [{doc: doc.txt, section: One}]\n", ""),
+            "rules.yaml:5: rule is missing 'sources'",
+        ),
+        (
+            GOOD_RULE.replace("description:", "descripton:"),
+            "rules.yaml:5: unknown key 'descripton' in rule (did you mean 'description'?)",
+        ),
+        (
+            GOOD_RULE + GOOD_RULE.replace("rules:\n", ""),
+            "rules.yaml:10: rule 'r1': rule id is used twice (first at",
+        ),
+        (
+            GOOD_RULE.replace("if: a", "if: !!python/object/apply:os.system [echo hi]"),
+            "rules.yaml:7: invalid YAML: could not determine a constructor",
+        ),
+        ("rules: &x [1]\nmore: *x\n", "anchors and aliases"),
+    ],
+)
+def test_broken_rule_names_file_line_and_rule(tmp_path, rules, message):
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(write_kb(tmp_path, rules))
+    assert message in str(info.value)
+
+
+def test_missing_directory():
+    with pytest.raises(InputError, match="knowledge base directory not found"):
+        load_knowledge_base(Path("/nonexistent/kb"))
+
+
+def test_missing_manifest(tmp_path):
+    with pytest.raises(KnowledgeBaseError, match=r"no kb\.yaml"):
+        load_knowledge_base(tmp_path)
+
+
+def test_case_file_yaml_and_json(tmp_path, tiny_kb):
+    y = tmp_path / "c.yaml"
+    y.write_text("facts:\n  sun: yes\n  water: no\n  hours: 30\n")
+    j = tmp_path / "c.json"
+    j.write_text('{"sun": true, "water": "no", "hours": 30}')
+    assert read_case_file(tiny_kb, y) == read_case_file(tiny_kb, j)
+    assert read_case_file(tiny_kb, y).values == {"sun": True, "water": False, "hours": 30.0}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("c.yaml", "facts:\n  sunn: yes\n", "unknown fact 'sunn' (did you mean 'sun'?)"),
+        ("c.yaml", "", "case file is empty"),
+        ("c.json", "{", "c.json:1: invalid JSON"),
+        ("c.yaml", "sun: yes\nsun: no\n", "c.yaml:2: invalid YAML: key 'sun' appears twice"),
+        ("c.yaml", "hours: lots\n", "'hours' needs a number in h, not 'lots'"),
+    ],
+)
+def test_bad_case_files(tmp_path, tiny_kb, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(InputError) as info:
+        read_case_file(tiny_kb, path)
+    assert message in str(info.value)
+
+
+def test_binary_case_file(tmp_path, tiny_kb):
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"\x00\x01\xff")
+    with pytest.raises(InputError, match="binary"):
+        read_case_file(tiny_kb, path)
+
+
+def test_tiny_path_exists():
+    assert (TINY / "kb.yaml").is_file()
