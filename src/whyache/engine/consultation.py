@@ -1,0 +1,282 @@
+"""A consultation: ask only the questions whose answers can still change a conclusion.
+
+Nothing here reads or prints; the CLI asks, this module decides what to ask and why.
+
+The state is a frozen :class:`Consultation` (facts given up front, then answers in the order
+they were given, so ``back`` is dropping the last one). A :class:`Consultant`, built once
+per knowledge base, picks the next question:
+
+1. *Goals* are the facts of kind red flag, condition, symptom and recommendation that are
+   still open (see :mod:`whyache.engine.outlook`): some answer could still conclude them, or
+   withdraw them when they hang on something not being known.
+2. *Candidates* are unanswered input facts on a still-possible path to a goal. A fact that
+   reaches no open goal is never asked: its answer could not change a conclusion.
+3. Each candidate is scored by the goals its answers would settle, weighted by kind (red
+   flags most) and averaged over its possible answers (yes and no, or one number per range
+   its comparisons tell apart). Ties go to the fact closest to completing a rule (fewest
+   other questions still needed), then to the fact id, so the order is deterministic.
+
+The consultation ends when no candidate is left. Red flags are never skipped: asking stops
+only when no red flag can change, and :meth:`Consultant.unresolved` names the red flags
+that unanswered questions leave possible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from whyache.engine.case import Case
+from whyache.engine.conditions import Literal, Value
+from whyache.engine.errors import InputError
+from whyache.engine.model import KIND_ORDER, Kind, KnowledgeBase
+from whyache.engine.outlook import Outlook, Plan
+
+#: Kinds of fact a consultation tries to settle, with how much settling one is worth.
+GOAL_WEIGHTS: dict[Kind, int] = {
+    Kind.RED_FLAG: 8,
+    Kind.CONDITION: 4,
+    Kind.SYMPTOM: 2,
+    Kind.RECOMMENDATION: 1,
+}
+GOAL_KINDS: tuple[Kind, ...] = tuple(GOAL_WEIGHTS)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered question; ``value`` None means the person does not know."""
+
+    fact: str
+    value: Value | None
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """Facts given up front and the answers since, in the order they were given."""
+
+    given: Case = field(default_factory=Case)
+    answers: tuple[Answer, ...] = ()
+
+    @property
+    def case(self) -> Case:
+        """Everything known, as a case: what ``whyache run`` would be given."""
+        values = self.given.values
+        values.update({a.fact: a.value for a in self.answers if a.value is not None})
+        return Case(tuple(sorted(values.items())))
+
+    @property
+    def declined(self) -> tuple[str, ...]:
+        """Facts answered "unknown", sorted; they are not asked again."""
+        return tuple(sorted(a.fact for a in self.answers if a.value is None))
+
+    def settled(self, fact_id: str) -> bool:
+        """Whether a fact was given up front or answered (even as unknown)."""
+        return self.given.get(fact_id) is not None or any(a.fact == fact_id for a in self.answers)
+
+    def answer(self, fact_id: str, value: Value | None) -> Consultation:
+        if self.settled(fact_id):
+            raise InputError(f"{fact_id!r} is already answered", hint="use back to change it")
+        return Consultation(self.given, (*self.answers, Answer(fact_id, value)))
+
+    def back(self) -> Consultation:
+        """The consultation without its last answer (facts given up front stay)."""
+        if not self.answers:
+            raise InputError("no answer to go back to")
+        return Consultation(self.given, self.answers[:-1])
+
+
+@dataclass(frozen=True)
+class Question:
+    """The next question: an input fact, its text, and the goals its answer can settle."""
+
+    fact: str
+    text: str
+    serves: tuple[str, ...]
+    expected: Fraction
+    closeness: Fraction
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a question is asked: a goal it can settle and the rules on the way to it."""
+
+    goal: str
+    kind: Kind
+    rules: tuple[str, ...]
+
+
+_Involvement = dict[str, int]
+"""Open input fact -> fewest open questions on a path to a goal through that fact."""
+
+
+class Consultant:
+    """Chooses questions for one knowledge base; build once, use for many consultations."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.plan = Plan(kb)
+        self._rule_order = {rule.id: index for index, rule in enumerate(kb.rules)}
+
+    def outlook(self, consultation: Consultation, *, close_declined: bool = True) -> Outlook:
+        closed = consultation.declined if close_declined else ()
+        return self.plan.outlook(consultation.case.values, closed)
+
+    def next_question(
+        self, consultation: Consultation, kinds: tuple[Kind, ...] = GOAL_KINDS
+    ) -> Question | None:
+        """The most useful question still worth asking, or None when nothing can change."""
+        outlook = self.outlook(consultation)
+        goals = self._goals(outlook, kinds)
+        tracer = _Tracer(self, outlook)
+        involvement = {goal: tracer.involvement(goal) for goal in goals}
+        candidates = sorted({fact for inv in involvement.values() for fact in inv})
+        if not candidates:
+            return None
+        scored = []
+        for fact_id in candidates:
+            served = [g for g in goals if fact_id in involvement[g]]
+            closeness = sum(
+                (
+                    Fraction(GOAL_WEIGHTS[self.kb.fact(g).kind], involvement[g][fact_id])
+                    for g in served
+                ),
+                Fraction(0),
+            )
+            expected = self._expected(consultation, outlook, goals, fact_id)
+            order = sorted(
+                served,
+                key=lambda g: (_kind_rank(self.kb.fact(g).kind), involvement[g][fact_id], g),
+            )
+            fact = self.kb.fact(fact_id)
+            question = Question(
+                fact_id, fact.question or fact.label, tuple(order), expected, closeness
+            )
+            scored.append(question)
+        scored.sort(key=lambda q: (-q.expected, -q.closeness, q.fact))
+        return scored[0]
+
+    def reasons(
+        self, consultation: Consultation, fact_id: str, kinds: tuple[Kind, ...] = GOAL_KINDS
+    ) -> tuple[Reason, ...]:
+        """The open goals a question can settle, each with the rules linking them, best first."""
+        outlook = self.outlook(consultation)
+        tracer = _Tracer(self, outlook)
+        found = []
+        for goal in self._goals(outlook, kinds):
+            inv = tracer.involvement(goal)
+            if fact_id in inv:
+                rules = tracer.rules_via(goal, fact_id)
+                found.append((inv[fact_id], Reason(goal, self.kb.fact(goal).kind, rules)))
+        found.sort(key=lambda item: (_kind_rank(item[1].kind), item[0], item[1].goal))
+        return tuple(reason for _cost, reason in found)
+
+    def unresolved(
+        self, consultation: Consultation, kinds: tuple[Kind, ...] = (Kind.RED_FLAG,)
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Goals that unanswered (or "unknown") questions leave possible, with those questions."""
+        outlook = self.outlook(consultation, close_declined=False)
+        tracer = _Tracer(self, outlook)
+        out = []
+        for goal in self._goals(outlook, kinds):
+            inputs = tuple(sorted(tracer.involvement(goal)))
+            if inputs:
+                out.append((goal, inputs))
+        return tuple(out)
+
+    def _goals(self, outlook: Outlook, kinds: tuple[Kind, ...]) -> tuple[str, ...]:
+        return tuple(f for f in outlook.open_facts if self.kb.fact(f).kind in kinds)
+
+    def _expected(
+        self, consultation: Consultation, outlook: Outlook, goals: tuple[str, ...], fact_id: str
+    ) -> Fraction:
+        """Weighted goals settled by answering ``fact_id``, averaged over its answers."""
+        answers = self.plan.sample_answers(self.kb.fact(fact_id))
+        total = 0
+        for value in answers:
+            after = self.plan.outlook({**outlook.values, fact_id: value}, outlook.closed)
+            total += sum(
+                GOAL_WEIGHTS[self.kb.fact(g).kind] for g in goals if after.status(g) is not None
+            )
+        return Fraction(total, len(answers))
+
+
+def _kind_rank(kind: Kind) -> int:
+    return KIND_ORDER.index(kind)
+
+
+class _Tracer:
+    """Walks the still-possible rule alternatives behind open facts for one outlook."""
+
+    def __init__(self, consultant: Consultant, outlook: Outlook) -> None:
+        self.kb = consultant.kb
+        self.plan = consultant.plan
+        self.order = consultant._rule_order
+        self.outlook = outlook
+        self._memo: dict[str, _Involvement] = {}
+        self._active: set[str] = set()
+
+    def involvement(self, fact_id: str) -> _Involvement:
+        """Open inputs that can change an open derived fact, each with its path cost."""
+        if fact_id in self._memo:
+            return self._memo[fact_id]
+        if fact_id in self._active or self.outlook.status(fact_id) is not None:
+            return {}
+        self._active.add(fact_id)
+        result: _Involvement = {}
+        for rule in self.kb.rules_concluding(fact_id):
+            for alt in self.plan.alternatives[rule.id]:
+                parts = self._open_parts(alt.literals)
+                if parts is None:
+                    continue
+                total = sum(cost for cost, _inv in parts)
+                for cost, inv in parts:
+                    for input_id, sub in inv.items():
+                        candidate = total - cost + sub
+                        if candidate < result.get(input_id, candidate + 1):
+                            result[input_id] = candidate
+        self._active.discard(fact_id)
+        self._memo[fact_id] = result
+        return result
+
+    def _open_parts(self, literals: tuple[Literal, ...]) -> list[tuple[int, _Involvement]] | None:
+        """Cost and involvement of each open literal; None when the alternative cannot hold."""
+        parts: list[tuple[int, _Involvement]] = []
+        inputs_seen: set[str] = set()
+        for lit in literals:
+            status = self.outlook.literal(lit)
+            if status is False:
+                return None
+            if status is True:
+                continue
+            if lit.fact in self.plan.inputs:
+                if lit.fact not in inputs_seen:
+                    inputs_seen.add(lit.fact)
+                    parts.append((1, {lit.fact: 1}))
+                continue
+            inv = self.involvement(lit.fact)
+            parts.append((min(inv.values(), default=1), inv))
+        return parts
+
+    def rules_via(self, fact_id: str, input_id: str) -> tuple[str, ...]:
+        """Rules on still-possible paths from an open input to an open fact, in KB order."""
+        found: set[str] = set()
+        seen: set[str] = set()
+
+        def walk(target: str) -> None:
+            if target in seen:
+                return
+            seen.add(target)
+            for rule in self.kb.rules_concluding(target):
+                for alt in self.plan.alternatives[rule.id]:
+                    parts = self._open_parts(alt.literals)
+                    if parts is None or not any(input_id in inv for _c, inv in parts):
+                        continue
+                    found.add(rule.id)
+                    for lit in alt.literals:
+                        if lit.fact not in self.plan.inputs and input_id in self.involvement(
+                            lit.fact
+                        ):
+                            walk(lit.fact)
+
+        walk(fact_id)
+        return tuple(sorted(found, key=self.order.__getitem__))
