@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import yaml
@@ -29,10 +30,8 @@ _yaml_data = st.recursive(
 
 
 def _only_our_errors(action) -> None:
-    try:
+    with contextlib.suppress(WhyacheError):
         action()
-    except WhyacheError:
-        pass
 
 
 @_SETTINGS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from typing import IO, Any
@@ -57,4 +58,4 @@ def wants_json(args: list[str]) -> bool:
     """Whether a command line asks for ``--format json`` (in either spelling)."""
     if "--format=json" in args:
         return True
-    return any(a == "--format" and b == "json" for a, b in zip(args, args[1:], strict=False))
+    return any(a == "--format" and b == "json" for a, b in itertools.pairwise(args))
