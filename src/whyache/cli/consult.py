@@ -41,7 +41,7 @@ from whyache.engine import (
     parse_value,
     resolve_fact,
 )
-from whyache.engine.consultation import GOAL_KINDS, Consultant, Consultation
+from whyache.engine.consultation import Consultant, Consultation
 from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.yaml_source import read_text
 
@@ -125,11 +125,11 @@ class _Session:
         self.say("Answer yes, no or unknown (a number for amounts); type help for commands.")
         self.say("")
         self.say(change_lines(kb, None, self.result))
-        kinds = GOAL_KINDS
+        kinds: tuple[Kind, ...] | None = None  # every goal, until the person says done
         while True:
             question = self.consultant.next_question(self.consultation, kinds)
             if question is None:
-                return "complete" if kinds == GOAL_KINDS else "done"
+                return "complete" if kinds is None else "done"
             number = len(self.consultation.answers) + 1
             text = self.reader.ask(prompt(kb, number, question))
             if text is None:

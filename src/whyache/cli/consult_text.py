@@ -9,7 +9,7 @@ from __future__ import annotations
 from whyache.cli.trace import KIND_TITLES, given_value, premise_text
 from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Result
 from whyache.engine.conditions import format_number
-from whyache.engine.consultation import GOAL_KINDS, Consultation, Question, Reason
+from whyache.engine.consultation import Consultation, Question, Reason
 
 INDENT = "    "
 
@@ -23,6 +23,9 @@ HELP = (
     "  quit       stop now and print the report so far",
     "  help       this list",
 )
+
+#: Kinds of conclusion announced as they are reached or withdrawn during a consultation.
+SHOWN_KINDS = (Kind.RED_FLAG, Kind.CONDITION, Kind.SYMPTOM, Kind.RECOMMENDATION)
 
 _KIND_NAMES = {kind: title.lower().removesuffix("s") for kind, title in KIND_TITLES.items()}
 
@@ -104,7 +107,7 @@ def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -
     concluded = [
         f"{KIND_TITLES[kind]}: {', '.join(groups[kind])}"
         for kind in KIND_ORDER
-        if kind in GOAL_KINDS and kind in groups
+        if kind in SHOWN_KINDS and kind in groups
     ]
     lines.append(f"{INDENT}Concluded so far: {'; '.join(concluded) or 'nothing'}")
     return lines
@@ -112,8 +115,8 @@ def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -
 
 def change_lines(kb: KnowledgeBase, before: Result | None, after: Result) -> list[str]:
     """Conclusions (of the kinds a consultation settles) gained and withdrawn by an answer."""
-    old = {f for f in (before.derived if before else ()) if kb.fact(f).kind in GOAL_KINDS}
-    new = {f for f in after.derived if kb.fact(f).kind in GOAL_KINDS}
+    old = {f for f in (before.derived if before else ()) if kb.fact(f).kind in SHOWN_KINDS}
+    new = {f for f in after.derived if kb.fact(f).kind in SHOWN_KINDS}
     lines = []
     for kind in KIND_ORDER:
         for fact_id in after.conclusions(kind):

@@ -6,9 +6,11 @@ The state is a frozen :class:`Consultation` (facts given up front, then answers 
 they were given, so ``back`` is dropping the last one). A :class:`Consultant`, built once
 per knowledge base, picks the next question:
 
-1. *Goals* are the facts of kind red flag, condition, symptom and recommendation that are
-   still open (see :mod:`whyache.engine.outlook`): some answer could still conclude them, or
-   withdraw them when they hang on something not being known.
+1. *Goals* are the red flags and conditions that are still open (see
+   :mod:`whyache.engine.outlook`): some answer could still conclude them, or withdraw them
+   when they hang on something not being known. Symptoms, mechanisms and recommendations
+   explain and follow from them; they become goals only in a knowledge base without red
+   flags or conditions.
 2. *Candidates* are unanswered input facts on a still-possible path to a goal. A fact that
    reaches no open goal is never asked: its answer could not change a conclusion.
 3. Each candidate is scored by the goals its answers would settle, weighted by kind (red
@@ -32,14 +34,31 @@ from whyache.engine.errors import InputError
 from whyache.engine.model import KIND_ORDER, Kind, KnowledgeBase
 from whyache.engine.outlook import Outlook, Plan
 
-#: Kinds of fact a consultation tries to settle, with how much settling one is worth.
+#: Kinds of fact a consultation tries to settle, with how much settling one is worth. Red
+#: flags and conditions are the differential; symptoms, mechanisms and recommendations
+#: explain and follow from them, so they are settled only by a knowledge base that has no
+#: red flags or conditions at all (see :func:`goal_kinds`).
 GOAL_WEIGHTS: dict[Kind, int] = {
-    Kind.RED_FLAG: 8,
-    Kind.CONDITION: 4,
-    Kind.SYMPTOM: 2,
+    Kind.RED_FLAG: 2,
+    Kind.CONDITION: 1,
+    Kind.SYMPTOM: 1,
     Kind.RECOMMENDATION: 1,
+    Kind.MECHANISM: 1,
 }
-GOAL_KINDS: tuple[Kind, ...] = tuple(GOAL_WEIGHTS)
+GOAL_TIERS: tuple[tuple[Kind, ...], ...] = (
+    (Kind.RED_FLAG, Kind.CONDITION),
+    (Kind.SYMPTOM, Kind.RECOMMENDATION),
+    (Kind.MECHANISM,),
+)
+
+
+def goal_kinds(kb: KnowledgeBase) -> tuple[Kind, ...]:
+    """The first tier of goal kinds that some rule of the knowledge base can conclude."""
+    concluded = {kb.fact(f).kind for rule in kb.rules for f in rule.concludes}
+    for tier in GOAL_TIERS:
+        if concluded & set(tier):
+            return tier
+    return GOAL_TIERS[0]
 
 
 @dataclass(frozen=True)
@@ -112,8 +131,9 @@ _Involvement = dict[str, int]
 class Consultant:
     """Chooses questions for one knowledge base; build once, use for many consultations."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, kinds: tuple[Kind, ...] | None = None) -> None:
         self.kb = kb
+        self.kinds = kinds if kinds is not None else goal_kinds(kb)
         self.plan = Plan(kb)
         self._rule_order = {rule.id: index for index, rule in enumerate(kb.rules)}
 
@@ -122,11 +142,14 @@ class Consultant:
         return self.plan.outlook(consultation.case.values, closed)
 
     def next_question(
-        self, consultation: Consultation, kinds: tuple[Kind, ...] = GOAL_KINDS
+        self, consultation: Consultation, kinds: tuple[Kind, ...] | None = None
     ) -> Question | None:
-        """The most useful question still worth asking, or None when nothing can change."""
+        """The most useful question still worth asking, or None when nothing can change.
+
+        ``kinds`` narrows the goals (e.g. to red flags alone when the person says done).
+        """
         outlook = self.outlook(consultation)
-        goals = self._goals(outlook, kinds)
+        goals = self._goals(outlook, kinds or self.kinds)
         tracer = _Tracer(self, outlook)
         involvement = {goal: tracer.involvement(goal) for goal in goals}
         candidates = sorted({fact for inv in involvement.values() for fact in inv})
@@ -156,13 +179,13 @@ class Consultant:
         return scored[0]
 
     def reasons(
-        self, consultation: Consultation, fact_id: str, kinds: tuple[Kind, ...] = GOAL_KINDS
+        self, consultation: Consultation, fact_id: str, kinds: tuple[Kind, ...] | None = None
     ) -> tuple[Reason, ...]:
         """The open goals a question can settle, each with the rules linking them, best first."""
         outlook = self.outlook(consultation)
         tracer = _Tracer(self, outlook)
         found = []
-        for goal in self._goals(outlook, kinds):
+        for goal in self._goals(outlook, kinds or self.kinds):
             inv = tracer.involvement(goal)
             if fact_id in inv:
                 rules = tracer.rules_via(goal, fact_id)
@@ -193,7 +216,8 @@ class Consultant:
         answers = self.plan.sample_answers(self.kb.fact(fact_id))
         total = 0
         for value in answers:
-            after = self.plan.outlook({**outlook.values, fact_id: value}, outlook.closed)
+            values = {**outlook.values, fact_id: value}
+            after = Outlook(self.plan, values, outlook.closed, base=outlook, changed=fact_id)
             total += sum(
                 GOAL_WEIGHTS[self.kb.fact(g).kind] for g in goals if after.status(g) is not None
             )
