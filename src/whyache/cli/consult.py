@@ -27,6 +27,7 @@ from whyache.cli.consult_text import (
 from whyache.cli.errors import CliError
 from whyache.cli.options import build, case_options, format_option, kb_option, load
 from whyache.cli.run import emit
+from whyache.cli.trace import given_value
 from whyache.engine import (
     Case,
     Engine,
@@ -93,7 +94,7 @@ def parse_answer(fact: FactDef, text: str) -> tuple[Value | None, str | None]:
     if lowered in _UNKNOWN:
         return None, None
     if not fact.is_numeric and lowered not in _YES_NO:
-        return None, "please answer yes, no or unknown (or type help)"
+        return None, "Please answer yes, no or unknown (or type help)."
     try:
         return parse_value(fact, text), None
     except FactValueError as exc:
@@ -124,7 +125,12 @@ class _Session:
         self.say(f"Consultation · {kb.name} {kb.version} · educational reasoning, not a diagnosis")
         self.say("Answer yes, no or unknown (a number for amounts); type help for commands.")
         self.say("")
-        self.say(change_lines(kb, None, self.result))
+        if self.consultation.given.facts:
+            given = ", ".join(
+                f"{k} = {given_value(kb, k, v)}" for k, v in self.consultation.given.facts
+            )
+            self.say(f"Given up front: {given}")
+            self.say(change_lines(kb, None, self.result))
         kinds: tuple[Kind, ...] | None = None  # every goal, until the person says done
         while True:
             question = self.consultant.next_question(self.consultation, kinds)

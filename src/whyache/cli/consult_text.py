@@ -16,7 +16,7 @@ INDENT = "    "
 HELP = (
     "Answer with yes, no or unknown (y, n, u), or a number for amounts. At any prompt:",
     "  why        why this question is asked: what it can settle, and the rules, with sources",
-    "  how FACT   how a conclusion was reached so far (e.g. how doms)",
+    "  how FACT   how a fact is known: given, answered, or the chain that concluded it",
     "  back       take back the previous answer (its conclusions are withdrawn)",
     "  facts      what is known so far",
     "  done       stop asking (questions that could raise a red flag are still asked)",

@@ -171,6 +171,7 @@ class Outlook:
         self.plan = plan
         self.values = values
         self.closed = closed
+        self._status: dict[str, Status]
         if base is not None and changed is not None:
             # Only facts downstream of the changed input can differ from the base outlook.
             self._status = dict(base._status)
