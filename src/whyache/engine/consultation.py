@@ -155,28 +155,30 @@ class Consultant:
         candidates = sorted({fact for inv in involvement.values() for fact in inv})
         if not candidates:
             return None
-        scored = []
-        for fact_id in candidates:
-            served = [g for g in goals if fact_id in involvement[g]]
-            closeness = sum(
-                (
-                    Fraction(GOAL_WEIGHTS[self.kb.fact(g).kind], involvement[g][fact_id])
-                    for g in served
-                ),
-                Fraction(0),
-            )
-            expected = self._expected(consultation, outlook, goals, fact_id)
-            order = sorted(
-                served,
-                key=lambda g: (_kind_rank(self.kb.fact(g).kind), involvement[g][fact_id], g),
-            )
-            fact = self.kb.fact(fact_id)
-            question = Question(
-                fact_id, fact.question or fact.label, tuple(order), expected, closeness
-            )
-            scored.append(question)
-        scored.sort(key=lambda q: (-q.expected, -q.closeness, q.fact))
-        return scored[0]
+        weight = {g: GOAL_WEIGHTS[self.kb.fact(g).kind] for g in goals}
+        served = {f: [g for g in goals if f in involvement[g]] for f in candidates}
+        closeness = {
+            f: sum((Fraction(weight[g], involvement[g][f]) for g in served[f]), Fraction(0))
+            for f in candidates
+        }
+        # An answer can settle only goals the fact serves, so their weight bounds its score:
+        # look ahead in order of that bound and stop once no bound can beat the best so far.
+        bound = {f: Fraction(sum(weight[g] for g in served[f])) for f in candidates}
+        best: tuple[Fraction, Fraction, str] | None = None
+        for fact_id in sorted(candidates, key=lambda f: (-bound[f], -closeness[f], f)):
+            if best is not None and not _beats((bound[fact_id], closeness[fact_id], fact_id), best):
+                break
+            key = (self._expected(outlook, goals, weight, fact_id), closeness[fact_id], fact_id)
+            if best is None or _beats(key, best):
+                best = key
+        assert best is not None
+        expected, close, fact_id = best
+        order = sorted(
+            served[fact_id],
+            key=lambda g: (_kind_rank(self.kb.fact(g).kind), involvement[g][fact_id], g),
+        )
+        fact = self.kb.fact(fact_id)
+        return Question(fact_id, fact.question or fact.label, tuple(order), expected, close)
 
     def reasons(
         self, consultation: Consultation, fact_id: str, kinds: tuple[Kind, ...] | None = None
@@ -210,7 +212,7 @@ class Consultant:
         return tuple(f for f in outlook.open_facts if self.kb.fact(f).kind in kinds)
 
     def _expected(
-        self, consultation: Consultation, outlook: Outlook, goals: tuple[str, ...], fact_id: str
+        self, outlook: Outlook, goals: tuple[str, ...], weight: dict[str, int], fact_id: str
     ) -> Fraction:
         """Weighted goals settled by answering ``fact_id``, averaged over its answers."""
         answers = self.plan.sample_answers(self.kb.fact(fact_id))
@@ -218,10 +220,13 @@ class Consultant:
         for value in answers:
             values = {**outlook.values, fact_id: value}
             after = Outlook(self.plan, values, outlook.closed, base=outlook, changed=fact_id)
-            total += sum(
-                GOAL_WEIGHTS[self.kb.fact(g).kind] for g in goals if after.status(g) is not None
-            )
+            total += sum(weight[g] for g in goals if after.status(g) is not None)
         return Fraction(total, len(answers))
+
+
+def _beats(a: tuple[Fraction, Fraction, str], b: tuple[Fraction, Fraction, str]) -> bool:
+    """Higher score first, then higher closeness, then the smaller fact id."""
+    return (a[0], a[1]) > (b[0], b[1]) or ((a[0], a[1]) == (b[0], b[1]) and a[2] < b[2])
 
 
 def _kind_rank(kind: Kind) -> int:
