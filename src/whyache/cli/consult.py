@@ -259,7 +259,7 @@ def consult(
     Examples:
       whyache consult
       whyache consult -f shin_pain --save answers.yaml
-      printf 'no\\n30\\nyes\\n' | whyache consult -f muscle_soreness
+      whyache consult --answers answers.txt --format json
     """
     kb, engine = load(kb_dir)
     start = build(kb, facts, case_file)
