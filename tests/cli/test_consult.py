@@ -229,9 +229,26 @@ def test_end_of_input_ends_cleanly_with_the_report_so_far_and_open_red_flags():
     assert "End of input: the report so far (1 question answered)." in lines
     assert (
         "!! Red flag not ruled out: Possible bone stress injury [bone_injury_flag]; "
-        "unanswered: cannot_hop_on_leg" in lines
+        "still unknown: cannot_hop_on_leg" in lines
     )
     assert result.stdout.endswith("Test output only.\n")
+
+
+def test_red_flag_questions_answered_unknown_leave_the_flag_named_at_the_end():
+    result = consult("-f", "shin_pain", answers="unknown\nunknown\n30\nno\n")
+    assert result.exit_code == 0, result.output
+    assert questions(result.output) == [
+        REST,
+        HOP,
+        HOURS,
+        "Are your leg muscles sore and tender to touch?",
+    ]
+    lines = result.output.splitlines()
+    ending = lines.index("No further question can change a conclusion (4 questions answered).")
+    assert lines[ending + 1] == (
+        "!! Red flag not ruled out: Possible bone stress injury [bone_injury_flag]; "
+        "still unknown: cannot_hop_on_leg, pain_at_rest"
+    )
 
 
 def test_done_still_asks_the_questions_that_could_raise_a_red_flag():

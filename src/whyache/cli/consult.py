@@ -275,7 +275,8 @@ def consult(
     plural = "" if asked == 1 else "s"
     session.say("")
     session.say(f"{_ENDINGS[ending]} ({asked} question{plural} answered).")
-    session.say(unresolved_lines(kb, session.consultant.unresolved(session.consultation)))
+    open_flags = session.consultant.unresolved(session.consultation)
+    session.say(unresolved_lines(kb, open_flags, session.result))
     session.say("")
     result: Result = session.result
     emit(result, output_format)

@@ -135,13 +135,15 @@ def change_lines(kb: KnowledgeBase, before: Result | None, after: Result) -> lis
 
 
 def unresolved_lines(
-    kb: KnowledgeBase, open_flags: tuple[tuple[str, tuple[str, ...]], ...]
+    kb: KnowledgeBase, open_flags: tuple[tuple[str, tuple[str, ...]], ...], result: Result
 ) -> list[str]:
-    """Red flags that unanswered questions leave possible: never let them pass silently."""
+    """Red flags that facts still unknown leave possible: never let them pass silently."""
     lines = []
     for flag, inputs in open_flags:
+        if result.concludes(flag):
+            continue  # already raised, loudly, in the report
         lines.append(
             f"!! Red flag not ruled out: {kb.fact(flag).label} [{flag}]; "
-            f"unanswered: {', '.join(inputs)}"
+            f"still unknown: {', '.join(inputs)}"
         )
     return lines
