@@ -347,6 +347,8 @@ def test_scenario_consultations_ask_fewer_questions_than_there_are_inputs(
             asked, consultation = interview(consultant, [], given)
             counts.append(len(asked))
             assert len(asked) < inputs, scenario.name
+            if consultation.case == scenario.case:
+                continue  # every given fact was asked: the same case gives the same result
             consulted = bundled_engine.run(consultation.case)
             everything = bundled_engine.run(scenario.case)
             for kind in consultant.kinds:

@@ -25,6 +25,7 @@ that unanswered questions leave possible.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -136,6 +137,9 @@ class Consultant:
         self.kinds = kinds if kinds is not None else goal_kinds(kb)
         self.plan = Plan(kb)
         self._rule_order = {rule.id: index for index, rule in enumerate(kb.rules)}
+        # States recur (after "back", and across scripted consultations that share a start),
+        # and the choice is a pure function of the state, so remember recent ones.
+        self._choose = functools.lru_cache(maxsize=4096)(self._choose_question)
 
     def outlook(self, consultation: Consultation, *, close_declined: bool = True) -> Outlook:
         closed = consultation.declined if close_declined else ()
@@ -148,8 +152,13 @@ class Consultant:
 
         ``kinds`` narrows the goals (e.g. to red flags alone when the person says done).
         """
+        return self._choose(consultation, kinds or self.kinds)
+
+    def _choose_question(
+        self, consultation: Consultation, kinds: tuple[Kind, ...]
+    ) -> Question | None:
         outlook = self.outlook(consultation)
-        goals = self._goals(outlook, kinds or self.kinds)
+        goals = self._goals(outlook, kinds)
         tracer = _Tracer(self, outlook)
         involvement = {goal: tracer.involvement(goal) for goal in goals}
         candidates = sorted({fact for inv in involvement.values() for fact in inv})
