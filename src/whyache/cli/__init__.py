@@ -21,6 +21,8 @@ from whyache.engine import WhyacheError
 COMMANDS: dict[str, str] = {
     "run": "run:run",
     "demo": "run:demo",
+    "explain": "explain:explain",
+    "why-not": "explain:why_not",
 }
 
 

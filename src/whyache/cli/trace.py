@@ -26,13 +26,7 @@ def given_value(kb: KnowledgeBase, fact_id: str, value: Value) -> str:
 
 def premise_text(premise: Premise) -> str:
     """``hot_weather``, ``pain_at_rest = no`` or ``hours_since_run = 48 (>= 24)``."""
-    if premise.value is True:
-        return premise.fact
-    shown = f"{premise.fact} = {format_value(premise.value)}"
-    test = premise.condition.removeprefix(premise.fact).strip()
-    if test and not test.startswith(("=", "is ")):
-        shown += f" ({test})"
-    return shown
+    return str(premise)
 
 
 def header(kb: KnowledgeBase) -> str:
