@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "demo": "run:demo",
     "explain": "explain:explain",
     "why-not": "explain:why_not",
+    "graph": "graph:graph",
 }
 
 
