@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "explain": "explain:explain",
     "why-not": "explain:why_not",
     "graph": "graph:graph",
+    "what-if": "what_if:what_if",
 }
 
 
