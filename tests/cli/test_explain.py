@@ -103,3 +103,14 @@ def test_bundled_why_not_runs():
     result = invoke("why-not", "dehydration", "-f", "hot_weather")
     assert result.exit_code == 0
     assert "inadequate_fluid_intake" in result.stdout
+
+
+def test_not_concluded_as_json_error():
+    result = invoke("explain", "ache", "--kb", str(TINY), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stderr) == {
+        "error": {
+            "message": "'ache' was not concluded from the facts given (see whyache why-not ache)",
+            "exit_code": 1,
+        }
+    }

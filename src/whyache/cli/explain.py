@@ -45,7 +45,7 @@ def explain(
     try:
         tree = how(result, fact.id)
     except NotConcludedError as exc:
-        raise CliError(str(exc), exit_codes.FAILED) from None
+        raise CliError(str(exc), exit_codes.FAILED, as_json=output_format == "json") from None
     if output_format == "json":
         click.echo(how_json(tree), nl=False)
     else:
@@ -82,7 +82,9 @@ def why_not(
     report = why_not_report(kb, result, fact.id)
     if report.concluded:
         raise CliError(
-            f"{fact.id!r} was concluded (see whyache explain {fact.id})", exit_codes.FAILED
+            f"{fact.id!r} was concluded (see whyache explain {fact.id})",
+            exit_codes.FAILED,
+            as_json=output_format == "json",
         )
     if output_format == "json":
         click.echo(why_not_json(report), nl=False)
