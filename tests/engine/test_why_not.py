@@ -131,3 +131,34 @@ def test_derive_matches_the_engine(tiny_engine, tiny_kb):
     for facts in [("sun",), ("sun", "water=no", "hours=30"), ("rest_pain", "sun", "water")]:
         result = run(tiny_engine, tiny_kb, *facts)
         assert derive(tiny_kb, dict(result.case.facts)) == set(result.derived)
+
+
+CYCLE = """
+facts:
+  - {id: x, label: X, kind: input, question: X?}
+  - {id: a, label: A, kind: mechanism}
+  - {id: b, label: B, kind: mechanism}
+rules:
+  - {id: x_a, description: X gives A., if: x, then: a, sources: [{doc: d.txt, section: S}]}
+  - {id: b_a, description: B gives A., if: b, then: a, sources: [{doc: d.txt, section: S}]}
+  - {id: a_b, description: A gives B., if: a, then: b, sources: [{doc: d.txt, section: S}]}
+"""
+
+
+def test_a_cycle_is_not_support_and_is_shown_once(tmp_path):
+    from whyache.knowledge_base import load_knowledge_base
+
+    (tmp_path / "kb.yaml").write_text('name: cycle\nversion: "1"\ndescription: c\n')
+    (tmp_path / "documents.yaml").write_text(
+        "documents:\n  - {file: d.txt, title: D, sections: [S]}\n"
+    )
+    (tmp_path / "rules.yaml").write_text(CYCLE)
+    kb = load_knowledge_base(tmp_path)
+    engine = Engine(kb)
+    report = why_not(kb, run(engine, kb), "b")
+    assert [a.conditions for a in report.additions] == [("x",)]
+    a_check = report.root.rules[0].alternatives[0].checks[0]
+    b_again = a_check.because.rules[1].alternatives[0].checks[0].because
+    assert (b_again.fact, b_again.shown_above, b_again.rules) == ("b", True, ())
+    denied = why_not(kb, run(engine, kb, "x=no"), "b")
+    assert denied.impossible and denied.ruled_out_by == (("x", False),)

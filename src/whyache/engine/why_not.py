@@ -12,15 +12,17 @@ alternative has a status:
 
 The given facts behind failed literals are the ones that *rule out* that alternative. The
 smallest sets of additional input conditions that would conclude the fact are found by
-combining, alternative by alternative, what each unknown literal needs; each candidate is then
-checked by evaluating the rules on the extended case, and only minimal ones are kept.
+combining, alternative by alternative, what each unknown literal needs (a least fixpoint over
+the rules, so a fact that could only support itself through a cycle needs nothing it can get);
+at most 32 candidates are carried per fact. Each candidate is then checked by evaluating the
+rules on the extended case (:func:`derive`), and only minimal ones are kept.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from whyache.engine.conditions import (
@@ -42,7 +44,8 @@ MAX_ADDITIONS = 5
 #: How many candidate sets are carried while combining (keeps the search small).
 _MAX_CANDIDATES = 32
 
-Need = frozenset[Literal]
+Need = frozenset[str]
+"""Texts of literals on inputs that must all hold (looked up in ``_Analysis.literals``)."""
 
 
 class Status(StrEnum):
@@ -97,7 +100,6 @@ class FactWhyNot:
     rules: tuple[RuleCheck, ...]
     blockers: tuple[str, ...]
     shown_above: bool = False
-    needs: tuple[Need, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -130,15 +132,14 @@ def why_not(kb: KnowledgeBase, result: Result, fact_id: str) -> WhyNotReport:
         )
     if result.concludes(fact_id):
         return WhyNotReport(fact_id, fact.label, True, None, (), (), False)
-    root = _Analyser(kb, result).fact(fact_id, ())
-    additions = _additions(kb, result, fact_id, root.needs)
-    pruned = _prune(root, set())
+    analysis = _Analysis(kb, result)
+    root = analysis.tree(fact_id, set())
     return WhyNotReport(
         fact_id,
         fact.label,
         False,
-        pruned,
-        additions,
+        root,
+        _additions(kb, result, fact_id, analysis),
         tuple((f, result.values[f]) for f in root.blockers),
         root.status is Status.FAILED,
     )
@@ -161,70 +162,107 @@ def given_support(result: Result, fact_id: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-class _Analyser:
-    """Recursive checking with a memo; results cut short by a cycle are not memoised."""
+class _Analysis:
+    """What each derived fact not concluded still needs, and which given facts block it.
+
+    Both are least fixpoints over the rules (not a recursion), so cycles among derived facts
+    cost nothing extra: a fact supported only through itself simply never gets a need. The
+    report tree is then built depth first, expanding each fact once.
+    """
 
     def __init__(self, kb: KnowledgeBase, result: Result) -> None:
         self.kb = kb
         self.result = result
-        self.memo: dict[str, FactWhyNot] = {}
-        self.cut = False
+        pending = [f.id for f in kb.facts if not f.is_input and not result.concludes(f.id)]
+        self.needs: dict[str, tuple[Need, ...]] = dict.fromkeys(pending, ())
+        self.blockers: dict[str, tuple[str, ...]] = dict.fromkeys(pending, ())
+        self.alt_needs: dict[tuple[str, int], tuple[Need, ...]] = {}
+        self.alternatives = {rule.id: rule.alternatives for rule in kb.rules}
+        self.literals: dict[str, Literal] = {}
+        self.strata = stratify(kb)
+        # Worklist: recompute a fact when a fact its rules test has changed.
+        feeds: dict[str, set[str]] = {}
+        for fact_id in pending:
+            for rule in kb.rules_concluding(fact_id):
+                for premise in rule.premises:
+                    feeds.setdefault(premise, set()).add(fact_id)
+        queue = list(pending)
+        queued = set(queue)
+        budget = len(pending) * (len(kb.facts) + 2)
+        while queue and budget > 0:
+            budget -= 1
+            fact_id = queue.pop(0)
+            queued.discard(fact_id)
+            open_needs: list[Need] = []
+            for rule in kb.rules_concluding(fact_id):
+                for index, literals in enumerate(self.alternatives[rule.id]):
+                    alt_needs = self._alt_needs(literals)
+                    self.alt_needs[(rule.id, index)] = alt_needs
+                    open_needs.extend(alt_needs)
+            needs = _minimal(open_needs)[:_MAX_CANDIDATES]
+            if needs != self.needs[fact_id]:
+                self.needs[fact_id] = needs
+                for other in sorted(feeds.get(fact_id, ())):
+                    if other not in queued:
+                        queue.append(other)
+                        queued.add(other)
+        for _ in range(len(kb.facts) + 2):
+            changed = False
+            for fact_id in pending:
+                found = _union(
+                    self._check(lit).blockers
+                    for rule in kb.rules_concluding(fact_id)
+                    for literals in self.alternatives[rule.id]
+                    for lit in literals
+                )
+                if found != self.blockers[fact_id]:
+                    self.blockers[fact_id] = found
+                    changed = True
+            if not changed:
+                break
 
-    def fact(self, fact_id: str, stack: tuple[str, ...]) -> FactWhyNot:
-        if fact_id in self.memo:
-            return self.memo[fact_id]
-        outer_cut, self.cut = self.cut, False
-        fact = self.kb.fact(fact_id)
-        rules: list[RuleCheck] = []
-        open_needs: list[Need] = []
-        for rule in self.kb.rules_concluding(fact_id):
-            checked, rule_needs = self._rule(rule.id, (*stack, fact_id))
-            rules.append(checked)
-            open_needs.extend(rule_needs)
-        needs = _minimal(open_needs)
-        node = FactWhyNot(
-            fact_id,
-            fact.label,
-            fact.kind,
-            Status.UNKNOWN if needs else Status.FAILED,
-            tuple(rules),
-            _union(a.blockers for r in rules for a in r.alternatives),
-            needs=needs,
-        )
-        if not self.cut:
-            self.memo[fact_id] = node
-        self.cut = self.cut or outer_cut
-        return node
-
-    def _rule(self, rule_id: str, stack: tuple[str, ...]) -> tuple[RuleCheck, list[Need]]:
-        """Check each alternative of a rule; also return what the open ones need."""
-        rule = self.kb.rule(rule_id)
-        alternatives = []
-        open_needs: list[Need] = []
-        for index, literals in enumerate(rule.alternatives):
-            checked = [self._literal(lit, stack) for lit in literals]
-            checks = tuple(c for c, _ in checked)
-            needs: tuple[Need, ...] = ()
-            if any(c.status is Status.FAILED for c in checks):
-                status = Status.FAILED
-            else:
-                needs = self._combine([n for c, n in checked if c.status is not Status.HELD])
-                status = Status.UNKNOWN if needs else Status.FAILED
-                if needs == (frozenset(),):
-                    status = Status.HELD
-            open_needs.extend(needs)
-            blockers = _union(c.blockers for c in checks if c.status is Status.FAILED)
-            alternatives.append(AlternativeCheck(index, status, checks, blockers))
-        return RuleCheck(rule.id, rule.description, rule.sources, tuple(alternatives)), open_needs
-
-    def _combine(self, parts: list[tuple[Need, ...]]) -> tuple[Need, ...]:
+    def _alt_needs(self, literals: tuple[Literal, ...]) -> tuple[Need, ...]:
         combined: tuple[Need, ...] = (frozenset(),)
-        for part in parts:
+        for lit in literals:
+            part = self._literal_needs(lit)
             merged = (a | b for a, b in itertools.product(combined, part))
-            combined = _minimal(m for m in merged if _consistent(self.kb, m))[:_MAX_CANDIDATES]
+            combined = _minimal(m for m in merged if self._consistent(m))[:_MAX_CANDIDATES]
+            if not combined:
+                break
         return combined
 
-    def _literal(self, lit: Literal, stack: tuple[str, ...]) -> tuple[Check, tuple[Need, ...]]:
+    def _literal_needs(self, lit: Literal) -> tuple[Need, ...]:
+        fact = self.kb.fact(lit.fact)
+        value = self.result.value(lit.fact)
+        if fact.is_input:
+            if value is not None:
+                return (frozenset(),) if lit.holds(value) else ()
+            if lit.holds(None):
+                return (frozenset(),)
+            text = str(lit)
+            self.literals[text] = lit
+            return (frozenset({text}),)
+        concluded = self.result.concludes(lit.fact)
+        if lit.holds(True if concluded else None):
+            return (frozenset(),)
+        if concluded or not self._recursive(lit):
+            return ()
+        return self.needs[lit.fact]
+
+    def _consistent(self, need: Need) -> bool:
+        """False when two conditions on one fact cannot both hold (e.g. ``x`` and ``x = no``)."""
+        facts = [self.literals[text].fact for text in need]
+        if len(set(facts)) == len(facts):
+            return True  # one condition per fact: the final check (_additions) covers the rest
+        return _example(self.kb, [self.literals[text] for text in need]) is not None
+
+    @staticmethod
+    def _recursive(lit: Literal) -> bool:
+        """A positive test of a derived fact: more inputs could still make it hold."""
+        return lit.is_positive_pattern and isinstance(lit.atom, Present | Unknown)
+
+    def _check(self, lit: Literal) -> Check:
+        """The status of one literal (blockers only for failed ones); no subtree."""
         text = str(lit)
         fact = self.kb.fact(lit.fact)
         value = self.result.value(lit.fact)
@@ -232,28 +270,65 @@ class _Analyser:
             if value is not None:
                 detail = "given" if value is True else f"given as {format_value(value)}"
                 if lit.holds(value):
-                    return Check(text, lit.fact, Status.HELD, detail), (frozenset(),)
-                return Check(text, lit.fact, Status.FAILED, detail, (lit.fact,)), ()
-            if lit.holds(None):
-                return Check(text, lit.fact, Status.HELD, "not given"), (frozenset(),)
-            return Check(text, lit.fact, Status.UNKNOWN, "not given"), (frozenset({lit}),)
+                    return Check(text, lit.fact, Status.HELD, detail)
+                return Check(text, lit.fact, Status.FAILED, detail, (lit.fact,))
+            status = Status.HELD if lit.holds(None) else Status.UNKNOWN
+            return Check(text, lit.fact, status, "not given")
         concluded = self.result.concludes(lit.fact)
         if lit.holds(True if concluded else None):
             detail = "concluded" if concluded else "not concluded"
-            return Check(text, lit.fact, Status.HELD, detail), (frozenset(),)
+            return Check(text, lit.fact, Status.HELD, detail)
         if concluded:
             support = given_support(self.result, lit.fact)
             detail = f"concluded from {', '.join(support)}" if support else "concluded"
-            return Check(text, lit.fact, Status.FAILED, detail, support), ()
-        if not lit.is_positive_pattern or not isinstance(lit.atom, Present | Unknown):
-            return Check(text, lit.fact, Status.FAILED, "a derived fact is never denied"), ()
-        if lit.fact in stack:
-            self.cut = True
-            return Check(text, lit.fact, Status.FAILED, "not concluded (circular)"), ()
-        sub = self.fact(lit.fact, stack)
-        status = Status.FAILED if sub.status is Status.FAILED else Status.UNKNOWN
-        check = Check(text, lit.fact, status, "not concluded", sub.blockers, sub)
-        return check, sub.needs
+            return Check(text, lit.fact, Status.FAILED, detail, support)
+        if not self._recursive(lit):
+            return Check(text, lit.fact, Status.FAILED, "a derived fact is never denied")
+        if self.needs[lit.fact]:
+            return Check(text, lit.fact, Status.UNKNOWN, "not concluded")
+        blockers = self.blockers.get(lit.fact, ())
+        return Check(text, lit.fact, Status.FAILED, "not concluded", blockers)
+
+    def tree(self, fact_id: str, seen: set[str]) -> FactWhyNot:
+        """The report for one fact; premises already expanded are marked ``shown_above``."""
+        seen.add(fact_id)
+        fact = self.kb.fact(fact_id)
+        rules = []
+        for rule in self.kb.rules_concluding(fact_id):
+            alternatives = []
+            for index, literals in enumerate(self.alternatives[rule.id]):
+                checks = []
+                for lit in literals:
+                    check = self._check(lit)
+                    if check.detail == "not concluded" and check.status is not Status.HELD:
+                        if lit.fact in seen:
+                            sub = self._stub(lit.fact)
+                        else:
+                            sub = self.tree(lit.fact, seen)
+                        check = replace(check, because=sub)
+                    checks.append(check)
+                needs = self.alt_needs[(rule.id, index)]
+                if not needs or any(c.status is Status.FAILED for c in checks):
+                    status = Status.FAILED
+                elif needs == (frozenset(),):
+                    status = Status.HELD
+                else:
+                    status = Status.UNKNOWN
+                blockers = _union(c.blockers for c in checks if c.status is Status.FAILED)
+                alternatives.append(AlternativeCheck(index, status, tuple(checks), blockers))
+            rules.append(RuleCheck(rule.id, rule.description, rule.sources, tuple(alternatives)))
+        needs = self.needs[fact_id]
+        status = Status.UNKNOWN if needs else Status.FAILED
+        return FactWhyNot(
+            fact_id, fact.label, fact.kind, status, tuple(rules), self.blockers[fact_id]
+        )
+
+    def _stub(self, fact_id: str) -> FactWhyNot:
+        fact = self.kb.fact(fact_id)
+        status = Status.UNKNOWN if self.needs[fact_id] else Status.FAILED
+        return FactWhyNot(
+            fact_id, fact.label, fact.kind, status, (), self.blockers[fact_id], shown_above=True
+        )
 
 
 def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
@@ -261,7 +336,7 @@ def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
 
 
 def _need_key(need: Need) -> tuple[int, tuple[str, ...]]:
-    return len(need), tuple(sorted(str(lit) for lit in need))
+    return len(need), tuple(sorted(need))
 
 
 def _minimal(needs: Iterable[Need]) -> tuple[Need, ...]:
@@ -289,7 +364,7 @@ def _candidates(kb: KnowledgeBase, fact_id: str, literals: Iterable[Literal]) ->
     return [v for v in dict.fromkeys(values) if low <= v <= high]
 
 
-def _example(kb: KnowledgeBase, need: Need) -> tuple[tuple[str, Value], ...] | None:
+def _example(kb: KnowledgeBase, need: list[Literal]) -> tuple[tuple[str, Value], ...] | None:
     """A value for each fact that satisfies every literal of the set, or None if none does."""
     chosen: list[tuple[str, Value]] = []
     for fact_id in sorted({lit.fact for lit in need}):
@@ -304,17 +379,15 @@ def _example(kb: KnowledgeBase, need: Need) -> tuple[tuple[str, Value], ...] | N
     return tuple(chosen)
 
 
-def _consistent(kb: KnowledgeBase, need: Need) -> bool:
-    return _example(kb, need) is not None
-
-
-def derive(kb: KnowledgeBase, values: dict[str, Value]) -> set[str]:
+def derive(
+    kb: KnowledgeBase, values: dict[str, Value], strata: dict[str, int] | None = None
+) -> set[str]:
     """Evaluate the rules on input values, stratum by stratum, and return the derived facts.
 
     The same semantics as the engine (negation as failure judged after lower strata are done),
     without experta: used to check candidate additions without running a case.
     """
-    strata = stratify(kb)
+    strata = strata if strata is not None else stratify(kb)
     known = dict(values)
     derived: set[str] = set()
     for level in sorted(set(strata.values())):
@@ -333,42 +406,18 @@ def derive(kb: KnowledgeBase, values: dict[str, Value]) -> set[str]:
 
 
 def _additions(
-    kb: KnowledgeBase, result: Result, fact_id: str, needs: tuple[Need, ...]
+    kb: KnowledgeBase, result: Result, fact_id: str, analysis: _Analysis
 ) -> tuple[Addition, ...]:
     working: list[tuple[Need, tuple[tuple[str, Value], ...]]] = []
-    for need in needs:
-        example = _example(kb, need)
+    for need in analysis.needs[fact_id]:
+        example = _example(kb, [analysis.literals[text] for text in need])
         if example is None:
             continue
         values = dict(result.case.facts)
         values.update(example)
-        if fact_id in derive(kb, values):
+        if fact_id in derive(kb, values, analysis.strata):
             working.append((need, example))
     kept = set(_minimal(n for n, _ in working))
     return tuple(
-        Addition(tuple(sorted(str(lit) for lit in need)), example)
-        for need, example in working
-        if need in kept
+        Addition(tuple(sorted(need)), example) for need, example in working if need in kept
     )[:MAX_ADDITIONS]
-
-
-def _prune(node: FactWhyNot, seen: set[str]) -> FactWhyNot:
-    """Expand each fact once, depth first; later occurrences are marked ``shown_above``."""
-    seen.add(node.fact)
-    rules = []
-    for rule in node.rules:
-        alternatives = []
-        for alt in rule.alternatives:
-            checks = []
-            for check in alt.checks:
-                sub = check.because
-                if sub is not None:
-                    if sub.fact in seen:
-                        sub = replace(sub, rules=(), shown_above=True)
-                    else:
-                        sub = _prune(sub, seen)
-                    check = replace(check, because=sub)
-                checks.append(check)
-            alternatives.append(replace(alt, checks=tuple(checks)))
-        rules.append(replace(rule, alternatives=tuple(alternatives)))
-    return replace(node, rules=tuple(rules))
