@@ -23,6 +23,7 @@ from whyache.engine import (
     Kind,
     KnowledgeBase,
     KnowledgeBaseError,
+    KnowledgeBaseProblem,
     Location,
     RuleDef,
     Source,
@@ -157,7 +158,12 @@ def _fact(f: _File, node: Any) -> FactDef:
 def _sources(f: _File, node: Any, rule_id: str) -> tuple[Source, ...]:
     raw = node.get("sources", [])
     if not isinstance(raw, list) or not raw:
-        raise f.error("needs a non-empty list of sources ({doc, section})", node, rule=rule_id)
+        raise KnowledgeBaseProblem(
+            "no-source",
+            "needs a non-empty list of sources ({doc, section})",
+            location=f.at(node),
+            rule=rule_id,
+        )
     out = []
     for item in raw:
         f.mapping(item, f"source of rule {rule_id!r}", _SOURCE_KEYS, _SOURCE_KEYS)
@@ -213,6 +219,17 @@ def _disagreement(f: _File, node: Any) -> Disagreement:
 
 def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
     """Read, build and validate a knowledge base (the bundled one when no directory is given)."""
+    kb = read_knowledge_base(directory)
+    validate(kb)
+    return kb
+
+
+def read_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
+    """Read and build a knowledge base without validating it (the linter checks it instead).
+
+    Raises KnowledgeBaseError for what cannot be read at all: invalid YAML, unknown keys,
+    values of the wrong shape. The first such error stops reading.
+    """
     root = Path(directory) if directory is not None else BUNDLED
     shown_root = "<bundled>" if directory is None else str(root)
     try:
@@ -280,7 +297,6 @@ def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
         disclaimer=mf.text(manifest, "disclaimer", "kb.yaml", ""),
         root=shown_root,
     )
-    validate(kb)
     return kb
 
 
