@@ -32,10 +32,13 @@ def _all_cases(kb: KnowledgeBase) -> list[dict[str, Value]]:
     ]
 
 
-def _fired(kb: KnowledgeBase, strata: dict[str, int], given: dict[str, Value]) -> set[str]:
-    """Rules that fire on a case, by a stratified fixpoint computed without experta."""
+def _fired(
+    kb: KnowledgeBase, strata: dict[str, int], given: dict[str, Value]
+) -> set[tuple[str, int]]:
+    """Each rule and alternative (numbered from 1) that holds when its stratum runs, by a
+    stratified fixpoint computed without experta."""
     known = dict(given)
-    fired: set[str] = set()
+    held: set[tuple[str, int]] = set()
     for level in sorted(set(strata.values())):
         changed = True
         while changed:
@@ -43,12 +46,18 @@ def _fired(kb: KnowledgeBase, strata: dict[str, int], given: dict[str, Value]) -
             for rule in kb.rules:
                 if strata[rule.id] != level or evaluate(rule.condition, known.get) is not True:
                     continue
-                fired.add(rule.id)
+                holding = {
+                    (rule.id, number)
+                    for number, alternative in enumerate(rule.alternatives, 1)
+                    if all(lit.holds(known.get(lit.fact)) for lit in alternative)
+                }
+                assert holding, f"{rule.id} holds but none of its alternatives does"
+                held |= holding
                 for fact in rule.concludes:
                     if fact not in known:
                         known[fact] = True
                         changed = True
-    return fired
+    return held
 
 
 @_SETTINGS
@@ -59,11 +68,17 @@ def test_dead_rules_never_fire_and_unreachable_facts_never_appear(kb):
     except KnowledgeBaseError:
         assert "negation-cycle" in [f.check for f in lint(kb) if f.is_error]
         return
-    dead = {f.rule for f in lint(kb) if f.check == "never-fires"}
+    findings = lint(kb)
+    dead = {f.rule for f in findings if f.check == "never-fires"}
+    dead_alternatives = {
+        (f.rule, int(f.message.split()[1])) for f in findings if f.check == "dead-alternative"
+    }
     reached = reachable_facts(kb)
     for case in _all_cases(kb):
-        fired = _fired(kb, strata, case)
+        held = _fired(kb, strata, case)
+        fired = {rule_id for rule_id, _number in held}
         assert not fired & dead, case
+        assert not held & dead_alternatives, case
         concluded = {fact for rule in fired for fact in kb.rule(rule).concludes}
         assert concluded <= reached, case
 

@@ -394,8 +394,8 @@ def lint(kb_dir: Path | None, output_format: str) -> None:
 
     Errors (exit 1): schema, undeclared facts, type mismatches, unsourced or
     mis-cited rules, rules that can never fire, unreachable red flags, negation
-    cycles. Warnings (exit 0): cycles, unreachable facts, unused inputs,
-    duplicate and subsumed rules.
+    cycles. Warnings (exit 0): cycles, dead alternatives, unreachable facts,
+    unused inputs, duplicate and subsumed rules.
 
     \b
     Examples:

@@ -23,6 +23,7 @@ never-fires             error    every alternative of a rule is contradictory or
 red-flag-unreachable    error    a red flag that no chain of rules can reach from inputs
 cycle                   warning  rules that feed each other in a loop (harmless to run, but
                                  circular as an explanation)
+dead-alternative        warning  one alternative of a rule can never hold, though others can
 unreachable             warning  a derived fact no chain of rules can reach from inputs
 unused-input            warning  an input no rule mentions
 duplicate-rule          warning  a rule with the same condition and conclusions as another
@@ -73,6 +74,7 @@ CHECKS: dict[str, Severity] = {
     "never-fires": "error",
     "red-flag-unreachable": "error",
     "cycle": "warning",
+    "dead-alternative": "warning",
     "unreachable": "warning",
     "unused-input": "warning",
     "duplicate-rule": "warning",
@@ -244,7 +246,21 @@ def _why_dead(kb: KnowledgeBase, alternative: Sequence[Literal], reached: frozen
 def _never_fires(kb: KnowledgeBase, reached: frozenset[str]) -> Iterator[Finding]:
     for rule in kb.rules:
         alternatives = _alternatives(rule)
-        if not alternatives or any(_alternative_holds(kb, a, reached) for a in alternatives):
+        live = [_alternative_holds(kb, alt, reached) for alt in alternatives]
+        if not alternatives or all(live):
+            continue
+        if any(live):
+            for number, alt in enumerate(alternatives, 1):
+                if not live[number - 1]:
+                    yield Finding(
+                        "warning",
+                        "dead-alternative",
+                        f"alternative {number} of {len(alternatives)} ("
+                        + " and ".join(str(lit) for lit in alt)
+                        + f") can never hold: {_why_dead(kb, alt, reached)}",
+                        rule.location,
+                        rule=rule.id,
+                    )
             continue
         reasons = [_why_dead(kb, alt, reached) for alt in alternatives]
         if len(reasons) == 1:
