@@ -146,3 +146,22 @@ def test_many_problems_are_all_reported_in_order(tmp_path):
 
 def test_lint_of_a_model_without_files_has_no_locations(tiny_kb):
     assert lint(tiny_kb) == ()
+
+
+def test_every_reading_error_is_reported_and_nothing_else(tmp_path):
+    directory = write_kb(
+        tmp_path,
+        FACTS + "  - {id: d, label: D, kind: mechanizm}\n",
+        rule("a_gives_b", "a", "b").replace("if:", "iff:") + rule("late_b", "h >= 24", "b"),
+    )
+    (directory / "more.yaml").write_text("rules: []\nrules: []\n")
+    (directory / "extra.yaml").write_text("facts: {}\n")
+    assert shown(lint_knowledge_base(directory), directory) == [
+        "extra.yaml:1: error [schema] 'facts' must be a list",
+        "more.yaml:2: error [schema] invalid YAML: key 'rules' appears twice in one mapping",
+        "rules.yaml:6: error [schema] fact 'd': unknown kind 'mechanizm' "
+        "(use one of input, mechanism, symptom, condition, red_flag, recommendation)",
+        "rules.yaml:8: error [schema] unknown key 'iff' in rule (did you mean 'if'?)",
+    ]
+    with pytest.raises(KnowledgeBaseError, match="'facts' must be a list"):
+        read_knowledge_base(directory)

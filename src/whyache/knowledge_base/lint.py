@@ -1,9 +1,9 @@
 """Lint a knowledge-base directory: reading errors become findings instead of stopping.
 
 The engine's linter (:mod:`whyache.engine.lint`) knows no files. This wrapper reads the
-directory without validating it; when the files cannot even be read (invalid YAML, a key of
-the wrong shape), that one reading error is the only finding, because nothing after it can be
-checked.
+directory without validating it. When files or entries cannot even be read (invalid YAML, a
+key of the wrong shape), every such reading error is reported and nothing else: the rules
+and facts that were skipped would make the graph checks report ghosts.
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ def lint_knowledge_base(directory: Path | str | None = None) -> tuple[Finding, .
 
     A directory that does not exist raises InputError, as for every other command.
     """
+    errors: list[KnowledgeBaseError] = []
     try:
-        kb = read_knowledge_base(directory)
+        kb = read_knowledge_base(directory, errors)
     except KnowledgeBaseError as exc:
-        return (finding_from_error(exc),)
+        errors.append(exc)
+    if errors:
+        findings = (finding_from_error(exc) for exc in errors)
+        return tuple(sorted(findings, key=Finding.sort_key))
     return lint(kb)

@@ -224,12 +224,22 @@ def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
     return kb
 
 
-def read_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
+def read_knowledge_base(
+    directory: Path | str | None = None, errors: list[KnowledgeBaseError] | None = None
+) -> KnowledgeBase:
     """Read and build a knowledge base without validating it (the linter checks it instead).
 
     Raises KnowledgeBaseError for what cannot be read at all: invalid YAML, unknown keys,
-    values of the wrong shape. The first such error stops reading.
+    values of the wrong shape. The first such error stops reading, unless ``errors`` is given:
+    then a broken file or entry is added to it and skipped, and reading goes on, so the linter
+    can report every one (problems in kb.yaml itself still stop reading).
     """
+
+    def skip(exc: KnowledgeBaseError) -> None:
+        if errors is None:
+            raise exc
+        errors.append(exc)
+
     root = Path(directory) if directory is not None else BUNDLED
     shown_root = "<bundled>" if directory is None else str(root)
     try:
@@ -258,15 +268,21 @@ def read_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
         try:
             data = load_yaml_file(path, "knowledge-base file")
         except InputError as exc:
-            raise KnowledgeBaseError(
-                exc.message, location=_relocate(exc.location, display)
-            ) from None
+            error = KnowledgeBaseError(exc.message, location=_relocate(exc.location, display))
+            if rel == MANIFEST:
+                raise error from None  # nothing can be built without the manifest
+            skip(error)
+            continue
         if data is None:
             continue
         if rel == MANIFEST:
             manifest = f.mapping(data, "kb.yaml", _MANIFEST_KEYS, {"name"})
             continue
-        f.mapping(data, "a knowledge-base file", _TOP_KEYS, set())
+        try:
+            f.mapping(data, "a knowledge-base file", _TOP_KEYS, set())
+        except KnowledgeBaseError as exc:
+            skip(exc)
+            continue
         readers: list[tuple[str, Callable[[_File, Any], Any], list[Any]]] = [
             ("facts", _fact, facts),
             ("rules", _rule, rules),
@@ -274,8 +290,16 @@ def read_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
             ("disagreements", _disagreement, disagreements),
         ]
         for key, reader, sink in readers:
-            for node in f.items(data, key):
-                sink.append(reader(f, node))
+            try:
+                nodes = f.items(data, key)
+            except KnowledgeBaseError as exc:
+                skip(exc)
+                continue
+            for node in nodes:
+                try:
+                    sink.append(reader(f, node))
+                except KnowledgeBaseError as exc:
+                    skip(exc)
     mf = _File(
         root / MANIFEST, f"{shown_root}/{MANIFEST}" if directory is None else str(root / MANIFEST)
     )
