@@ -39,6 +39,7 @@ together. Absence tests (``not X``, ``X is unknown``) need nothing to be reachab
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal as Choice
@@ -208,16 +209,32 @@ def _alternative_holds(
 
 
 def reachable_facts(kb: KnowledgeBase) -> frozenset[str]:
-    """Facts some case can establish: inputs, and what rules that can fire conclude from them."""
+    """Facts some case can establish: inputs, and what rules that can fire conclude from them.
+
+    A worklist fixpoint: a rule is looked at again only when a fact it mentions is newly
+    reached, so long chains cost little however the rules are ordered.
+    """
     reached = {f.id for f in kb.facts if f.is_input}
-    changed = True
-    while changed:
-        changed = False
-        for rule in kb.rules:
-            new = [f for f in rule.concludes if kb.has_fact(f) and f not in reached]
-            if new and any(_alternative_holds(kb, alt, reached) for alt in _alternatives(rule)):
-                reached.update(new)
-                changed = True
+    alternatives = [_alternatives(rule) for rule in kb.rules]
+    mentioning: dict[str, list[int]] = {}
+    for index, rule in enumerate(kb.rules):
+        for fact_id in rule.premises:
+            mentioning.setdefault(fact_id, []).append(index)
+    pending = deque(range(len(kb.rules)))
+    queued = set(pending)
+    while pending:
+        index = pending.popleft()
+        queued.discard(index)
+        rule = kb.rules[index]
+        new = [f for f in rule.concludes if kb.has_fact(f) and f not in reached]
+        if not new or not any(_alternative_holds(kb, a, reached) for a in alternatives[index]):
+            continue
+        reached.update(new)
+        for fact_id in new:
+            for user in mentioning.get(fact_id, ()):
+                if user not in queued:
+                    pending.append(user)
+                    queued.add(user)
     return frozenset(reached)
 
 
