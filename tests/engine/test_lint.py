@@ -10,10 +10,23 @@ from __future__ import annotations
 import itertools
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from whyache.engine import KnowledgeBase, KnowledgeBaseError, evaluate, stratify, validate
-from whyache.engine.conditions import Value
-from whyache.engine.lint import lint, reachable_facts
+from whyache.engine import (
+    Document,
+    FactDef,
+    Kind,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    RuleDef,
+    Source,
+    ValueType,
+    evaluate,
+    stratify,
+    validate,
+)
+from whyache.engine.conditions import Value, from_data
+from whyache.engine.lint import CHECKS, lint, reachable_facts
 
 from .test_properties import small_kbs
 
@@ -92,3 +105,79 @@ def test_lint_errors_include_every_validation_error(kb):
     except KnowledgeBaseError as exc:
         assert any(f.is_error and f.message in str(exc) for f in findings)
     assert list(findings) == sorted(findings, key=lambda f: f.sort_key())
+
+
+_POOL = ["p", "q", "r", "s", "t"]
+
+
+@st.composite
+def messy_kbs(draw: st.DrawFn) -> KnowledgeBase:
+    """Knowledge bases with every kind of mistake: undeclared facts, wrong types, inputs
+    concluded, duplicate ids, red flags, unknown sources."""
+    facts = []
+    for fact_id in draw(st.lists(st.sampled_from(_POOL), max_size=6)):
+        kind = draw(st.sampled_from(list(Kind)))
+        numeric = draw(st.booleans())
+        facts.append(
+            FactDef(
+                fact_id,
+                fact_id,
+                kind,
+                ValueType.NUMBER if numeric else ValueType.BOOLEAN,
+                minimum=0.0 if numeric else None,
+                maximum=10.0 if numeric else None,
+                question=f"{fact_id}?" if draw(st.booleans()) else None,
+            )
+        )
+    atom = st.builds(
+        lambda fact, form: form.format(fact),
+        st.sampled_from(_POOL),
+        st.sampled_from(["{}", "{} = no", "{} is unknown", "{} is known", "{} > 3", "{} <= 3"]),
+    )
+    condition = st.recursive(
+        atom,
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
+            inner.map(lambda x: {"not": x}),
+        ),
+        max_leaves=5,
+    )
+    rules = [
+        RuleDef(
+            draw(st.sampled_from(["r1", "r2", "r3"])),
+            "random rule",
+            from_data(draw(condition)),
+            tuple(draw(st.lists(st.sampled_from(_POOL), max_size=2, unique=True))),
+            (Source(draw(st.sampled_from(["doc.txt", "dog.txt"])), "One"),),
+        )
+        for _ in range(draw(st.integers(0, 5)))
+    ]
+    documents = (Document("doc.txt", "Doc", ("One",)),)
+    return KnowledgeBase("messy", "1", "", tuple(facts), tuple(rules), documents)
+
+
+@_SETTINGS
+@given(messy_kbs())
+def test_lint_never_crashes_and_reports_what_validation_rejects(kb):
+    findings = lint(kb)
+    assert all(f.check in CHECKS and f.severity == CHECKS[f.check] for f in findings)
+    try:
+        validate(kb)
+    except KnowledgeBaseError as exc:
+        assert any(f.is_error and f.message in str(exc) for f in findings)
+
+
+def test_duplicate_rule_ids_in_different_strata_are_reported_not_looped_on():
+    facts = (
+        FactDef("a", "a", Kind.INPUT, question="a?"),
+        FactDef("b", "b", Kind.MECHANISM),
+        FactDef("c", "c", Kind.MECHANISM),
+    )
+    rules = (
+        RuleDef("r", "first", from_data("a"), ("b",), (Source("d", "s"),)),
+        RuleDef("r", "second", from_data({"not": "b"}), ("c",), (Source("d", "s"),)),
+    )
+    kb = KnowledgeBase("dup", "1", "", facts, rules)
+    assert [(f.check, f.rule) for f in lint(kb)] == [("duplicate-id", "r")]
+    assert stratify(kb) == {"r": 1}

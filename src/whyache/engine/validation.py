@@ -197,12 +197,12 @@ def stratify(kb: KnowledgeBase) -> dict[str, int]:
     validation reports separately) are treated as derived.
     """
     fact_stratum: dict[str, int] = {f.id: 0 for f in kb.facts}
-    rule_stratum: dict[str, int] = {r.id: 0 for r in kb.rules}
+    levels = [0] * len(kb.rules)  # by position: a duplicated rule id must not make this loop
     limit = len(kb.facts) + 1
     changed = True
     while changed:
         changed = False
-        for rule in kb.rules:
+        for index, rule in enumerate(kb.rules):
             level = 0
             for conj in rule.alternatives:
                 for lit in conj:
@@ -218,11 +218,14 @@ def stratify(kb: KnowledgeBase) -> dict[str, int]:
                     location=rule.location,
                     rule=rule.id,
                 )
-            if level != rule_stratum[rule.id]:
-                rule_stratum[rule.id] = level
+            if level != levels[index]:
+                levels[index] = level
                 changed = True
             for fact_id in rule.concludes:
                 if fact_stratum.get(fact_id, 0) < level:
                     fact_stratum[fact_id] = level
                     changed = True
+    rule_stratum: dict[str, int] = {}
+    for rule, level in zip(kb.rules, levels, strict=True):
+        rule_stratum[rule.id] = max(level, rule_stratum.get(rule.id, 0))
     return rule_stratum
