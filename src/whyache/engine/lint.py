@@ -102,7 +102,7 @@ class Finding:
     def sort_key(self) -> tuple[str, int, bool, str, str, str, str]:
         """By file and line, errors before warnings at one place, then by check and text."""
         file = self.location.file if self.location else ""
-        line = self.location.line or 0 if self.location else 0
+        line = (self.location.line or 0) if self.location else 0
         return (
             file,
             line,
