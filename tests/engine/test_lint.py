@@ -28,9 +28,49 @@ from whyache.engine import (
 from whyache.engine.conditions import Value, from_data
 from whyache.engine.lint import CHECKS, lint, reachable_facts
 
-from .test_properties import small_kbs
-
 _SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_IN = ["i1", "i2", "i3"]
+_DER = ["d1", "d2", "d3", "d4"]
+
+
+@st.composite
+def small_kbs(draw: st.DrawFn) -> KnowledgeBase:
+    """Valid-looking knowledge bases: three yes/no inputs, a number, four derived facts."""
+    facts = [FactDef(i, i, Kind.INPUT, question=f"{i}?") for i in _IN]
+    facts.append(FactDef("n", "n", Kind.INPUT, ValueType.NUMBER, "u", 0, 10, question="n?"))
+    facts += [FactDef(d, d, Kind.MECHANISM) for d in _DER]
+    forms = {
+        "input": ["{}", "{} = no", "{} is unknown", "{} is known"],
+        "derived": ["{}", "{} is unknown", "{} = no"],
+        "number": ["n < {}", "n <= {}", "n > {}", "n >= {}", "n = {}", "n != {}"],
+    }
+    atom = st.one_of(
+        st.builds(str.format, st.sampled_from(forms["input"]), st.sampled_from(_IN)),
+        st.builds(str.format, st.sampled_from(forms["derived"]), st.sampled_from(_DER)),
+        st.builds(str.format, st.sampled_from(forms["number"]), st.integers(-1, 11)),
+    )
+    condition = st.recursive(
+        atom,
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
+            inner.map(lambda x: {"not": x}),
+        ),
+        max_leaves=5,
+    )
+    rules = [
+        RuleDef(
+            f"r{index}",
+            "random rule",
+            from_data(draw(condition)),
+            (draw(st.sampled_from(_DER)),),
+            (Source("d", "s"),),
+        )
+        for index in range(draw(st.integers(1, 6)))
+    ]
+    return KnowledgeBase("random", "1", "", tuple(facts), tuple(rules))
+
 
 _BOOLEAN_STATES: list[Value | None] = [None, True, False]
 _NUMBER_STATES: list[Value | None] = [None, *(n / 2 for n in range(21))]
