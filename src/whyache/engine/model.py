@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 from whyache.engine.conditions import Condition, Literal, facts_in, to_dnf
