@@ -165,3 +165,16 @@ def test_every_reading_error_is_reported_and_nothing_else(tmp_path):
     ]
     with pytest.raises(KnowledgeBaseError, match="'facts' must be a list"):
         read_knowledge_base(directory)
+
+
+def test_a_special_case_citing_its_own_source_is_not_subsumed(tmp_path):
+    directory = BROKEN / "subsumed-rule"
+    copy = tmp_path / "kb"
+    copy.mkdir()
+    for name in ("kb.yaml", "documents.yaml"):
+        (copy / name).write_text((directory / name).read_text())
+    rules = (directory / "rules.yaml").read_text()
+    head, special = rules.split("  - id: a_and_c_give_b\n")
+    special = special.replace("section: One", "section: Two")
+    (copy / "rules.yaml").write_text(f"{head}  - id: a_and_c_give_b\n{special}")
+    assert lint_knowledge_base(copy) == ()

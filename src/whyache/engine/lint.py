@@ -28,7 +28,9 @@ unreachable             warning  a derived fact no chain of rules can reach from
 unused-input            warning  an input no rule mentions
 duplicate-rule          warning  a rule with the same condition and conclusions as another
 subsumed-rule           warning  a rule that only fires when another rule with the same
-                                 conclusions fires too (its condition is a special case)
+                                 conclusions and sources fires too (its condition is a special
+                                 case); a special case citing a source of its own is kept
+                                 quiet, since it records what that source says
 ======================  =======  ==========================================================
 
 "Reachable" is a fixpoint from the inputs: a derived fact is reachable when some rule that
@@ -389,17 +391,22 @@ def _redundant(kb: KnowledgeBase) -> Iterator[Finding]:
                 yield Finding(
                     "warning",
                     "duplicate-rule",
-                    f"duplicates rule {other.id!r} (same condition and conclusions)",
+                    f"duplicates rule {other.id!r} (same condition and conclusions; "
+                    "keep one rule citing the sources of both)",
                     rule.location,
                     rule=rule.id,
                 )
                 break
-            if not same and all(any(o <= alt for o in others) for alt in alternatives):
+            if (
+                not same
+                and set(rule.sources) <= set(other.sources)
+                and all(any(o <= alt for o in others) for alt in alternatives)
+            ):
                 yield Finding(
                     "warning",
                     "subsumed-rule",
                     f"is subsumed by rule {other.id!r}: whenever it fires, {other.id!r} "
-                    "fires too and concludes the same",
+                    "fires too, concludes the same and cites the same sources",
                     rule.location,
                     rule=rule.id,
                 )
