@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "why-not": "explain:why_not",
     "graph": "graph:graph",
     "what-if": "what_if:what_if",
+    "kb": "kb:kb",
 }
 
 

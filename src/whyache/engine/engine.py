@@ -5,14 +5,17 @@ the same instance is ``reset()`` between cases, because building the Rete networ
 expensive part. Each rule becomes one experta rule per alternative of its condition in
 disjunctive normal form, using only plain patterns and single-pattern ``NOT``.
 
-Facts live in working memory as ``Datum(name=..., value=...)``: value ``True`` for present
-(given or concluded), ``False`` for denied, a float for numbers. Unknown facts are simply
-absent, which is what keeps "unknown" apart from "no".
+Facts live in working memory as instances of one ``Datum`` subclass per fact id, with a single
+field ``value``: ``True`` for present (given or concluded), ``False`` for denied, a float for
+numbers. Unknown facts are simply absent, which is what keeps "unknown" apart from "no".
+A class per fact id lets the matcher send each new fact only to the patterns about that fact
+(see ``matcher.py``) instead of testing it against every pattern in the knowledge base.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -20,6 +23,7 @@ from whyache.engine._experta import NOT, Fact, KnowledgeEngine, P, Rule
 from whyache.engine.case import Case
 from whyache.engine.conditions import Compare, Denied, Literal, Present, Unknown, Value
 from whyache.engine.errors import EngineError, RunawayError
+from whyache.engine.matcher import DispatchingReteMatcher
 from whyache.engine.model import KnowledgeBase, RuleDef
 from whyache.engine.result import Firing, Premise, Result
 from whyache.engine.strategy import StableStrategy
@@ -27,7 +31,13 @@ from whyache.engine.validation import validate
 
 
 class Datum(Fact):  # type: ignore[misc]
-    """A fact in working memory: ``name`` is the fact id, ``value`` its value."""
+    """Base of the per-fact-id classes of working memory; ``fact_id`` names the fact."""
+
+    fact_id = ""
+
+
+def _fact_classes(kb: KnowledgeBase) -> dict[str, type[Datum]]:
+    return {f.id: type(f"Datum_{f.id}", (Datum,), {"fact_id": f.id}) for f in kb.facts}
 
 
 @dataclass(frozen=True)
@@ -43,16 +53,16 @@ def _test(compare: Compare, value: object) -> bool:
     return compare.test(value)
 
 
-def _pattern(literal: Literal, numeric: bool) -> Any:
+def _pattern(literal: Literal, cls: type[Datum], numeric: bool) -> Any:
     atom = literal.atom
     if isinstance(atom, Compare):
-        pattern = Datum(name=atom.fact, value=P(functools.partial(_test, atom)))
+        pattern = cls(value=P(functools.partial(_test, atom)))
     elif isinstance(atom, Denied):
-        pattern = Datum(name=atom.fact, value=False)
+        pattern = cls(value=False)
     elif isinstance(atom, Present) and not numeric:
-        pattern = Datum(name=atom.fact, value=True)
+        pattern = cls(value=True)
     else:  # a number that is present, or "is known"/"is unknown"
-        pattern = Datum(name=atom.fact)
+        pattern = cls()
     positive = not isinstance(atom, Unknown)
     return pattern if positive != literal.negated else NOT(pattern)
 
@@ -61,9 +71,11 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
     """experta engine that runs with our strategy and records each firing as it happens."""
 
     __strategy__ = StableStrategy
+    __matcher__ = DispatchingReteMatcher
 
     # Set on each generated subclass.
     _whyache_rules: ClassVar[dict[str, _Compiled]] = {}
+    _whyache_classes: ClassVar[dict[str, type[Datum]]] = {}
     _whyache_max_firings = 10_000
 
     def start(self, case: Case) -> tuple[Firing, ...]:
@@ -72,7 +84,7 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
         self._firings: list[Firing] = []
         for fact_id, value in case.facts:  # sorted by id: input order never matters
             self._known[fact_id] = value
-            self.declare(Datum(name=fact_id, value=value))
+            self.declare(self._whyache_classes[fact_id](value=value))
         self._run_bounded()
         return tuple(self._firings)
 
@@ -112,7 +124,7 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
             if fact_id not in self._known:
                 self._known[fact_id] = True
                 new.append(fact_id)
-                self.declare(Datum(name=fact_id, value=True))
+                self.declare(self._whyache_classes[fact_id](value=True))
         self._firings.append(
             Firing(
                 number=len(self._firings) + 1,
@@ -126,8 +138,23 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
         )
 
 
-def _noop(self: Any, **_context: Any) -> None:
-    """Rule bodies do nothing: _Recorder._fire does the work with full knowledge."""
+_BODY_SIGNATURE = inspect.signature(lambda self: None)
+
+
+def _body(name: str, order: int) -> Any:
+    """A distinct, empty rule body: _Recorder._fire does the work with full knowledge.
+
+    experta needs a distinct function per rule (identical rules would collapse into one); a
+    plain function keeps experta's repeated signature inspection cheap.
+    """
+
+    def body(self: Any) -> None:
+        return None
+
+    body.__name__ = body.__qualname__ = name
+    body.__signature__ = _BODY_SIGNATURE  # type: ignore[attr-defined]  # spares inspect's work
+    body.whyache_order = order  # type: ignore[attr-defined]
+    return body
 
 
 class Engine:
@@ -136,18 +163,24 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, *, max_firings: int = 10_000) -> None:
         strata = validate(kb)
         self.kb = kb
-        attrs: dict[str, Any] = {"_whyache_rules": {}, "_whyache_max_firings": max_firings}
+        classes = _fact_classes(kb)
+        attrs: dict[str, Any] = {
+            "_whyache_rules": {},
+            "_whyache_classes": classes,
+            "_whyache_max_firings": max_firings,
+        }
         order = 0
         for rule in kb.rules:
             for alt, literals in enumerate(rule.alternatives):
                 order += 1
                 name = f"_kb_{order:05d}"
-                patterns = [_pattern(lit, kb.fact(lit.fact).is_numeric) for lit in literals]
-                # experta needs a distinct function per rule, or identical rules collapse.
-                body = functools.update_wrapper(functools.partial(_noop), _noop)
-                body.__name__ = name
-                body.whyache_order = order  # type: ignore[attr-defined]
-                attrs[name] = Rule(*patterns, salience=-strata[rule.id])(body)
+                # Positive patterns first: joins then start from facts, not from absences.
+                ordered = sorted(literals, key=lambda lit: not lit.is_positive_pattern)
+                patterns = [
+                    _pattern(lit, classes[lit.fact], kb.fact(lit.fact).is_numeric)
+                    for lit in ordered
+                ]
+                attrs[name] = Rule(*patterns, salience=-strata[rule.id])(_body(name, order))
                 attrs["_whyache_rules"][name] = _Compiled(rule, alt, literals)
         try:
             self._engine_class = type(f"Compiled_{kb.name}", (_Recorder,), attrs)
