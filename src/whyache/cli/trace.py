@@ -113,7 +113,8 @@ def summary_block(result: Result) -> list[str]:
         lines.append(f"  {kb.fact(fact_id).label}: {chain_text(result, fact_id)}")
     advice = [kb.fact(f).label for f in result.conclusions(Kind.RECOMMENDATION)]
     if advice:
-        lines.append(f"  Recommendations: {'; '.join(advice)}")
+        lines.append("  Recommendations:")
+    lines += [f"    {label}" for label in advice]
     documents = cited_documents(result)
     if documents:
         lines.append("  Sources:")
