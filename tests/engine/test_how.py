@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from whyache.engine import Engine, KnowledgeBase, case_from_assignments
+from whyache.engine import Engine, InputError, KnowledgeBase, case_from_assignments
 from whyache.engine.how import HowNode, NotConcludedError, how
 from whyache.engine.model import Kind
 from whyache.engine.result import Premise
@@ -99,3 +99,8 @@ def test_not_concluded_points_to_why_not(tiny_engine, tiny_kb):
     assert str(info.value) == (
         "'late_soreness' was not concluded from the facts given (see whyache why-not late_soreness)"
     )
+
+
+def test_an_input_not_given_is_an_input_error(tiny_engine, tiny_kb):
+    with pytest.raises(InputError, match="'sun' is an input and was not given"):
+        how(run(tiny_engine, tiny_kb), "sun")

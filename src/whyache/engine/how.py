@@ -65,6 +65,10 @@ class NotConcludedError(InputError):
 def how(result: Result, fact_id: str) -> HowTree:
     """The derivation tree of a concluded (or given) fact; NotConcludedError otherwise."""
     if result.value(fact_id) is None:
+        if result.kb.fact(fact_id).is_input:
+            raise InputError(
+                f"{fact_id!r} is an input and was not given", hint=f"add it with -f {fact_id}"
+            )
         raise NotConcludedError(fact_id)
     seen: set[str] = set()
     return HowTree(fact_id, _node(result, fact_id, None, seen))
