@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from whyache.cli import main
@@ -114,3 +115,12 @@ def test_not_concluded_as_json_error():
             "exit_code": 1,
         }
     }
+
+
+@pytest.mark.parametrize("command", ["explain", "why-not", "what-if", "graph"])
+def test_every_explanation_command_has_an_example_and_kb_option(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert f"whyache {command} " in result.output
+    assert "--kb DIRECTORY" in result.output
+    assert "--format [text|json" in result.output
