@@ -82,6 +82,15 @@ Conclusions
   Mechanisms:      Micro-damage in muscle fibres [muscle_micro_damage]
   Recommendations: Keep moving gently while soreness settles [rec_easy_activity]
 
+Summary
+  No red flag was concluded from the facts given (that does not rule one out).
+  Delayed-onset muscle soreness: muscle soreness → muscle micro damage → doms
+  Aching legs: muscle soreness → leg ache
+  Recommendations:
+    Keep moving gently while soreness settles
+  Sources:
+    legs.txt: A test document about sore legs
+
 Test output only.
 """
 

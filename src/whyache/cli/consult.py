@@ -270,7 +270,7 @@ def consult(
         ending = session.run()
     except KeyboardInterrupt:
         click.echo("", err=True)
-        raise CliError("interrupted; nothing saved", exit_codes.INTERRUPTED) from None
+        raise CliError("interrupted; nothing saved", exit_codes.INTERRUPTED, as_json=err) from None
     asked = len(session.consultation.answers)
     plural = "" if asked == 1 else "s"
     session.say("")
