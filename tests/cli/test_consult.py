@@ -163,12 +163,19 @@ def test_how_shows_the_chain_behind_a_conclusion_so_far():
     result = consult(*start, answers="how doms\nno\n")
     how = result.output.split("> how doms\n")[1].split("Q1.")[0]
     assert how == (
-        "    Delayed-onset muscle soreness [doms] is concluded:\n"
-        "      doms ⇐ doms_window: muscle_micro_damage, hours_since_run = 30 (>= 12), "
-        "hours_since_run = 30 (<= 72) (legs.txt § Soreness)\n"
+        "    doms — Delayed-onset muscle soreness (condition)\n"
+        "      by rule doms_window (firing 3): Micro-damage felt 12 to 72 hours after the run is "
+        "DOMS, unless a bone injury is suspected.\n"
+        "        sources: legs.txt § Soreness\n"
         "        assuming: not bone_injury_flag\n"
-        "        muscle_micro_damage ⇐ unaccustomed_effort_damages_muscle: muscle_soreness, "
-        "unaccustomed_exercise (legs.txt § Soreness)\n"
+        "        muscle_micro_damage — Micro-damage in muscle fibres (mechanism)\n"
+        "          by rule unaccustomed_effort_damages_muscle (firing 1): Sore muscles after "
+        "effort the legs are not used to point to micro-damage.\n"
+        "            sources: legs.txt § Soreness\n"
+        "            muscle_soreness — given\n"
+        "            unaccustomed_exercise — given\n"
+        "        hours_since_run = 30 (>= 12) — given\n"
+        "        hours_since_run = 30 (<= 72) — given\n"
     )
 
 

@@ -1,15 +1,17 @@
 """Text for ``whyache consult``: prompts, WHY, HOW, known facts and changed conclusions.
 
-Pure functions returning lines, so the session loop only reads and echoes. :func:`how_lines`
-is a compact local rendering of a derivation; a full HOW renderer can replace it.
+Pure functions returning lines, so the session loop only reads and echoes. HOW reuses the
+derivation tree of ``whyache explain``.
 """
 
 from __future__ import annotations
 
-from whyache.cli.trace import KIND_TITLES, given_value, premise_text
+from whyache.cli.trace import KIND_TITLES, given_value
 from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Result
 from whyache.engine.conditions import format_number
 from whyache.engine.consultation import Consultation, Question, Reason
+from whyache.engine.how import how
+from whyache.engine.render.explain import how_text
 
 INDENT = "    "
 
@@ -71,27 +73,7 @@ def how_lines(result: Result, fact_id: str, answered_at: dict[str, int]) -> list
         return [f"{INDENT}{fact_id} = {given_value(kb, fact_id, value)} ({where})."]
     if not result.concludes(fact_id):
         return [f"{INDENT}{fact.label} [{fact_id}] is not concluded from the answers so far."]
-    lines = [f"{INDENT}{fact.label} [{fact_id}] is concluded:"]
-    _chain(result, fact_id, 1, set(), lines)
-    return lines
-
-
-def _chain(result: Result, fact_id: str, depth: int, seen: set[str], lines: list[str]) -> None:
-    pad = INDENT + "  " * depth
-    if fact_id in seen:
-        lines.append(f"{pad}{fact_id} (shown above)")
-        return
-    seen.add(fact_id)
-    firing = result.derivations(fact_id)[0]
-    rule = result.kb.rule(firing.rule)
-    premises = ", ".join(premise_text(p) for p in firing.premises) or "(nothing given)"
-    sources = "; ".join(str(s) for s in rule.sources)
-    lines.append(f"{pad}{fact_id} ⇐ {firing.rule}: {premises} ({sources})")
-    if firing.assumptions:
-        lines.append(f"{pad}  assuming: {'; '.join(firing.assumptions)}")
-    for premise in firing.premises:
-        if result.concludes(premise.fact):
-            _chain(result, premise.fact, depth + 1, seen, lines)
+    return [INDENT + line for line in how_text(how(result, fact_id)).splitlines()]
 
 
 def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -> list[str]:
