@@ -134,21 +134,27 @@ class ScenarioItem(pytest.Item):
         style: Any = None,
     ) -> Any:
         from whyache.engine import WhyacheError
-        from whyache.knowledge_base.scenarios import report_lines
 
+        where = f"{self.location[0]}:{self.scenario.location.line}"
         if isinstance(excinfo.value, ScenarioFailed):
-            return "\n".join(report_lines(excinfo.value.outcome))
+            # The header already names the scenario; the first line is the summary message.
+            failures = excinfo.value.outcome.failures
+            return "\n".join([*failures, f"(scenario at {where})"])
         if isinstance(excinfo.value, WhyacheError):
-            return f"{self.scenario.location}: {excinfo.value}"
+            return f"{where}: {excinfo.value}"
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         line = self.scenario.location.line
-        return self.path, (line - 1 if line else None), f"scenario: {self.name}"
+        return self.path, (line - 1 if line else None), self.name
 
 
 class Verdict:
-    """A yes/no answer that explains itself: pytest shows the explanation when an assert fails."""
+    """A yes/no answer that explains itself: pytest shows the explanation when an assert fails.
+
+    pytest prints a failed ``assert`` operand's ``repr`` on one line, so ``repr`` folds the
+    indented explanation into ``parent [child; child]`` form; ``str`` keeps the lines.
+    """
 
     def __init__(self, value: bool, explanation: str) -> None:
         self.value = value
@@ -166,7 +172,26 @@ class Verdict:
         return hash(self.value)
 
     def __repr__(self) -> str:
+        headline, *rest = self.explanation.splitlines()
+        return f"{headline}: {_fold(rest)}" if rest else headline
+
+    def __str__(self) -> str:
         return self.explanation
+
+
+def _fold(lines: list[str]) -> str:
+    """Indented lines as one line: each line's deeper-indented followers go in brackets."""
+    parts: list[str] = []
+    index = 0
+    while index < len(lines):
+        depth = len(lines[index]) - len(lines[index].lstrip())
+        end = index + 1
+        while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > depth:
+            end += 1
+        text = " ".join(lines[index].split())
+        parts.append(f"{text} [{_fold(lines[index + 1 : end])}]" if end > index + 1 else text)
+        index = end
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,19 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
             "t.scenarios.yaml:3: a 'via' chain needs at least two facts",
         ),
     ],
+    ids=[
+        "unknown-fact",
+        "unknown-fact-in-via",
+        "unknown-rule",
+        "unknown-key",
+        "unknown-given-fact",
+        "variant-out-of-range",
+        "red-flag-of-wrong-kind",
+        "recommendation-of-wrong-kind",
+        "duplicate-name",
+        "no-scenarios-list",
+        "one-fact-via",
+    ],
 )
 def test_file_errors_name_file_and_line(tiny_kb, tmp_path, text, message):
     assert error(tiny_kb, tmp_path, text) == message
