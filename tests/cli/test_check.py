@@ -112,10 +112,15 @@ def test_json_output(workdir):
     }
     failed = data["scenarios"][1]
     assert failed["passed"] is False
-    assert [f.splitlines()[0] for f in failed["failures"]] == [
-        "expected late_soreness to be concluded, but it was not",
-        "expected red flags exactly [], got [see_doctor]",
+    assert [
+        (f["expectation"], f["subject"], f["expected"], f["actual"]) for f in failed["failures"]
+    ] == [
+        ("concludes", "late_soreness", True, False),
+        ("red_flags", "", [], ["see_doctor"]),
     ]
+    assert "\n".join(f["message"] for f in failed["failures"]) + "\n" == "".join(
+        line[2:] + "\n" for line in FAILING_TEXT.splitlines()[3:-1]
+    )
 
 
 JUNIT = """\

@@ -274,10 +274,46 @@ def test_via_names_missing_and_unconnected_steps(tiny_kb, tiny_engine, tmp_path)
         "expected the derivation to pass through ache → thirst\n"
         "  ache does not lead to thirst: thirst was derived from sun, water",
         "expected the derivation to pass through rest_pain → late_soreness\n"
-        "  late_soreness was neither given nor concluded",
+        "  late_soreness was neither given nor concluded\n"
+        "    why not: no rule that concludes late_soreness fired\n"
+        "      late_ache needs ache and hours >= 24 and not rest_pain\n"
+        "        held    ache\n"
+        "        unknown hours >= 24 (hours not given)\n"
+        "        failed  not rest_pain (rest_pain = yes)",
         "expected the derivation to pass through ache → sun\n"
         "  ache does not lead to sun: sun was given, not derived",
     ]
+
+
+def test_only_the_first_break_in_a_chain_is_explained(tiny_kb, tiny_engine, tmp_path):
+    text = "scenarios:\n  - name: a\n    given: {sun: yes}\n    via: [sun, thirst, ache]\n"
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected the derivation to pass through sun → thirst → ache\n"
+        "  thirst was neither given nor concluded\n"
+        "    why not: no rule that concludes thirst fired\n"
+        "      sun_and_no_water needs sun and water = no\n"
+        "        held    sun\n"
+        "        unknown water = no (water not given)\n"
+        "  ache was neither given nor concluded"
+    ]
+
+
+def test_failure_details_give_expected_and_actual(tiny_kb, tiny_engine, tmp_path):
+    path = write(
+        tmp_path,
+        "scenarios:\n"
+        "  - name: a\n"
+        "    given: {rest_pain: yes}\n"
+        "    concludes: [ache]\n"
+        "    red_flags: []\n",
+    )
+    (scenario,) = load_scenarios(tiny_kb, path)
+    outcome = check(tiny_engine, scenario)
+    assert [(f.expectation, f.subject, f.expected, f.actual) for f in outcome.details] == [
+        ("concludes", "ache", True, False),
+        ("red_flags", "", (), ("see_doctor",)),
+    ]
+    assert outcome.failures == tuple(f.message for f in outcome.details)
 
 
 def test_every_variant_is_checked(tiny_kb, tiny_engine, tmp_path):

@@ -47,7 +47,18 @@ def to_dict(kb: KnowledgeBase, outcomes: Sequence[Outcome]) -> dict[str, Any]:
                 "file": o.scenario.location.file,
                 "line": o.scenario.location.line,
                 "passed": o.passed,
-                "failures": list(o.failures),
+                "failures": [
+                    {
+                        "expectation": f.expectation,
+                        "subject": f.subject,
+                        "expected": list(f.expected)
+                        if isinstance(f.expected, tuple)
+                        else f.expected,
+                        "actual": list(f.actual) if isinstance(f.actual, tuple) else f.actual,
+                        "message": f.message,
+                    }
+                    for f in o.details
+                ],
             }
             for o in outcomes
         ],

@@ -48,7 +48,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 import yaml
@@ -110,13 +110,34 @@ class Scenario:
     description: str = ""
 
 
+Expected: TypeAlias = bool | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One expectation that did not hold.
+
+    ``expectation`` is the scenario key (``concludes``, ``via``, ...), ``subject`` the fact, rule
+    or chain it was about (empty for an exact red-flag list), ``expected``/``actual`` are yes/no
+    or, for an exact red-flag list, the flags. ``message`` is the text ``whyache check`` prints:
+    a headline, then an indented HOW or WHY NOT.
+    """
+
+    expectation: str
+    subject: str
+    expected: Expected
+    actual: Expected
+    message: str
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What checking one scenario found; each failure may span lines (an explanation follows)."""
+    """What checking one scenario found; ``failures`` are the messages of ``details``."""
 
     scenario: Scenario
     failures: tuple[str, ...] = field(default=())
     result: Result | None = None
+    details: tuple[Failure, ...] = field(default=())
 
     @property
     def passed(self) -> bool:
@@ -390,13 +411,14 @@ def scenario_files(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
-def _failure(headline: str, explanation: Sequence[str] = ()) -> str:
-    return "\n".join([headline, *(INDENT + line for line in explanation)])
-
-
 def via_problems(result: Result, graph: nx.DiGraph, chain: Sequence[str]) -> list[str]:
     """Why a chain does not lie along the derivation; empty when it does."""
-    problems = [f"{fact} was neither given nor concluded" for fact in chain if fact not in graph]
+    problems = []
+    for fact in chain:
+        if fact not in graph:
+            problems.append(f"{fact} was neither given nor concluded")
+            if len(problems) == 1:  # the first break in the chain is the one to look at
+                problems += [INDENT + line for line in explain_missing(result, fact)]
     for a, b in itertools.pairwise(chain):
         if a in graph and b in graph and not nx.has_path(graph, a, b):
             if not result.concludes(b):
@@ -411,85 +433,70 @@ def via_problems(result: Result, graph: nx.DiGraph, chain: Sequence[str]) -> lis
 def check(engine: Engine, scenario: Scenario) -> Outcome:
     """Run a scenario's case and compare every expectation with what happened."""
     result = engine.run(scenario.case)
-    failures: list[str] = []
+    found: list[Failure] = []
+
+    def fail(
+        expectation: str,
+        subject: str,
+        expected: Expected,
+        headline: str,
+        explanation: Sequence[str],
+        actual: Expected | None = None,
+    ) -> None:
+        if actual is None:
+            actual = not expected if isinstance(expected, bool) else ()
+        message = "\n".join([headline, *(INDENT + line for line in explanation)])
+        found.append(Failure(expectation, subject, expected, actual, message))
+
     for fact in scenario.concludes:
         if not result.concludes(fact):
-            failures.append(
-                _failure(
-                    f"expected {fact} to be concluded, but it was not",
-                    explain_missing(result, fact),
-                )
-            )
+            headline = f"expected {fact} to be concluded, but it was not"
+            fail("concludes", fact, True, headline, explain_missing(result, fact))
     for fact in scenario.does_not_conclude:
         if result.concludes(fact):
-            failures.append(
-                _failure(
-                    f"expected {fact} not to be concluded, but it was",
-                    explain_unexpected(result, fact),
-                )
-            )
-    flags = result.red_flags
+            headline = f"expected {fact} not to be concluded, but it was"
+            fail("does_not_conclude", fact, False, headline, explain_unexpected(result, fact))
+    flags = tuple(sorted(result.red_flags))
     if scenario.red_flags_exact is not None and set(flags) != set(scenario.red_flags_exact):
-        wanted = sorted(set(scenario.red_flags_exact))
+        wanted = tuple(sorted(set(scenario.red_flags_exact)))
         lines: list[str] = []
         for flag in wanted:
             if flag not in flags:
                 lines += [f"missing {flag}", *(INDENT + x for x in explain_missing(result, flag))]
-        for flag in sorted(flags):
+        for flag in flags:
             if flag not in wanted:
                 lines += [
                     f"unexpected {flag}",
                     *(INDENT + x for x in explain_unexpected(result, flag)),
                 ]
-        failures.append(
-            _failure(
-                f"expected red flags exactly [{', '.join(wanted)}], "
-                f"got [{', '.join(sorted(flags))}]",
-                lines,
-            )
-        )
+        headline = f"expected red flags exactly [{', '.join(wanted)}], got [{', '.join(flags)}]"
+        fail("red_flags", "", wanted, headline, lines, actual=flags)
     for flag in scenario.red_flags_at_least:
         if flag not in flags:
-            failures.append(
-                _failure(
-                    f"expected red flag {flag}, but it was not raised",
-                    explain_missing(result, flag),
-                )
-            )
+            headline = f"expected red flag {flag}, but it was not raised"
+            fail("red_flags", flag, True, headline, explain_missing(result, flag))
     for rec in scenario.recommends:
         if not result.concludes(rec):
-            failures.append(
-                _failure(
-                    f"expected recommendation {rec}, but it was not made",
-                    explain_missing(result, rec),
-                )
-            )
+            headline = f"expected recommendation {rec}, but it was not made"
+            fail("recommends", rec, True, headline, explain_missing(result, rec))
     graph = derivation_graph(result) if scenario.via else nx.DiGraph()
     for chain in scenario.via:
         problems = via_problems(result, graph, chain)
         if problems:
-            failures.append(
-                _failure(f"expected the derivation to pass through {' → '.join(chain)}", problems)
-            )
+            shown = " → ".join(chain)
+            headline = f"expected the derivation to pass through {shown}"
+            fail("via", shown, True, headline, problems)
     for rule in scenario.fires:
         if not result.fired(rule):
             why = explain_rule(result, result.kb.rule(rule))
-            failures.append(
-                _failure(
-                    f"expected rule {rule} to fire, but it did not",
-                    [f"why not: {why[0]}", *why[1:]],
-                )
-            )
+            headline = f"expected rule {rule} to fire, but it did not"
+            fail("fires", rule, True, headline, [f"why not: {why[0]}", *why[1:]])
     for rule in scenario.does_not_fire:
         if result.fired(rule):
             first = next(f for f in result.firings if f.rule == rule)
-            failures.append(
-                _failure(
-                    f"expected rule {rule} not to fire, but it did",
-                    explain_firing(result, first),
-                )
-            )
-    return Outcome(scenario, tuple(failures), result)
+            headline = f"expected rule {rule} not to fire, but it did"
+            fail("does_not_fire", rule, False, headline, explain_firing(result, first))
+    return Outcome(scenario, tuple(f.message for f in found), result, tuple(found))
 
 
 def report_lines(outcome: Outcome) -> list[str]:
