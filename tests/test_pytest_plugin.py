@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from whyache.pytest_plugin import ScenarioItem
+from whyache.engine import InputError
+from whyache.pytest_plugin import ScenarioItem, WhyacheSession
 
 from .conftest import TINY
 
@@ -178,3 +179,49 @@ def test_own_scenario_suite_is_collected_once(request):
     ids = [i.nodeid for i in items]
     assert len(ids) == len(set(ids))
     assert all(i.path.name.endswith(".scenarios.yaml") for i in items)
+
+
+@pytest.fixture(scope="module")
+def tiny_session() -> WhyacheSession:
+    return WhyacheSession.load(TINY)
+
+
+def test_verdicts_explain_themselves_folded_and_unfolded(tiny_session):
+    result = tiny_session.run("sun", water="no", hours=2)
+    missing = result.concludes("late_soreness")
+    assert not missing
+    assert missing == False  # noqa: E712
+    assert str(missing) == (
+        "late_soreness was not concluded\n"
+        "  why not: no rule that concludes late_soreness fired\n"
+        "    late_ache needs ache and hours >= 24 and not rest_pain\n"
+        "      held    ache\n"
+        "      failed  hours >= 24 (hours = 2)\n"
+        "      held    not rest_pain"
+    )
+    assert repr(result.concludes("ache")) == (
+        "ache was concluded: how: [1. sun_and_no_water: sun, water = no ⇒ thirst; "
+        "2. thirst_aches: thirst ⇒ ache]"
+    )
+    assert repr(result.path("ache", "thirst")) == (
+        "the derivation does not pass through ache → thirst: "
+        "ache does not lead to thirst: thirst was derived from sun, water"
+    )
+    assert repr(result.fired("rest_pain_flag")) == (
+        "rule rest_pain_flag did not fire: why not: rest_pain_flag needs rest_pain "
+        "[unknown rest_pain (not given)]"
+    )
+    assert repr(result) == "<whyache run of tiny: hours=2, sun=yes, water=no>"
+    assert repr(tiny_session) == "<whyache knowledge base tiny 1>"
+
+
+def test_unknown_names_are_errors_not_answers(tiny_session):
+    result = tiny_session.run("sun")
+    with pytest.raises(InputError, match="did you mean 'thirst'"):
+        result.concludes("thrist")
+    with pytest.raises(InputError, match="did you mean 'thirst_aches'"):
+        result.fired("thirst_ache")
+    with pytest.raises(InputError, match="unknown fact 'achee'"):
+        result.path("sun", "achee")
+    with pytest.raises(InputError, match="unknown fact 'moon'"):
+        tiny_session.run("moon")

@@ -194,11 +194,18 @@ def _fold(lines: list[str]) -> str:
     return "; ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RunResult:
     """A run's result with questions phrased the way test authors ask them."""
 
     result: Result
+
+    def __repr__(self) -> str:
+        # Short, because pytest prints it in every failed assertion about the result.
+        from whyache.engine import format_value
+
+        given = ", ".join(f"{k}={format_value(v)}" for k, v in self.result.case.facts)
+        return f"<whyache run of {self.kb.name}: {given or 'nothing given'}>"
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -287,12 +294,15 @@ def _unknown(name: str, pool: list[str], what: str) -> Exception:
     return InputError(f"unknown {what} {name!r}", hint=hint)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class WhyacheSession:
     """A knowledge base and its engine, for running cases from Python tests."""
 
     kb: KnowledgeBase
     engine: Engine
+
+    def __repr__(self) -> str:
+        return f"<whyache knowledge base {self.kb.name} {self.kb.version}>"
 
     @classmethod
     def load(cls, directory: Path | None = None) -> WhyacheSession:
