@@ -74,6 +74,9 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
         "    given: {sun: yes}\n"
         "    variants: {water: [no, yes], hours: [24, 48]}\n",
     )
+    assert [
+        s.name for s in load(tiny_kb, tmp_path, "scenarios:\n  - {name: a, variants: []}\n")
+    ] == ["a"]
     assert [s.name for s in crossed] == [
         "late [hours=24, water=no]",
         "late [hours=24, water=yes]",
@@ -133,6 +136,15 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
             "scenarios:\n  - name: a\n    via: [sun]\n",
             "t.scenarios.yaml:3: a 'via' chain needs at least two facts",
         ),
+        (
+            "scenarios:\n  - name: a\n    given: {sun: yes}\n    does_not_fire: {a: b}\n",
+            "t.scenarios.yaml:4: 'does_not_fire' must be a list of names",
+        ),
+        (
+            "scenarios:\n  - name: a\n    given: {sun: yes}\n    variants:\n      hours: 3\n",
+            "t.scenarios.yaml:5: variant values for 'hours' must be a non-empty list "
+            "(write hours: [24, 48])",
+        ),
     ],
     ids=[
         "unknown-fact",
@@ -146,6 +158,8 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
         "duplicate-name",
         "no-scenarios-list",
         "one-fact-via",
+        "names-not-a-list",
+        "variant-values-not-a-list",
     ],
 )
 def test_file_errors_name_file_and_line(tiny_kb, tmp_path, text, message):

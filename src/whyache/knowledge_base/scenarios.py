@@ -47,6 +47,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -156,12 +157,16 @@ class _Source:
         found = self._find(line, keys) if line is not None and keys else None
         return Location(str(self.path), found or line)
 
-    def _find(self, line: int, keys: Sequence[str | int]) -> int | None:
+    @cached_property
+    def _root(self) -> Any:
+        # Composed again (nodes keep every line) only when an error needs a precise line.
         try:
-            root = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            return yaml.compose(self.text, Loader=yaml.SafeLoader)
         except yaml.YAMLError:  # pragma: no cover - the text was parsed once already
             return None
-        stack = [root]
+
+    def _find(self, line: int, keys: Sequence[str | int]) -> int | None:
+        stack = [self._root]
         while stack:
             node = stack.pop()
             if isinstance(node, yaml.MappingNode) and node.start_mark.line + 1 == line:
@@ -189,13 +194,18 @@ def _descend(node: Any, keys: Sequence[str | int]) -> int | None:
     return line
 
 
-def _names(value: Any, key: str, where: Location) -> tuple[str, ...]:
+def _names(
+    value: Any, key: str, source: _Source, line: int | None, *path: str | int
+) -> tuple[str, ...]:
+    """A list of names (one name alone is accepted too)."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"{key!r} must be a list of names", location=where)
+        raise InputError(
+            f"{key!r} must be a list of names", location=source.location(line, key, *path)
+        )
     return tuple(value)
 
 
@@ -209,31 +219,31 @@ def _check_names(
 ) -> None:
     """Every name must exist in the knowledge base (and be of the right kind for its key)."""
     rules = key in _RULE_LISTS
+    wanted = {"red_flags": Kind.RED_FLAG, "recommends": Kind.RECOMMENDATION}.get(key)
     for index, name in enumerate(names):
-        where = source.location(line, key, *path, index)
         known = kb.has_rule(name) if rules else kb.has_fact(name)
         if not known:
             pool = [r.id for r in kb.rules] if rules else [f.id for f in kb.facts]
             close = suggest(name, pool, limit=1, cutoff=0.6)
             what = "rule" if rules else "fact"
-            hint = f"did you mean {close[0]!r}?" if close else None
-            raise InputError(f"unknown {what} {name!r} in {key!r}", hint=hint, location=where)
-        wanted = {"red_flags": Kind.RED_FLAG, "recommends": Kind.RECOMMENDATION}.get(key)
+            raise InputError(
+                f"unknown {what} {name!r} in {key!r}",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+                location=source.location(line, key, *path, index),
+            )
         kind = None if rules else kb.fact(name).kind
-        if wanted is not None and kind is not wanted:
-            assert kind is not None
+        if wanted is not None and kind is not None and kind is not wanted:
             raise InputError(
                 f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
                 f"not a {wanted.value.replace('_', ' ')}",
-                location=where,
+                location=source.location(line, key, *path, index),
             )
 
 
 def _variants(item: dict[str, Any], source: _Source, line: int | None) -> list[dict[str, Any]]:
     """The overrides to run with: ``[{}]`` when there are no variants."""
     data = item.get("variants")
-    where = source.location(line, "variants")
-    if data is None:
+    if not data:
         return [{}]
     if isinstance(data, dict):
         keys = sorted(str(k) for k in data)
@@ -244,12 +254,15 @@ def _variants(item: dict[str, Any], source: _Source, line: int | None) -> list[d
                 raise InputError(
                     f"variant values for {key!r} must be a non-empty list",
                     hint=f"write {key}: [24, 48]",
-                    location=where,
+                    location=source.location(line, "variants", key),
                 )
             columns.append(values)
         return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*columns)]
-    if not isinstance(data, list) or not data:
-        raise InputError("'variants' must be a list of mappings of fact to value", location=where)
+    if not isinstance(data, list):
+        raise InputError(
+            "'variants' must be a list of mappings of fact to value",
+            location=source.location(line, "variants"),
+        )
     for index, variant in enumerate(data):
         if not isinstance(variant, dict) or not variant:
             raise InputError(
@@ -337,18 +350,24 @@ def _expand(
                 hint="write red_flags: [..] (exactly) or red_flags: {at_least: [..]}",
                 location=source.location(line, "red_flags"),
             )
-        at_least = _names(flags.get("at_least"), "red_flags", where)
+        at_least = _names(flags.get("at_least"), "red_flags", source, line, "at_least")
         _check_names(kb, at_least, "red_flags", source, line, "at_least")
     elif flags is not None:
-        exact = _names(flags, "red_flags", where)
+        exact = _names(flags, "red_flags", source, line)
         _check_names(kb, exact, "red_flags", source, line)
     via_data = item.get("via") or []
     if not isinstance(via_data, list):
-        raise InputError("'via' must be a chain of facts or a list of chains", location=where)
+        raise InputError(
+            "'via' must be a chain of facts or a list of chains",
+            location=source.location(line, "via"),
+        )
     nested = not via_data or not isinstance(via_data[0], str)
     if not nested:
         via_data = [via_data]
-    via = tuple(_names(chain, "via", where) for chain in via_data)
+    via = tuple(
+        _names(chain, "via", source, line, *((i,) if nested else ()))
+        for i, chain in enumerate(via_data)
+    )
     for index, chain in enumerate(via):
         if len(chain) < 2:
             raise InputError(
@@ -356,7 +375,7 @@ def _expand(
                 location=source.location(line, "via", index),
             )
         _check_names(kb, chain, "via", source, line, *((index,) if nested else ()))
-    lists = {key: _names(item.get(key), key, where) for key in (*_FACT_LISTS, *_RULE_LISTS)}
+    lists = {key: _names(item.get(key), key, source, line) for key in (*_FACT_LISTS, *_RULE_LISTS)}
     for key, names in lists.items():
         _check_names(kb, names, key, source, line)
     for variant in _variants(item, source, line):
