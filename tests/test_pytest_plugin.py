@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -225,3 +227,13 @@ def test_unknown_names_are_errors_not_answers(tiny_session):
         result.path("sun", "achee")
     with pytest.raises(InputError, match="unknown fact 'moon'"):
         tiny_session.run("moon")
+
+
+def test_loading_the_plugin_imports_no_whyache_machinery():
+    # Every pytest run in an environment with whyache installed loads the plugin.
+    code = (
+        "import sys, whyache.pytest_plugin; "
+        "print(sorted(m for m in sys.modules if m.startswith('whyache.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "['whyache.pytest_plugin']\n"
