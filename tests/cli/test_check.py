@@ -40,7 +40,7 @@ FAIL rest pain is not a red flag
   at failing.scenarios.yaml:5
   expected late_soreness to be concluded, but it was not
     why not: no rule that concludes late_soreness fired
-      late_ache needs ache and hours >= 24 and not rest_pain
+      late_ache needs all of:
         held    ache
         unknown hours >= 24 (hours not given)
         failed  not rest_pain (rest_pain = yes)
@@ -134,7 +134,7 @@ file="failing.scenarios.yaml" line="5" time="0">
       <failure message="expected late_soreness to be concluded, but it was not (and 1 more)" \
 type="ScenarioFailure">expected late_soreness to be concluded, but it was not
   why not: no rule that concludes late_soreness fired
-    late_ache needs ache and hours &gt;= 24 and not rest_pain
+    late_ache needs all of:
       held    ache
       unknown hours &gt;= 24 (hours not given)
       failed  not rest_pain (rest_pain = yes)

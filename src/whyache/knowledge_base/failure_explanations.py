@@ -59,9 +59,10 @@ def explain_missing(result: Result, fact: str) -> tuple[str, ...]:
 
 def explain_rule(result: Result, rule: RuleDef) -> tuple[str, ...]:
     """A rule's condition, part by part: held, failed or unknown, with the values involved."""
-    lines = [f"{rule.id} needs {rule.condition}"]
     cond = rule.condition
     parts: tuple[Condition, ...] = cond.items if isinstance(cond, All | AnyOf) else (cond,)
+    needs = {All: "all of", AnyOf: "one of"}.get(type(cond), "")
+    lines = [f"{rule.id} needs {needs}:" if needs else f"{rule.id} needs:"]
     for part in parts:
         state = evaluate(part, result.value)
         status = {True: "held", False: "failed", None: "unknown"}[state]

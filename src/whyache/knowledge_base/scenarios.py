@@ -45,7 +45,7 @@ knowledge base does not have, is an :class:`InputError` with the file and line.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -430,13 +430,22 @@ def scenario_files(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
-def via_problems(result: Result, graph: nx.DiGraph, chain: Sequence[str]) -> list[str]:
-    """Why a chain does not lie along the derivation; empty when it does."""
-    problems = []
+def via_problems(
+    result: Result, graph: nx.DiGraph, chain: Sequence[str], explained: Collection[str] = ()
+) -> list[str]:
+    """Why a chain does not lie along the derivation; empty when it does.
+
+    The first fact missing from the chain gets a WHY NOT, unless it is in ``explained``
+    (a failed ``concludes`` of the same scenario already gave one).
+    """
+    problems: list[str] = []
     for fact in chain:
         if fact not in graph:
+            first = not problems
             problems.append(f"{fact} was neither given nor concluded")
-            if len(problems) == 1:  # the first break in the chain is the one to look at
+            if first and fact in explained:
+                problems[-1] += " (why not: see above)"
+            elif first:
                 problems += [INDENT + line for line in explain_missing(result, fact)]
     for a, b in itertools.pairwise(chain):
         if a in graph and b in graph and not nx.has_path(graph, a, b):
@@ -467,6 +476,9 @@ def check(engine: Engine, scenario: Scenario) -> Outcome:
         message = "\n".join([headline, *(INDENT + line for line in explanation)])
         found.append(Failure(expectation, subject, expected, actual, message))
 
+    missing = {
+        fact for fact in (*scenario.concludes, *scenario.recommends) if not result.concludes(fact)
+    }
     for fact in scenario.concludes:
         if not result.concludes(fact):
             headline = f"expected {fact} to be concluded, but it was not"
@@ -500,7 +512,7 @@ def check(engine: Engine, scenario: Scenario) -> Outcome:
             fail("recommends", rec, True, headline, explain_missing(result, rec))
     graph = derivation_graph(result) if scenario.via else nx.DiGraph()
     for chain in scenario.via:
-        problems = via_problems(result, graph, chain)
+        problems = via_problems(result, graph, chain, explained=missing)
         if problems:
             shown = " → ".join(chain)
             headline = f"expected the derivation to pass through {shown}"
