@@ -6,7 +6,9 @@ evidence from the run: for something derived, the firings that led to it; for so
 missing, each rule that could have concluded it with the state of every part of its condition.
 
 These are deliberately compact and built only from a :class:`Result`; the full WHY-NOT and HOW
-renderers may replace them (they are the only two entry points the checker calls).
+renderers may replace them. The checker calls only the four functions below, each returning
+lines (indented with :data:`INDENT` for structure): :func:`explain_missing` and
+:func:`explain_rule` for WHY NOT, :func:`explain_unexpected` and :func:`explain_firing` for HOW.
 """
 
 from __future__ import annotations
