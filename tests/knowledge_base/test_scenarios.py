@@ -55,6 +55,11 @@ def test_loads_fields_and_location(tiny_kb, tmp_path):
     assert s.location.line == 2
 
 
+def test_red_flags_exactly_mapping_is_the_list_form(tiny_kb, tmp_path):
+    (s,) = load(tiny_kb, tmp_path, "scenarios:\n  - {name: a, red_flags: {exactly: []}}\n")
+    assert (s.red_flags_exact, s.red_flags_at_least) == ((), ())
+
+
 def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
     listed = load(
         tiny_kb,
@@ -145,6 +150,16 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
             "t.scenarios.yaml:5: variant values for 'hours' must be a non-empty list "
             "(write hours: [24, 48])",
         ),
+        (
+            "scenarios:\n  - name: a\n    red_flags: {at_most: [see_doctor]}\n",
+            "t.scenarios.yaml:3: 'red_flags' takes a list, {exactly: [..]} or {at_least: [..]} "
+            "(a list means exactly these; at_least allows others too)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    red_flags:\n      exactly: [see_doctr]\n",
+            "t.scenarios.yaml:4: unknown fact 'see_doctr' in 'red_flags' "
+            "(did you mean 'see_doctor'?)",
+        ),
     ],
     ids=[
         "unknown-fact",
@@ -160,6 +175,8 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
         "one-fact-via",
         "names-not-a-list",
         "variant-values-not-a-list",
+        "red-flags-bad-mapping",
+        "red-flags-exactly-unknown",
     ],
 )
 def test_file_errors_name_file_and_line(tiny_kb, tmp_path, text, message):

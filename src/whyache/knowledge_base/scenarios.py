@@ -24,8 +24,9 @@ What each expectation means:
 
 * ``concludes``: each fact was *derived* by a rule. A fact given in the case is not concluded.
 * ``does_not_conclude``: no rule derived the fact.
-* ``red_flags``: a list is the exact set of red flags raised (``[]``: none at all); a mapping
-  ``{at_least: [...]}`` only requires those. Every name must be a red-flag fact.
+* ``red_flags``: a list (or ``{exactly: [...]}``) is the exact set of red flags raised
+  (``[]``: none at all); ``{at_least: [...]}`` only requires those. Every name must be a
+  red-flag fact.
 * ``recommends``: at least these recommendations were derived (recommendation facts only).
 * ``via``: one chain ``[a, b, c]`` or a list of chains. A chain holds when every fact in it was
   given or concluded and each fact leads to the next one in the derivation graph: following
@@ -343,15 +344,20 @@ def _expand(
     exact: tuple[str, ...] | None = None
     at_least: tuple[str, ...] = ()
     if isinstance(flags, dict):
-        extra = sorted(str(k) for k in flags if k != "at_least")
-        if extra:
+        keys = sorted(str(k) for k in flags)
+        if keys not in (["at_least"], ["exactly"]):
             raise InputError(
-                f"unknown key {extra[0]!r} under 'red_flags'",
-                hint="write red_flags: [..] (exactly) or red_flags: {at_least: [..]}",
+                "'red_flags' takes a list, {exactly: [..]} or {at_least: [..]}",
+                hint="a list means exactly these; at_least allows others too",
                 location=source.location(line, "red_flags"),
             )
-        at_least = _names(flags.get("at_least"), "red_flags", source, line, "at_least")
-        _check_names(kb, at_least, "red_flags", source, line, "at_least")
+        (key,) = keys
+        names = _names(flags[key], "red_flags", source, line, key)
+        _check_names(kb, names, "red_flags", source, line, key)
+        if key == "exactly":
+            exact = names
+        else:
+            at_least = names
     elif flags is not None:
         exact = _names(flags, "red_flags", source, line)
         _check_names(kb, exact, "red_flags", source, line)
