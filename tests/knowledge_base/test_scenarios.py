@@ -160,6 +160,11 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
             "t.scenarios.yaml:4: unknown fact 'see_doctr' in 'red_flags' "
             "(did you mean 'see_doctor'?)",
         ),
+        (
+            "scenarios:\n  - name: a\n    given: {sun: yes}\n"
+            "    variants: [{hours: 2}, {hours: 2}]\n",
+            "t.scenarios.yaml:4: variant 'a [hours=2]' appears twice (remove the repeated variant)",
+        ),
     ],
     ids=[
         "unknown-fact",
@@ -177,6 +182,7 @@ def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
         "variant-values-not-a-list",
         "red-flags-bad-mapping",
         "red-flags-exactly-unknown",
+        "repeated-variant",
     ],
 )
 def test_file_errors_name_file_and_line(tiny_kb, tmp_path, text, message):

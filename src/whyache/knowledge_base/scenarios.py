@@ -327,7 +327,16 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
                 location=where,
             )
         names[name] = where
-        out.extend(_expand(kb, item, name, source, line))
+        expanded = list(_expand(kb, item, name, source, line))
+        labels = [s.name for s in expanded]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise InputError(
+                f"variant {twice[0]!r} appears twice",
+                hint="remove the repeated variant",
+                location=source.location(line, "variants"),
+            )
+        out.extend(expanded)
     return out
 
 
