@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "graph": "graph:graph",
     "what-if": "what_if:what_if",
     "kb": "kb:kb",
+    "check": "check:check_command",
     "consult": "consult:consult",
 }
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Premise, Result, format_value
 from whyache.engine.conditions import Value
-from whyache.engine.narrative import chain, cited_documents, specific_conclusions
+from whyache.engine.narrative import (
+    chain,
+    cited_documents,
+    disagreements_in,
+    specific_conclusions,
+)
 
 KIND_TITLES = {
     Kind.RED_FLAG: "Red flags",
@@ -115,6 +120,11 @@ def summary_block(result: Result) -> list[str]:
     if advice:
         lines.append("  Recommendations:")
     lines += [f"    {label}" for label in advice]
+    disputes = disagreements_in(result)
+    if disputes:
+        lines.append("  Where the sources disagree (both views are kept):")
+    for dispute in disputes:
+        lines.append(f"    {dispute.topic}: {dispute.note} [rules: {', '.join(dispute.rules)}]")
     documents = cited_documents(result)
     if documents:
         lines.append("  Sources:")

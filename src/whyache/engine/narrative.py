@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from whyache.engine.model import Kind
+from whyache.engine.model import Disagreement, Kind
 from whyache.engine.result import Result
 
 _SPECIFIC_ORDER = (Kind.CONDITION, Kind.SYMPTOM, Kind.MECHANISM)
@@ -47,3 +47,9 @@ def cited_documents(result: Result) -> tuple[str, ...]:
     """Files of the documents cited by the rules that fired, in order of first citation."""
     files = [s.document for f in result.firings for s in result.kb.rule(f.rule).sources]
     return tuple(dict.fromkeys(files))
+
+
+def disagreements_in(result: Result) -> tuple[Disagreement, ...]:
+    """Disagreements between sources that touch this run: one of their rules fired."""
+    fired = {f.rule for f in result.firings}
+    return tuple(d for d in result.kb.disagreements if fired & set(d.rules))
