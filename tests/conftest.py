@@ -11,6 +11,7 @@ from whyache.knowledge_base import load_knowledge_base
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "kbs" / "tiny"
+DIFFERENTIAL = FIXTURES / "kbs" / "differential"
 REPO = Path(__file__).parent.parent
 
 
@@ -32,3 +33,13 @@ def tiny_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def tiny_engine(tiny_kb: KnowledgeBase) -> Engine:
     return Engine(tiny_kb)
+
+
+@pytest.fixture(scope="session")
+def differential_kb() -> KnowledgeBase:
+    return load_knowledge_base(DIFFERENTIAL)
+
+
+@pytest.fixture(scope="session")
+def differential_engine(differential_kb: KnowledgeBase) -> Engine:
+    return Engine(differential_kb)

@@ -23,6 +23,7 @@ from whyache.engine.errors import (
     FactValueError,
     InputError,
     KnowledgeBaseError,
+    KnowledgeBaseProblem,
     Location,
     RunawayError,
     UnknownFactError,
@@ -41,7 +42,7 @@ from whyache.engine.model import (
     ValueType,
 )
 from whyache.engine.result import Firing, Premise, Result
-from whyache.engine.validation import stratify, validate
+from whyache.engine.validation import problems, stratify, validate
 
 __all__ = [
     "KIND_ORDER",
@@ -58,6 +59,7 @@ __all__ = [
     "Kind",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "KnowledgeBaseProblem",
     "Location",
     "Premise",
     "Result",
@@ -77,6 +79,7 @@ __all__ = [
     "format_value",
     "parse_assignment",
     "parse_value",
+    "problems",
     "resolve_fact",
     "stratify",
     "validate",
