@@ -21,6 +21,7 @@ from whyache.engine import WhyacheError
 COMMANDS: dict[str, str] = {
     "run": "run:run",
     "demo": "run:demo",
+    "batch": "batch:batch",
 }
 
 
