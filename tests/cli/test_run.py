@@ -161,3 +161,48 @@ def test_python_dash_m(tmp_path):
         [sys.executable, "-m", "whyache", "--version"], capture_output=True, text=True, check=True
     )
     assert proc.stdout.startswith("whyache, version ")
+
+
+def test_json_error_object_on_stderr():
+    result = invoke("run", "-f", "dehidration", "--format", "json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert json.loads(result.stderr) == {
+        "error": {
+            "message": "unknown fact 'dehidration' (did you mean 'dehydration'?)",
+            "exit_code": 2,
+        }
+    }
+
+
+def test_json_error_for_usage_errors_too():
+    result = invoke("run", "--bogus", "--format=json")
+    assert result.exit_code == 2
+    assert json.loads(result.stderr) == {
+        "error": {"message": "No such option '--bogus'.", "exit_code": 2}
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00", "binary"),
+        (b"facts:\n  hot_weather: [1, 2]\n", "'hot_weather' is yes/no, not '[1, 2]'"),
+        (b"a: &x [1]\nb: *x\n", "anchors and aliases"),
+        (b"!!python/object/apply:os.system ['echo pwned']\n", "could not determine a constructor"),
+    ],
+)
+def test_hostile_case_files(tmp_path, content, message):
+    case = tmp_path / "case.yaml"
+    case.write_bytes(content)
+    result = invoke("run", "--case", str(case))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {case}")
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_case_file(tmp_path):
+    result = invoke("run", "--case", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: case file not found\n"

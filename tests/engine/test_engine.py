@@ -156,3 +156,11 @@ def test_every_derived_fact_traces_back_to_given(tiny_engine, tiny_kb, facts):
     for fact in result.derived:
         roots = {n for n in nx.ancestors(graph, fact) if graph.in_degree(n) == 0}
         assert roots <= given
+
+
+def test_runaway_run_stops_with_our_error(tiny_kb):
+    from whyache.engine import RunawayError
+
+    engine = Engine(tiny_kb, max_firings=2)
+    with pytest.raises(RunawayError, match="stopped after 2 firings"):
+        run(engine, tiny_kb, "sun", "water=no", "hours=30")

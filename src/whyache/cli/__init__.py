@@ -14,7 +14,7 @@ import click
 
 from whyache import __version__
 from whyache.cli import exit_codes
-from whyache.cli.errors import CliError, translate
+from whyache.cli.errors import CliError, translate, wants_json
 from whyache.engine import WhyacheError
 
 #: command name -> "module:attribute" (modules under whyache.cli)
@@ -41,13 +41,18 @@ class WhyacheGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        as_json = wants_json([*ctx._protected_args, *ctx.args])
         try:
             return super().invoke(ctx)
         except WhyacheError as exc:
-            raise translate(exc) from None
-        except KeyboardInterrupt:
-            raise CliError("interrupted", exit_codes.INTERRUPTED) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise translate(exc, as_json=as_json) from None
+        except (KeyboardInterrupt, click.Abort):
+            raise CliError("interrupted", exit_codes.INTERRUPTED, as_json=as_json) from None
+        except click.ClickException as exc:
+            if as_json and not isinstance(exc, CliError):
+                raise CliError(exc.format_message(), exc.exit_code, as_json=True) from None
+            raise
+        except click.exceptions.Exit:
             raise
         except Exception as exc:
             if os.environ.get("WHYACHE_DEBUG"):
@@ -56,6 +61,7 @@ class WhyacheGroup(click.Group):
                 f"internal error: {type(exc).__name__}: {exc} "
                 "(a bug in whyache; set WHYACHE_DEBUG=1 for a traceback)",
                 exit_codes.INTERNAL,
+                as_json=as_json,
             ) from None
 
 

@@ -44,8 +44,17 @@ from whyache.knowledge_base.yaml_source import load_yaml_file
 
 SUFFIX = ".scenarios.yaml"
 _KEYS = {
-    "name", "description", "given", "concludes", "does_not_conclude", "red_flags",
-    "recommends", "via", "fires", "does_not_fire", "variants",
+    "name",
+    "description",
+    "given",
+    "concludes",
+    "does_not_conclude",
+    "red_flags",
+    "recommends",
+    "via",
+    "fires",
+    "does_not_fire",
+    "variants",
 }
 
 
@@ -111,8 +120,11 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
             raise InputError("each scenario must be a mapping", location=where)
         unknown = sorted(str(k) for k in item if k not in _KEYS)
         if unknown:
-            raise InputError(f"unknown key {unknown[0]!r} in scenario",
-                             hint=f"allowed: {', '.join(sorted(_KEYS))}", location=where)
+            raise InputError(
+                f"unknown key {unknown[0]!r} in scenario",
+                hint=f"allowed: {', '.join(sorted(_KEYS))}",
+                location=where,
+            )
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InputError("scenario needs a name", location=where)
@@ -153,7 +165,9 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
             label = name.strip()
             if variant is not None:
                 if not isinstance(variant, dict):
-                    raise InputError("each variant must be a mapping of fact to value", location=where)
+                    raise InputError(
+                        "each variant must be a mapping of fact to value", location=where
+                    )
                 merged.update(variant)
                 label += " [" + ", ".join(f"{k}={v}" for k, v in variant.items()) + "]"
             case = parse_case_data(kb, merged if merged else {"facts": {}}, origin)
