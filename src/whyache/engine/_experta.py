@@ -22,7 +22,18 @@ _root_handlers = list(logging.root.handlers)
 import experta  # noqa: E402
 from experta import AND, NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
 from experta.abstract import Strategy  # noqa: E402
+from experta.matchers import ReteMatcher  # noqa: E402
 
 logging.root.handlers[:] = _root_handlers
 
-__all__ = ["AND", "NOT", "Fact", "KnowledgeEngine", "P", "Rule", "Strategy", "experta"]
+__all__ = [
+    "AND",
+    "NOT",
+    "Fact",
+    "KnowledgeEngine",
+    "P",
+    "ReteMatcher",
+    "Rule",
+    "Strategy",
+    "experta",
+]
