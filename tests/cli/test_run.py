@@ -90,7 +90,8 @@ def test_bundled_dehydration_chain():
     assert "dehydration ⇒ reduced_blood_volume" in lines
     assert "reduced_blood_volume ⇒ reduced_oxygen_delivery" in lines
     assert "lactate_accumulation ⇒ muscle_fatigue" in lines
-    assert "muscle_fatigue ⇒ leg_ache" in lines
+    # other chains may reach leg_ache first, so the line can end "(already known)"
+    assert any(line.startswith("muscle_fatigue ⇒ leg_ache") for line in lines)
     assert any(
         line.startswith("sources: 000_6386edbbf6201b98.txt § 2. Dehydration") for line in lines
     )

@@ -20,20 +20,27 @@ if not hasattr(collections, "Mapping"):  # Python >= 3.10 with frozendict 1.2
 
 _root_handlers = list(logging.root.handlers)
 import experta  # noqa: E402
-from experta import AND, NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
+from experta import AND, NOT, Fact, InitialFact, KnowledgeEngine, P, Rule  # noqa: E402
 from experta.abstract import Strategy  # noqa: E402
-from experta.matchers import ReteMatcher  # noqa: E402
+from experta.matchers.rete import ReteMatcher  # noqa: E402
+from experta.matchers.rete.check import TypeCheck  # noqa: E402
+from experta.matchers.rete.nodes import BusNode  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
 
 logging.root.handlers[:] = _root_handlers
 
 __all__ = [
     "AND",
     "NOT",
+    "BusNode",
     "Fact",
+    "InitialFact",
     "KnowledgeEngine",
     "P",
     "ReteMatcher",
     "Rule",
     "Strategy",
+    "Token",
+    "TypeCheck",
     "experta",
 ]

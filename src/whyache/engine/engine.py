@@ -5,31 +5,25 @@ the same instance is ``reset()`` between cases, because building the Rete networ
 expensive part. Each rule becomes one experta rule per alternative of its condition in
 disjunctive normal form, using only plain patterns and single-pattern ``NOT``.
 
-Facts live in working memory as ``Datum(group=..., name=..., value=...)``: value ``True``
-for present (given or concluded), ``False`` for denied, a float for numbers. Unknown facts
-are simply absent, which is what keeps "unknown" apart from "no".
-
-Speed (measured in benchmarks/, see docs/performance.md). experta's Rete has no indexing:
-every new fact is tested against every constant test of the network, and each test copies
-a token. ``group`` (a fact's bucket among about sqrt(#facts) buckets) gives the network a
-shared test that cuts those tests from #facts to about 2*sqrt(#facts) per fact. A case's
-facts are declared in one call (one agenda update, not one per fact), the engine's DefFacts
-are looked up once, and the matcher asks only conflict-set nodes that changed.
+Facts live in working memory as instances of one ``Datum`` subclass per fact id, with a single
+field ``value``: ``True`` for present (given or concluded), ``False`` for denied, a float for
+numbers. Unknown facts are simply absent, which is what keeps "unknown" apart from "no".
+A class per fact id lets the matcher send each new fact only to the patterns about that fact
+(see ``matcher.py``) instead of testing it against every pattern in the knowledge base.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-import math
-import types
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from whyache.engine._experta import NOT, Fact, KnowledgeEngine, P, ReteMatcher, Rule
+from whyache.engine._experta import NOT, Fact, KnowledgeEngine, P, Rule
 from whyache.engine.case import Case
 from whyache.engine.conditions import Compare, Denied, Literal, Present, Unknown, Value
 from whyache.engine.errors import EngineError, RunawayError
+from whyache.engine.matcher import DispatchingReteMatcher
 from whyache.engine.model import KnowledgeBase, RuleDef
 from whyache.engine.result import Firing, Premise, Result
 from whyache.engine.strategy import StableStrategy
@@ -37,15 +31,13 @@ from whyache.engine.validation import validate
 
 
 class Datum(Fact):  # type: ignore[misc]
-    """A fact in working memory: ``name`` is the fact id, ``value`` its value, ``group`` the
-    bucket of its name (see :func:`fact_groups`)."""
+    """Base of the per-fact-id classes of working memory; ``fact_id`` names the fact."""
+
+    fact_id = ""
 
 
-def fact_groups(kb: KnowledgeBase) -> dict[str, int]:
-    """Each fact's bucket: about sqrt(#facts) buckets of about sqrt(#facts) names each."""
-    ids = sorted(fact.id for fact in kb.facts)
-    buckets = max(1, math.isqrt(len(ids)))
-    return {fact_id: index % buckets for index, fact_id in enumerate(ids)}
+def _fact_classes(kb: KnowledgeBase) -> dict[str, type[Datum]]:
+    return {f.id: type(f"Datum_{f.id}", (Datum,), {"fact_id": f.id}) for f in kb.facts}
 
 
 @dataclass(frozen=True)
@@ -61,57 +53,33 @@ def _test(compare: Compare, value: object) -> bool:
     return compare.test(value)
 
 
-def _pattern(literal: Literal, numeric: bool, group: int | None = None) -> Any:
-    """The experta pattern of one literal; without ``group``, the plain shape (for comparison)."""
+def _pattern(literal: Literal, cls: type[Datum], numeric: bool) -> Any:
     atom = literal.atom
-    shape = {"name": atom.fact} if group is None else {"group": group, "name": atom.fact}
     if isinstance(atom, Compare):
-        pattern = Datum(**shape, value=P(functools.partial(_test, atom)))
+        pattern = cls(value=P(functools.partial(_test, atom)))
     elif isinstance(atom, Denied):
-        pattern = Datum(**shape, value=False)
+        pattern = cls(value=False)
     elif isinstance(atom, Present) and not numeric:
-        pattern = Datum(**shape, value=True)
+        pattern = cls(value=True)
     else:  # a number that is present, or "is known"/"is unknown"
-        pattern = Datum(**shape)
+        pattern = cls()
     positive = not isinstance(atom, Unknown)
     return pattern if positive != literal.negated else NOT(pattern)
-
-
-class LeanMatcher(ReteMatcher):  # type: ignore[misc]
-    """experta's Rete matcher, asking only the conflict-set nodes that have changes.
-
-    experta collects activations by calling every rule's conflict-set node after each change,
-    which costs O(#rules) per firing even when one rule changed.
-    """
-
-    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
-        for fact in deleting or ():
-            self.root_node.remove(fact)
-        for fact in adding or ():
-            self.root_node.add(fact)
-        added: list[Any] = []
-        removed: list[Any] = []
-        for node in self._get_conflict_set_nodes():
-            if node.added or node.removed:
-                new, gone = node.get_activations()
-                added.extend(new)
-                removed.extend(gone)
-        return added, removed
 
 
 class _Recorder(KnowledgeEngine):  # type: ignore[misc]
     """experta engine that runs with our strategy and records each firing as it happens."""
 
     __strategy__ = StableStrategy
-    __matcher__ = LeanMatcher
+    __matcher__ = DispatchingReteMatcher
 
     # Set on each generated subclass.
     _whyache_rules: ClassVar[dict[str, _Compiled]] = {}
-    _whyache_groups: ClassVar[dict[str, int]] = {}
+    _whyache_classes: ClassVar[dict[str, type[Datum]]] = {}
     _whyache_max_firings = 10_000
 
     def get_deffacts(self) -> Any:
-        # experta finds DefFacts with inspect.getmembers on every reset: O(#rules) per case.
+        # experta looks DefFacts up with inspect.getmembers on every reset: O(#rules) per case.
         cached = self.__dict__.get("_whyache_deffacts")
         if cached is None:
             cached = self._whyache_deffacts = super().get_deffacts()
@@ -121,11 +89,10 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
         self.reset()
         self._known: dict[str, Value] = dict(case.facts)
         self._firings: list[Firing] = []
-        groups = self._whyache_groups
-        # One declare for all: one agenda update instead of one per fact.
-        self.declare(
-            *(Datum(group=groups[f], name=f, value=v) for f, v in case.facts),
-        )
+        classes = self._whyache_classes
+        # One declare for all of them: one agenda update, not one per fact. Sorted by id, so
+        # the order the facts were given in never matters.
+        self.declare(*(classes[fact_id](value=value) for fact_id, value in case.facts))
         self._run_bounded()
         return tuple(self._firings)
 
@@ -165,8 +132,7 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
             if fact_id not in self._known:
                 self._known[fact_id] = True
                 new.append(fact_id)
-                group = self._whyache_groups[fact_id]
-                self.declare(Datum(group=group, name=fact_id, value=True))
+                self.declare(self._whyache_classes[fact_id](value=True))
         self._firings.append(
             Firing(
                 number=len(self._firings) + 1,
@@ -180,56 +146,50 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
         )
 
 
-def _noop(self: Any, **_context: Any) -> None:
-    """Rule bodies do nothing: _Recorder._fire does the work with full knowledge."""
-
-
-_NOOP_SIGNATURE = inspect.signature(_noop)
+_BODY_SIGNATURE = inspect.signature(lambda self: None)
 
 
 def _body(name: str, order: int) -> Any:
-    # experta needs a distinct function per rule, or identical rules collapse. It also asks for
-    # the body's signature about ten times per rule while compiling (a third of the time):
-    # a precomputed __signature__ answers at once.
-    body = types.FunctionType(_noop.__code__, _noop.__globals__, name)
-    body.__qualname__ = name
-    body.__signature__ = _NOOP_SIGNATURE  # type: ignore[attr-defined]
+    """A distinct, empty rule body: _Recorder._fire does the work with full knowledge.
+
+    experta needs a distinct function per rule (identical rules would collapse into one); a
+    plain function keeps experta's repeated signature inspection cheap.
+    """
+
+    def body(self: Any) -> None:
+        return None
+
+    body.__name__ = body.__qualname__ = name
+    body.__signature__ = _BODY_SIGNATURE  # type: ignore[attr-defined]  # spares inspect's work
     body.whyache_order = order  # type: ignore[attr-defined]
     return body
-
-
-def compile_rules(kb: KnowledgeBase, *, grouped: bool = True) -> list[tuple[_Compiled, Any, int]]:
-    """Each rule alternative as (what it is, its experta patterns, its salience).
-
-    ``grouped=False`` gives the plain ``Datum(name, value)`` shape, for comparison only.
-    """
-    strata = validate(kb)
-    groups = fact_groups(kb) if grouped else {}
-    compiled = []
-    for rule in kb.rules:
-        for alt, literals in enumerate(rule.alternatives):
-            patterns = [
-                _pattern(lit, kb.fact(lit.fact).is_numeric, groups.get(lit.fact))
-                for lit in literals
-            ]
-            compiled.append((_Compiled(rule, alt, literals), patterns, -strata[rule.id]))
-    return compiled
 
 
 class Engine:
     """A compiled knowledge base, ready to run cases."""
 
     def __init__(self, kb: KnowledgeBase, *, max_firings: int = 10_000) -> None:
+        strata = validate(kb)
         self.kb = kb
+        classes = _fact_classes(kb)
         attrs: dict[str, Any] = {
             "_whyache_rules": {},
-            "_whyache_groups": fact_groups(kb),
+            "_whyache_classes": classes,
             "_whyache_max_firings": max_firings,
         }
-        for order, (compiled, patterns, salience) in enumerate(compile_rules(kb), start=1):
-            name = f"_kb_{order:05d}"
-            attrs[name] = Rule(*patterns, salience=salience)(_body(name, order))
-            attrs["_whyache_rules"][name] = compiled
+        order = 0
+        for rule in kb.rules:
+            for alt, literals in enumerate(rule.alternatives):
+                order += 1
+                name = f"_kb_{order:05d}"
+                # Positive patterns first: joins then start from facts, not from absences.
+                ordered = sorted(literals, key=lambda lit: not lit.is_positive_pattern)
+                patterns = [
+                    _pattern(lit, classes[lit.fact], kb.fact(lit.fact).is_numeric)
+                    for lit in ordered
+                ]
+                attrs[name] = Rule(*patterns, salience=-strata[rule.id])(_body(name, order))
+                attrs["_whyache_rules"][name] = _Compiled(rule, alt, literals)
         try:
             self._engine_class = type(f"Compiled_{kb.name}", (_Recorder,), attrs)
             self._engine = self._engine_class()

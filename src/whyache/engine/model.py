@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -108,12 +109,12 @@ class RuleDef:
     note: str = ""
     location: Location | None = None
 
-    @property
+    @cached_property
     def alternatives(self) -> tuple[tuple[Literal, ...], ...]:
         """The condition in disjunctive normal form (one compiled experta rule each)."""
         return to_dnf(self.condition)
 
-    @property
+    @cached_property
     def premises(self) -> tuple[str, ...]:
         """Fact ids the condition mentions, each once, in order."""
         return tuple(dict.fromkeys(facts_in(self.condition)))
