@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import click
 
 from whyache.engine import Case, Engine, KnowledgeBase, build_case, parse_assignment
-from whyache.knowledge_base import load_knowledge_base, read_case_file
+from whyache.knowledge_base import read_case_file
+from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,7 +57,7 @@ def case_options(func: F) -> F:
 
 @lru_cache(maxsize=4)
 def _load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
-    kb = load_knowledge_base(kb_dir)
+    kb = load_cached(kb_dir)
     return kb, Engine(kb)
 
 

@@ -200,9 +200,9 @@ def _init_worker(kb_dir: Path | None, explain: bool) -> None:
     if _inherited is not None:
         kb, engine = _inherited
     else:  # a spawned worker starts from scratch
-        from whyache.knowledge_base.loader import load_knowledge_base
+        from whyache.knowledge_base.cache import load_cached
 
-        kb = load_knowledge_base(kb_dir)
+        kb = load_cached(kb_dir)
         engine = Engine(kb)
     _worker = (kb, engine, explain)
 
