@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from whyache.engine import Case, Engine, KnowledgeBase, build_case, parse_assignment
+from whyache.engine import Case, Engine, KnowledgeBase, Result, build_case, parse_assignment
 from whyache.knowledge_base import read_case_file
 from whyache.knowledge_base.cache import load_cached
 
@@ -64,6 +64,16 @@ def _load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
 def load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
     """The knowledge base and its compiled engine (compiled once per process)."""
     return _load(kb_dir)
+
+
+def load_kb(kb_dir: Path | None) -> KnowledgeBase:
+    """The knowledge base alone, for commands that compile only what one case needs."""
+    return load_cached(kb_dir)
+
+
+def run_one(kb: KnowledgeBase, case: Case) -> Result:
+    """Run a single case, compiling only the rules that could fire for it (same result)."""
+    return Engine(kb, only_for=(fact_id for fact_id, _ in case.facts)).run(case)
 
 
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:
