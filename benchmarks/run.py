@@ -299,21 +299,25 @@ def batch_figures(
 
 _PHASES = """
 import json, time
-t0 = time.perf_counter()
+clock = time.process_time
+t0 = clock()
 import whyache.cli.run
-t1 = time.perf_counter()
-from whyache.cli.options import load
-from whyache.knowledge_base.cache import load_cached
-kb = load_cached()
-t2 = time.perf_counter()
-from whyache.engine import Engine
-engine = Engine(kb)
-t3 = time.perf_counter()
-from whyache.engine import case_from_assignments
+t1 = clock()
+from whyache.cli.options import load_kb, run_one
+kb = load_kb(None)
+t2 = clock()
+from whyache.engine import Engine, case_from_assignments, validate
+case = case_from_assignments(kb, {facts!r})
+validate(kb)
+t3 = clock()
+engine = Engine(kb, only_for=[f for f, _ in case.facts])
+t4 = clock()
 from whyache.cli.trace import render_trace
-render_trace(engine.run(case_from_assignments(kb, {facts!r})))
-t4 = time.perf_counter()
-print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3]))
+render_trace(engine.run(case))
+t5 = clock()
+Engine(kb)
+t6 = clock()
+print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5]))
 """
 
 _IMPORTS = ["click", "whyache.engine", "experta", "yaml", "whyache.knowledge_base", "networkx"]
@@ -332,7 +336,7 @@ def startup_figures(report: Report, kb: KnowledgeBase, runs: int) -> dict[str, A
     shown = " ".join(command[len(exe) :])
     report.row(
         "start-up",
-        f"whyache {shown}"[:58] + " (wall)",
+        f"whyache run, the demo case ({len(facts)} facts), wall",
         f"{t_run * 1000:.0f} ms",
         _goal(t_run * 1000 < START_UP_GOAL_MS, f"< {START_UP_GOAL_MS:.0f} ms"),
     )
@@ -355,12 +359,14 @@ def startup_figures(report: Report, kb: KnowledgeBase, runs: int) -> dict[str, A
     names = [
         "import whyache.cli.run",
         "load the knowledge base (cached)",
-        "compile (Engine)",
-        "run the case and render",
+        "validate it (rule strata)",
+        "compile the rules the case can reach",
+        "run the case and render it",
+        "(compile the whole knowledge base, for comparison)",
     ]
     for index, name in enumerate(names):
         value = statistics.median(p[index] for p in phases)
-        report.row("start-up", f"  in-process: {name}", f"{value * 1000:.0f} ms")
+        report.row("start-up", f"  in-process CPU: {name}", f"{value * 1000:.0f} ms")
 
     imports: dict[str, list[float]] = {name: [] for name in _IMPORTS}
     for _ in range(3):

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 import click
 
 from whyache.engine import Case, Engine, KnowledgeBase, Result, build_case, parse_assignment
-from whyache.knowledge_base import read_case_file
 from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,6 +79,8 @@ def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Ca
     """The case from --case and -f together; a fact given twice with two values is an error."""
     pairs: list[tuple[str, object]] = []
     if case_file is not None:
+        from whyache.knowledge_base import read_case_file  # PyYAML: only for case files
+
         pairs.extend(read_case_file(kb, case_file).facts)
     pairs.extend(parse_assignment(text) for text in facts)
     return build_case(kb, pairs)

@@ -20,13 +20,14 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from whyache import __version__
 from whyache.engine import KnowledgeBase
-from whyache.knowledge_base.loader import BUNDLED, load_knowledge_base
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+_BUNDLED = _PACKAGE / "knowledge_base" / "data"  # loader.BUNDLED, without importing PyYAML
 #: The code whose output is cached: a change to any of it must change the key.
 _CODE = (
     "engine/model.py",
@@ -50,21 +51,28 @@ def cache_dir() -> Path:
 def load_cached(directory: Path | str | None = None) -> KnowledgeBase:
     """What :func:`load_knowledge_base` returns, from the cache when nothing changed."""
     if os.environ.get("WHYACHE_NO_CACHE"):
-        return load_knowledge_base(directory)
+        return _loader()(directory)
     try:
         path = cache_dir() / f"kb-{_key(directory)}.pickle"
     except OSError:  # unreadable files: let the loader say what is wrong
-        return load_knowledge_base(directory)
+        return _loader()(directory)
     cached = _read(path)
     if cached is not None:
         return cached
-    kb = load_knowledge_base(directory)
+    kb = _loader()(directory)
     _write(path, kb)
     return kb
 
 
+def _loader() -> Callable[[Path | str | None], KnowledgeBase]:
+    # Imported here: the loader needs PyYAML, which a cache hit does not.
+    from whyache.knowledge_base.loader import load_knowledge_base
+
+    return load_knowledge_base
+
+
 def _key(directory: Path | str | None) -> str:
-    root = Path(directory) if directory is not None else BUNDLED
+    root = Path(directory) if directory is not None else _BUNDLED
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{sys.version}\0{directory!s}\0".encode())
     for name in _CODE:
