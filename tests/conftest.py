@@ -10,7 +10,12 @@ from whyache.engine import Engine, KnowledgeBase
 from whyache.knowledge_base import load_knowledge_base
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Fixtures are data for tests, never tests: the whyache plugin would otherwise collect a
+# *.scenarios.yaml kept there (written for a test knowledge base) against the bundled one.
+collect_ignore = ["fixtures"]
 TINY = FIXTURES / "kbs" / "tiny"
+DIFFERENTIAL = FIXTURES / "kbs" / "differential"
 REPO = Path(__file__).parent.parent
 
 
@@ -32,6 +37,16 @@ def tiny_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def tiny_engine(tiny_kb: KnowledgeBase) -> Engine:
     return Engine(tiny_kb)
+
+
+@pytest.fixture(scope="session")
+def differential_kb() -> KnowledgeBase:
+    return load_knowledge_base(DIFFERENTIAL)
+
+
+@pytest.fixture(scope="session")
+def differential_engine(differential_kb: KnowledgeBase) -> Engine:
+    return Engine(differential_kb)
 
 
 @pytest.fixture(autouse=True)

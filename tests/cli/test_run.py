@@ -45,6 +45,14 @@ Conclusions
   Mechanisms:      Thirst [thirst]
   Recommendations: Drink more [drink]
 
+Summary
+  !! See a doctor: rest pain → see doctor. See a clinician.
+  Ache: sun → thirst → ache
+  Recommendations:
+    Drink more
+  Sources:
+    doc.txt: A test document
+
 Test output only.
 """
 
@@ -207,3 +215,24 @@ def test_missing_case_file(tmp_path):
     result = invoke("run", "--case", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2
     assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: case file not found\n"
+
+
+def test_summary_without_red_flags_says_so_and_gives_chains():
+    result = invoke(
+        "run", "-f", "hot_weather", "-f", "inadequate_fluid_intake", "-f", "hours_since_run=2"
+    )
+    summary = result.stdout.split("\nSummary\n", 1)[1]
+    assert summary.startswith(
+        "  No red flag was concluded from the facts given (that does not rule one out).\n"
+    )
+    assert "hot weather → sweat fluid loss → dehydration → " in summary
+    assert (
+        "  Recommendations:\n    Drink enough fluid before, during and after running\n" in summary
+    )
+
+
+def test_summary_when_nothing_is_concluded():
+    result = invoke("run", "--kb", str(TINY), "-f", "water")
+    assert result.stdout.endswith(
+        "Summary\n  Nothing was concluded from the facts given.\n\nTest output only.\n"
+    )

@@ -24,7 +24,15 @@ from whyache.engine import (
 from whyache.engine.conditions import Condition, from_data
 from whyache.knowledge_base import load_knowledge_base
 
-_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    # Random knowledge bases are sometimes rejected on purpose (a cycle through 'not').
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+# Runs on the bundled knowledge base cost tens of milliseconds each: fewer examples there.
+_BUNDLED_SETTINGS = settings(_SETTINGS, max_examples=25)
 
 _BUNDLED = load_knowledge_base()
 _BUNDLED_ENGINE = Engine(_BUNDLED)
@@ -59,7 +67,7 @@ def _roots_are_given(result: Result) -> bool:
     return True
 
 
-@_SETTINGS
+@_BUNDLED_SETTINGS
 @given(bundled_cases(), st.randoms(use_true_random=False))
 def test_order_of_given_facts_never_matters(pairs, rng):
     shuffled = list(pairs)
@@ -69,13 +77,13 @@ def test_order_of_given_facts_never_matters(pairs, rng):
     assert first.firings == second.firings
 
 
-@_SETTINGS
+@_BUNDLED_SETTINGS
 @given(bundled_cases())
 def test_repeated_runs_are_identical(pairs):
     assert _BUNDLED_ENGINE.run(_case(pairs)).firings == _BUNDLED_ENGINE.run(_case(pairs)).firings
 
 
-@_SETTINGS
+@_BUNDLED_SETTINGS
 @given(bundled_cases())
 def test_every_derived_fact_traces_back_to_given_facts(pairs):
     assert _roots_are_given(_BUNDLED_ENGINE.run(_case(pairs)))
@@ -91,7 +99,7 @@ def _lost_only_through_assumptions(before: Result, after: Result) -> bool:
     return True
 
 
-@_SETTINGS
+@_BUNDLED_SETTINGS
 @given(bundled_cases(), st.sampled_from(_INPUTS), st.data())
 def test_adding_a_fact_removes_conclusions_only_through_absence(pairs, extra, data):
     assume(extra.id not in dict(pairs))
@@ -176,9 +184,11 @@ def test_random_kbs_are_order_independent_and_grounded(kb, pairs, rng):
 
 
 @_SETTINGS
-@given(small_kbs(), small_cases(), st.sampled_from(_IN), st.booleans())
-def test_random_kbs_lose_conclusions_only_through_absence(kb, pairs, extra, value):
-    assume(extra not in dict(pairs))
+@given(small_kbs(), small_cases(), st.booleans(), st.data())
+def test_random_kbs_lose_conclusions_only_through_absence(kb, pairs, value, data):
+    unused = [i for i in _IN if i not in dict(pairs)]
+    assume(unused)
+    extra = data.draw(st.sampled_from(unused))
     engine = _engine_or_skip(kb)
     before = engine.run(_case(pairs))
     after = engine.run(_case([*pairs, (extra, value)]))
@@ -211,7 +221,7 @@ def test_random_kbs_match_a_naive_fixpoint(kb, pairs):
     assert set(engine.run(case).derived) == _reference_closure(kb, case)
 
 
-@_SETTINGS
+@_BUNDLED_SETTINGS
 @given(bundled_cases())
 def test_bundled_kb_matches_a_naive_fixpoint(pairs):
     case = _case(pairs)

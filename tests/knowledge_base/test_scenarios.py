@@ -1,4 +1,8 @@
-"""The knowledge base's own scenario suite: every scenario file under tests/scenarios."""
+"""Scenario files: loading (variants, errors with file and line) and the failure messages.
+
+The knowledge base's own scenario suite (tests/scenarios/*.scenarios.yaml) is not run from
+here: the whyache pytest plugin collects it, the way it collects a user's scenario files.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,374 @@ from pathlib import Path
 
 import pytest
 
-from whyache.knowledge_base import load_knowledge_base
-from whyache.knowledge_base.scenarios import check, load_scenarios, scenario_files
-
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
-_KB = load_knowledge_base()
-_ALL = [s for path in scenario_files([SCENARIOS]) for s in load_scenarios(_KB, path)]
+from whyache.engine import InputError
+from whyache.knowledge_base.scenarios import check, load_scenarios
 
 
-@pytest.mark.parametrize("scenario", _ALL, ids=[s.name for s in _ALL])
-def test_scenario(bundled_engine, scenario):
-    outcome = check(bundled_engine, scenario)
-    assert outcome.failures == ()
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "t.scenarios.yaml"
+    path.write_text(text)
+    return path
+
+
+def load(tiny_kb, tmp_path: Path, text: str):
+    return load_scenarios(tiny_kb, write(tmp_path, text))
+
+
+def error(tiny_kb, tmp_path: Path, text: str) -> str:
+    with pytest.raises(InputError) as info:
+        load(tiny_kb, tmp_path, text)
+    return str(info.value).replace(str(tmp_path) + "/", "")
+
+
+def failures(tiny_kb, tiny_engine, tmp_path: Path, text: str) -> list[str]:
+    (scenario,) = load(tiny_kb, tmp_path, text)
+    return list(check(tiny_engine, scenario).failures)
+
+
+def test_loads_fields_and_location(tiny_kb, tmp_path):
+    (s,) = load(
+        tiny_kb,
+        tmp_path,
+        "scenarios:\n"
+        "  - name: thirsty\n"
+        "    given: {sun: yes, water: no}\n"
+        "    concludes: ache\n"
+        "    red_flags: {at_least: [see_doctor]}\n"
+        "    via: [sun, ache]\n",
+    )
+    assert s.name == "thirsty"
+    assert s.case.facts == (("sun", True), ("water", False))
+    assert s.concludes == ("ache",)
+    assert s.red_flags_exact is None
+    assert s.red_flags_at_least == ("see_doctor",)
+    assert s.via == (("sun", "ache"),)
+    assert s.location.line == 2
+
+
+def test_red_flags_exactly_mapping_is_the_list_form(tiny_kb, tmp_path):
+    (s,) = load(tiny_kb, tmp_path, "scenarios:\n  - {name: a, red_flags: {exactly: []}}\n")
+    assert (s.red_flags_exact, s.red_flags_at_least) == ((), ())
+
+
+def test_variant_list_and_mapping_forms(tiny_kb, tmp_path):
+    listed = load(
+        tiny_kb,
+        tmp_path,
+        "scenarios:\n"
+        "  - name: late\n"
+        "    given: {sun: yes}\n"
+        "    variants: [{hours: 2}, {hours: 30, water: no}]\n",
+    )
+    assert [s.name for s in listed] == ["late [hours=2]", "late [hours=30, water=no]"]
+    assert listed[1].case.facts == (("hours", 30.0), ("sun", True), ("water", False))
+    crossed = load(
+        tiny_kb,
+        tmp_path,
+        "scenarios:\n"
+        "  - name: late\n"
+        "    given: {sun: yes}\n"
+        "    variants: {water: [no, yes], hours: [24, 48]}\n",
+    )
+    assert [
+        s.name for s in load(tiny_kb, tmp_path, "scenarios:\n  - {name: a, variants: []}\n")
+    ] == ["a"]
+    assert [s.name for s in crossed] == [
+        "late [hours=24, water=no]",
+        "late [hours=24, water=yes]",
+        "late [hours=48, water=no]",
+        "late [hours=48, water=yes]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "scenarios:\n  - name: a\n    concludes:\n      - ache\n      - thrist\n",
+            "t.scenarios.yaml:5: unknown fact 'thrist' in 'concludes' (did you mean 'thirst'?)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    via:\n      - [sun, thirst]\n      - [sun, ahce]\n",
+            "t.scenarios.yaml:5: unknown fact 'ahce' in 'via' (did you mean 'ache'?)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    fires: [thirst_ache]\n",
+            "t.scenarios.yaml:3: unknown rule 'thirst_ache' in 'fires' "
+            "(did you mean 'thirst_aches'?)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    concluded: [ache]\n",
+            "t.scenarios.yaml:3: unknown key 'concluded' in scenario (did you mean 'concludes'?)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    given:\n      sun: yes\n      wter: no\n",
+            "t.scenarios.yaml:5: unknown fact 'wter' (did you mean 'water'?)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    given: {sun: yes}\n    variants:\n      - {hours: 500}\n",
+            "t.scenarios.yaml:4: hours = 500 is out of range [0, 100] h",
+        ),
+        (
+            "scenarios:\n  - name: a\n    red_flags: [ache]\n",
+            "t.scenarios.yaml:3: 'ache' in 'red_flags' is a symptom fact, not a red flag",
+        ),
+        (
+            "scenarios:\n  - name: a\n    recommends: [see_doctor]\n",
+            "t.scenarios.yaml:3: 'see_doctor' in 'recommends' is a red flag fact, "
+            "not a recommendation",
+        ),
+        (
+            "scenarios:\n  - name: a\n  - name: a\n",
+            "t.scenarios.yaml:3: scenario name 'a' is used twice (first at line 2) "
+            "(give each scenario its own name)",
+        ),
+        (
+            "- name: a\n",
+            "t.scenarios.yaml: a scenario file needs a 'scenarios:' list "
+            "(see whyache.knowledge_base.scenarios for the format)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    via: [sun]\n",
+            "t.scenarios.yaml:3: a 'via' chain needs at least two facts",
+        ),
+        (
+            "scenarios:\n  - name: a\n    given: {sun: yes}\n    does_not_fire: {a: b}\n",
+            "t.scenarios.yaml:4: 'does_not_fire' must be a list of names",
+        ),
+        (
+            "scenarios:\n  - name: a\n    given: {sun: yes}\n    variants:\n      hours: 3\n",
+            "t.scenarios.yaml:5: variant values for 'hours' must be a non-empty list "
+            "(write hours: [24, 48])",
+        ),
+        (
+            "scenarios:\n  - name: a\n    red_flags: {at_most: [see_doctor]}\n",
+            "t.scenarios.yaml:3: 'red_flags' takes a list, {exactly: [..]} or {at_least: [..]} "
+            "(a list means exactly these; at_least allows others too)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    red_flags:\n      exactly: [see_doctr]\n",
+            "t.scenarios.yaml:4: unknown fact 'see_doctr' in 'red_flags' "
+            "(did you mean 'see_doctor'?)",
+        ),
+        (
+            "scenarios:\n  - name: a\n    given: {sun: yes}\n"
+            "    variants: [{hours: 2}, {hours: 2}]\n",
+            "t.scenarios.yaml:4: variant 'a [hours=2]' appears twice (remove the repeated variant)",
+        ),
+    ],
+    ids=[
+        "unknown-fact",
+        "unknown-fact-in-via",
+        "unknown-rule",
+        "unknown-key",
+        "unknown-given-fact",
+        "variant-out-of-range",
+        "red-flag-of-wrong-kind",
+        "recommendation-of-wrong-kind",
+        "duplicate-name",
+        "no-scenarios-list",
+        "one-fact-via",
+        "names-not-a-list",
+        "variant-values-not-a-list",
+        "red-flags-bad-mapping",
+        "red-flags-exactly-unknown",
+        "repeated-variant",
+    ],
+)
+def test_file_errors_name_file_and_line(tiny_kb, tmp_path, text, message):
+    assert error(tiny_kb, tmp_path, text) == message
+
+
+def test_bad_yaml_names_file_and_line(tiny_kb, tmp_path):
+    # The wording after "invalid YAML:" is libyaml's (C and Python loaders differ).
+    text = "scenarios:\n  - name: a\n    given: [sun\n"
+    assert error(tiny_kb, tmp_path, text).startswith("t.scenarios.yaml:4: invalid YAML: ")
+
+
+def test_a_passing_scenario_has_no_failures(tiny_kb, tiny_engine, tmp_path):
+    text = (
+        "scenarios:\n"
+        "  - name: thirsty\n"
+        "    given: {sun: yes, water: no}\n"
+        "    concludes: [thirst, ache]\n"
+        "    does_not_conclude: [late_soreness]\n"
+        "    red_flags: []\n"
+        "    recommends: [drink]\n"
+        "    via: [sun, thirst, ache]\n"
+        "    fires: [thirst_aches]\n"
+        "    does_not_fire: [late_ache]\n"
+    )
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == []
+
+
+def test_missing_conclusion_explains_why_not(tiny_kb, tiny_engine, tmp_path):
+    text = (
+        "scenarios:\n"
+        "  - name: a\n"
+        "    given: {sun: yes, water: no, hours: 2, rest_pain: yes}\n"
+        "    concludes: [late_soreness, sun]\n"
+    )
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected late_soreness to be concluded, but it was not\n"
+        "  why not: no rule that concludes late_soreness fired\n"
+        "    late_ache needs all of:\n"
+        "      held    ache\n"
+        "      failed  hours >= 24 (hours = 2)\n"
+        "      failed  not rest_pain (rest_pain = yes)",
+        "expected sun to be concluded, but it was not\n"
+        "  why not: sun was given (sun = yes), not derived",
+    ]
+
+
+def test_unknown_premises_say_not_given_or_not_concluded(tiny_kb, tiny_engine, tmp_path):
+    text = "scenarios:\n  - name: a\n    given: {water: no}\n    concludes: [drink]\n"
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected drink to be concluded, but it was not\n"
+        "  why not: no rule that concludes drink fired\n"
+        "    advise_drink needs one of:\n"
+        "      unknown thirst (not concluded)\n"
+        "      failed  sun and water is unknown (sun not given; water = no)"
+    ]
+
+
+def test_unexpected_conclusion_explains_how(tiny_kb, tiny_engine, tmp_path):
+    text = (
+        "scenarios:\n"
+        "  - name: a\n"
+        "    given: {sun: yes, water: no, rest_pain: yes}\n"
+        "    does_not_conclude: [ache]\n"
+        "    red_flags: []\n"
+        "    does_not_fire: [thirst_aches]\n"
+    )
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected ache not to be concluded, but it was\n"
+        "  how:\n"
+        "    1. sun_and_no_water: sun, water = no ⇒ thirst\n"
+        "    2. thirst_aches: thirst ⇒ ache",
+        "expected red flags exactly [], got [see_doctor]\n"
+        "  unexpected see_doctor\n"
+        "    how:\n"
+        "      3. rest_pain_flag: rest_pain ⇒ see_doctor",
+        "expected rule thirst_aches not to fire, but it did\n"
+        "  how:\n"
+        "    1. sun_and_no_water: sun, water = no ⇒ thirst\n"
+        "    2. thirst_aches: thirst ⇒ ache",
+    ]
+
+
+def test_red_flags_missing_and_rules_not_fired(tiny_kb, tiny_engine, tmp_path):
+    text = (
+        "scenarios:\n"
+        "  - name: a\n"
+        "    given: {sun: yes}\n"
+        "    red_flags: {at_least: [see_doctor]}\n"
+        "    fires: [rest_pain_flag]\n"
+    )
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected red flag see_doctor, but it was not raised\n"
+        "  why not: no rule that concludes see_doctor fired\n"
+        "    rest_pain_flag needs:\n"
+        "      unknown rest_pain (not given)",
+        "expected rule rest_pain_flag to fire, but it did not\n"
+        "  why not: rest_pain_flag needs:\n"
+        "    unknown rest_pain (not given)",
+    ]
+
+
+def test_exact_red_flags_report_missing_ones(tiny_kb, tiny_engine, tmp_path):
+    text = "scenarios:\n  - name: a\n    given: {sun: yes}\n    red_flags: [see_doctor]\n"
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected red flags exactly [see_doctor], got []\n"
+        "  missing see_doctor\n"
+        "    why not: no rule that concludes see_doctor fired\n"
+        "      rest_pain_flag needs:\n"
+        "        unknown rest_pain (not given)",
+    ]
+
+
+def test_via_names_missing_and_unconnected_steps(tiny_kb, tiny_engine, tmp_path):
+    text = (
+        "scenarios:\n"
+        "  - name: a\n"
+        "    given: {sun: yes, water: no, rest_pain: yes}\n"
+        "    via:\n"
+        "      - [sun, ache]\n"
+        "      - [ache, thirst]\n"
+        "      - [rest_pain, late_soreness]\n"
+        "      - [ache, sun]\n"
+    )
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected the derivation to pass through ache → thirst\n"
+        "  ache does not lead to thirst: thirst was derived from sun, water",
+        "expected the derivation to pass through rest_pain → late_soreness\n"
+        "  late_soreness was neither given nor concluded\n"
+        "    why not: no rule that concludes late_soreness fired\n"
+        "      late_ache needs all of:\n"
+        "        held    ache\n"
+        "        unknown hours >= 24 (hours not given)\n"
+        "        failed  not rest_pain (rest_pain = yes)",
+        "expected the derivation to pass through ache → sun\n"
+        "  ache does not lead to sun: sun was given, not derived",
+    ]
+
+
+def test_only_the_first_break_in_a_chain_is_explained(tiny_kb, tiny_engine, tmp_path):
+    text = "scenarios:\n  - name: a\n    given: {sun: yes}\n    via: [sun, thirst, ache]\n"
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected the derivation to pass through sun → thirst → ache\n"
+        "  thirst was neither given nor concluded\n"
+        "    why not: no rule that concludes thirst fired\n"
+        "      sun_and_no_water needs all of:\n"
+        "        held    sun\n"
+        "        unknown water = no (water not given)\n"
+        "  ache was neither given nor concluded"
+    ]
+
+
+def test_a_break_already_explained_is_not_explained_twice(tiny_kb, tiny_engine, tmp_path):
+    text = (
+        "scenarios:\n"
+        "  - name: a\n"
+        "    given: {sun: yes}\n"
+        "    concludes: [thirst]\n"
+        "    via: [sun, thirst]\n"
+    )
+    assert failures(tiny_kb, tiny_engine, tmp_path, text)[1] == (
+        "expected the derivation to pass through sun → thirst\n"
+        "  thirst was neither given nor concluded (why not: see above)"
+    )
+
+
+def test_failure_details_give_expected_and_actual(tiny_kb, tiny_engine, tmp_path):
+    path = write(
+        tmp_path,
+        "scenarios:\n"
+        "  - name: a\n"
+        "    given: {rest_pain: yes}\n"
+        "    concludes: [ache]\n"
+        "    red_flags: []\n",
+    )
+    (scenario,) = load_scenarios(tiny_kb, path)
+    outcome = check(tiny_engine, scenario)
+    assert [(f.expectation, f.subject, f.expected, f.actual) for f in outcome.details] == [
+        ("concludes", "ache", True, False),
+        ("red_flags", "", (), ("see_doctor",)),
+    ]
+    assert outcome.failures == tuple(f.message for f in outcome.details)
+
+
+def test_every_variant_is_checked(tiny_kb, tiny_engine, tmp_path):
+    path = write(
+        tmp_path,
+        "scenarios:\n"
+        "  - name: late\n"
+        "    given: {sun: yes, water: no}\n"
+        "    variants: {hours: [2, 30]}\n"
+        "    concludes: [late_soreness]\n",
+    )
+    outcomes = [check(tiny_engine, s) for s in load_scenarios(tiny_kb, path)]
+    assert [(o.scenario.name, o.passed) for o in outcomes] == [
+        ("late [hours=2]", False),
+        ("late [hours=30]", True),
+    ]

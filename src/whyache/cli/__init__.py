@@ -21,6 +21,12 @@ from whyache.engine import WhyacheError
 COMMANDS: dict[str, str] = {
     "run": "run:run",
     "demo": "run:demo",
+    "explain": "explain:explain",
+    "why-not": "explain:why_not",
+    "graph": "graph:graph",
+    "what-if": "what_if:what_if",
+    "kb": "kb:kb",
+    "check": "check:check_command",
     "batch": "batch:batch",
 }
 

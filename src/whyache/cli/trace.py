@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Premise, Result, format_value
 from whyache.engine.conditions import Value
+from whyache.engine.narrative import (
+    chain,
+    cited_documents,
+    disagreements_in,
+    specific_conclusions,
+)
 
 KIND_TITLES = {
     Kind.RED_FLAG: "Red flags",
@@ -26,13 +32,7 @@ def given_value(kb: KnowledgeBase, fact_id: str, value: Value) -> str:
 
 def premise_text(premise: Premise) -> str:
     """``hot_weather``, ``pain_at_rest = no`` or ``hours_since_run = 48 (>= 24)``."""
-    if premise.value is True:
-        return premise.fact
-    shown = f"{premise.fact} = {format_value(premise.value)}"
-    test = premise.condition.removeprefix(premise.fact).strip()
-    if test and not test.startswith(("=", "is ")):
-        shown += f" ({test})"
-    return shown
+    return str(premise)
 
 
 def header(kb: KnowledgeBase) -> str:
@@ -90,5 +90,45 @@ def render_trace(result: Result) -> str:
             lines.append(f"  {title:<17}{kb.fact(fact_id).label} [{fact_id}]")
     if not groups:
         lines.append("  (nothing concluded)")
+    lines += ["", *summary_block(result)]
     lines += ["", kb.disclaimer or "Educational output, not a diagnosis."]
     return "\n".join(lines) + "\n"
+
+
+def chain_text(result: Result, fact_id: str) -> str:
+    """``inadequate fluid intake → dehydration → … → leg ache`` (ids read as words)."""
+    return " → ".join(f.replace("_", " ") for f in chain(result, fact_id))
+
+
+def summary_block(result: Result) -> list[str]:
+    """A short plain-language summary for a clinician: red flags first, then the most
+    specific conclusions with the chain that led to each, recommendations and sources."""
+    kb = result.kb
+    lines = ["Summary"]
+    if not result.derived:
+        return [*lines, "  Nothing was concluded from the facts given."]
+    for flag in result.red_flags:
+        label = kb.fact(flag).label
+        lines.append(f"  !! {label}: {chain_text(result, flag)}. See a clinician.")
+    if not result.red_flags:
+        lines.append(
+            "  No red flag was concluded from the facts given (that does not rule one out)."
+        )
+    for fact_id in specific_conclusions(result):
+        lines.append(f"  {kb.fact(fact_id).label}: {chain_text(result, fact_id)}")
+    advice = [kb.fact(f).label for f in result.conclusions(Kind.RECOMMENDATION)]
+    if advice:
+        lines.append("  Recommendations:")
+    lines += [f"    {label}" for label in advice]
+    disputes = disagreements_in(result)
+    if disputes:
+        lines.append("  Where the sources disagree (both views are kept):")
+    for dispute in disputes:
+        lines.append(f"    {dispute.topic}: {dispute.note} [rules: {', '.join(dispute.rules)}]")
+    documents = cited_documents(result)
+    if documents:
+        lines.append("  Sources:")
+    for file in documents:
+        doc = kb.document(file)
+        lines.append(f"    {file}: {doc.title}" if doc is not None else f"    {file}")
+    return lines

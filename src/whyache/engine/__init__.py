@@ -28,6 +28,7 @@ from whyache.engine.errors import (
     FactValueError,
     InputError,
     KnowledgeBaseError,
+    KnowledgeBaseProblem,
     Location,
     RunawayError,
     UnknownFactError,
@@ -45,7 +46,7 @@ from whyache.engine.model import (
     ValueType,
 )
 from whyache.engine.result import Firing, Premise, Result
-from whyache.engine.validation import stratify, validate
+from whyache.engine.validation import problems, stratify, validate
 
 if TYPE_CHECKING:
     from whyache.engine.graph import derivation_graph, firing_node
@@ -76,6 +77,7 @@ __all__ = [
     "Kind",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "KnowledgeBaseProblem",
     "Location",
     "Premise",
     "Result",
@@ -95,6 +97,7 @@ __all__ = [
     "format_value",
     "parse_assignment",
     "parse_value",
+    "problems",
     "resolve_fact",
     "stratify",
     "validate",

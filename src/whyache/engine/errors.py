@@ -83,3 +83,26 @@ class RunawayError(WhyacheError):
 
 class EngineError(WhyacheError):
     """experta failed in a way our validation did not foresee."""
+
+
+class KnowledgeBaseProblem(KnowledgeBaseError):
+    """A knowledge-base error tagged with the stable code of the check that found it.
+
+    Validation raises the first one; the linter collects them all and reports each under its
+    ``check`` code (e.g. ``undeclared-fact``), naming the fact concerned where there is one.
+    """
+
+    def __init__(
+        self,
+        check: str,
+        message: str,
+        *,
+        hint: str | None = None,
+        location: Location | None = None,
+        rule: str | None = None,
+        fact: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, location=location, rule=rule)
+        self.check = check
+        self.detail = message
+        self.fact = fact

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from whyache.engine.case import Case
-from whyache.engine.conditions import Value
+from whyache.engine.conditions import Value, format_value
 from whyache.engine.model import KIND_ORDER, Kind, KnowledgeBase
 
 
@@ -20,6 +20,16 @@ class Premise:
     fact: str
     value: Value
     condition: str
+
+    def __str__(self) -> str:
+        """``hot_weather``, ``pain_at_rest = no`` or ``hours_since_run = 48 (>= 24)``."""
+        if self.value is True:
+            return self.fact
+        shown = f"{self.fact} = {format_value(self.value)}"
+        test = self.condition.removeprefix(self.fact).strip()
+        if test and not test.startswith(("=", "is ")):
+            shown += f" ({test})"
+        return shown
 
 
 @dataclass(frozen=True)

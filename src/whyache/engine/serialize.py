@@ -15,6 +15,8 @@ Schema ``whyache.result/1``::
       }],                                        # in firing order
       "conclusions": {"red_flag": [str], "condition": [...], "symptom": [...],
                       "mechanism": [...], "recommendation": [...]},  # every kind, always
+      "disagreements": [{"id": str, "topic": str, "note": str, "rules": [str]}],
+                                               # those with a rule that fired
       "disclaimer": str
     }
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 from whyache.engine.conditions import Value
 from whyache.engine.model import KIND_ORDER, Kind
+from whyache.engine.narrative import disagreements_in
 from whyache.engine.result import Firing, Result
 
 RESULT_SCHEMA = "whyache.result/1"
@@ -65,5 +68,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for kind in KIND_ORDER
             if kind is not Kind.INPUT
         },
+        "disagreements": [
+            {"id": d.id, "topic": d.topic, "note": d.note, "rules": list(d.rules)}
+            for d in disagreements_in(result)
+        ],
         "disclaimer": result.kb.disclaimer,
     }

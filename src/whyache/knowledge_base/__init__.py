@@ -11,13 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from whyache.knowledge_base.case_files import dump_case, parse_case_data, read_case_file
-    from whyache.knowledge_base.loader import BUNDLED, load_knowledge_base
+    from whyache.knowledge_base.loader import BUNDLED, load_knowledge_base, read_knowledge_base
 
-__all__ = ["BUNDLED", "dump_case", "load_knowledge_base", "parse_case_data", "read_case_file"]
+__all__ = [
+    "BUNDLED",
+    "dump_case",
+    "load_knowledge_base",
+    "parse_case_data",
+    "read_case_file",
+    "read_knowledge_base",
+]
 
 _HOMES = {
     "BUNDLED": "loader",
     "load_knowledge_base": "loader",
+    "read_knowledge_base": "loader",
     "dump_case": "case_files",
     "parse_case_data": "case_files",
     "read_case_file": "case_files",

@@ -23,6 +23,7 @@ from whyache.engine import (
     Kind,
     KnowledgeBase,
     KnowledgeBaseError,
+    KnowledgeBaseProblem,
     Location,
     RuleDef,
     Source,
@@ -157,7 +158,12 @@ def _fact(f: _File, node: Any) -> FactDef:
 def _sources(f: _File, node: Any, rule_id: str) -> tuple[Source, ...]:
     raw = node.get("sources", [])
     if not isinstance(raw, list) or not raw:
-        raise f.error("needs a non-empty list of sources ({doc, section})", node, rule=rule_id)
+        raise KnowledgeBaseProblem(
+            "no-source",
+            "needs a non-empty list of sources ({doc, section})",
+            location=f.at(node),
+            rule=rule_id,
+        )
     out = []
     for item in raw:
         f.mapping(item, f"source of rule {rule_id!r}", _SOURCE_KEYS, _SOURCE_KEYS)
@@ -213,6 +219,27 @@ def _disagreement(f: _File, node: Any) -> Disagreement:
 
 def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
     """Read, build and validate a knowledge base (the bundled one when no directory is given)."""
+    kb = read_knowledge_base(directory)
+    validate(kb)
+    return kb
+
+
+def read_knowledge_base(
+    directory: Path | str | None = None, errors: list[KnowledgeBaseError] | None = None
+) -> KnowledgeBase:
+    """Read and build a knowledge base without validating it (the linter checks it instead).
+
+    Raises KnowledgeBaseError for what cannot be read at all: invalid YAML, unknown keys,
+    values of the wrong shape. The first such error stops reading, unless ``errors`` is given:
+    then a broken file or entry is added to it and skipped, and reading goes on, so the linter
+    can report every one (problems in kb.yaml itself still stop reading).
+    """
+
+    def skip(exc: KnowledgeBaseError) -> None:
+        if errors is None:
+            raise exc
+        errors.append(exc)
+
     root = Path(directory) if directory is not None else BUNDLED
     shown_root = "<bundled>" if directory is None else str(root)
     try:
@@ -241,15 +268,21 @@ def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
         try:
             data = load_yaml_file(path, "knowledge-base file")
         except InputError as exc:
-            raise KnowledgeBaseError(
-                exc.message, location=_relocate(exc.location, display)
-            ) from None
+            error = KnowledgeBaseError(exc.message, location=_relocate(exc.location, display))
+            if rel == MANIFEST:
+                raise error from None  # nothing can be built without the manifest
+            skip(error)
+            continue
         if data is None:
             continue
         if rel == MANIFEST:
             manifest = f.mapping(data, "kb.yaml", _MANIFEST_KEYS, {"name"})
             continue
-        f.mapping(data, "a knowledge-base file", _TOP_KEYS, set())
+        try:
+            f.mapping(data, "a knowledge-base file", _TOP_KEYS, set())
+        except KnowledgeBaseError as exc:
+            skip(exc)
+            continue
         readers: list[tuple[str, Callable[[_File, Any], Any], list[Any]]] = [
             ("facts", _fact, facts),
             ("rules", _rule, rules),
@@ -257,8 +290,16 @@ def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
             ("disagreements", _disagreement, disagreements),
         ]
         for key, reader, sink in readers:
-            for node in f.items(data, key):
-                sink.append(reader(f, node))
+            try:
+                nodes = f.items(data, key)
+            except KnowledgeBaseError as exc:
+                skip(exc)
+                continue
+            for node in nodes:
+                try:
+                    sink.append(reader(f, node))
+                except KnowledgeBaseError as exc:
+                    skip(exc)
     mf = _File(
         root / MANIFEST, f"{shown_root}/{MANIFEST}" if directory is None else str(root / MANIFEST)
     )
@@ -280,7 +321,6 @@ def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
         disclaimer=mf.text(manifest, "disclaimer", "kb.yaml", ""),
         root=shown_root,
     )
-    validate(kb)
     return kb
 
 

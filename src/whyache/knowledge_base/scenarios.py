@@ -4,43 +4,79 @@ A scenario file (``*.scenarios.yaml``) holds a list of scenarios::
 
     scenarios:
       - name: hot day, little water
+        description: optional prose for the reader
         given: {hot_weather: yes, inadequate_fluid_intake: yes}
         concludes: [dehydration, leg_ache]          # must all be derived
         does_not_conclude: [stress_fracture]         # must not be derived
         red_flags: []                                # exactly these red flags...
         # red_flags: {at_least: [see_clinician]}     # ...or at least these
         recommends: [rec_hydrate]                    # at least these recommendations
-        via:                                         # facts in this order along the derivation
+        via:                                         # chains that must lie along the derivation
           - [inadequate_fluid_intake, dehydration, reduced_blood_volume, leg_ache]
         fires: [dehydration_lowers_blood_volume]     # rule ids that must fire
         does_not_fire: []                            # rule ids that must not fire
-        variants:                                    # optional: run again with these overrides
+        variants:                                    # optional: the same case again with overrides
           - {hours_since_run: 24}
           - {hours_since_run: 72}
+        # variants: {hours_since_run: [24, 48, 72]}  # the same, written per fact
 
-Every expectation is checked; a scenario passes when none fails.
+What each expectation means:
+
+* ``concludes``: each fact was *derived* by a rule. A fact given in the case is not concluded.
+* ``does_not_conclude``: no rule derived the fact.
+* ``red_flags``: a list (or ``{exactly: [...]}``) is the exact set of red flags raised
+  (``[]``: none at all); ``{at_least: [...]}`` only requires those. Every name must be a
+  red-flag fact.
+* ``recommends``: at least these recommendations were derived (recommendation facts only).
+* ``via``: one chain ``[a, b, c]`` or a list of chains. A chain holds when every fact in it was
+  given or concluded and each fact leads to the next one in the derivation graph: following
+  premise -> firing -> conclusion edges, through as many firings as it takes. Steps may be
+  skipped (``[a, c]`` holds for ``a -> b -> c``) but the order may not be reversed.
+* ``fires`` / ``does_not_fire``: rule ids that fired at least once / never.
+* ``variants``: each variant runs the scenario again with its facts laid over ``given``; every
+  expectation must hold for every variant. A mapping of fact to a list of values expands into
+  every combination. Each variant is its own scenario, named ``name [fact=value, ...]``.
+
+A scenario passes when every expectation holds. Each failure is a message that says what was
+expected and what happened, with a HOW (for something unexpected) or WHY NOT (for something
+missing) taken from the run. A file that cannot be read, or that names a fact or rule the
+knowledge base does not have, is an :class:`InputError` with the file and line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
+import yaml
 
 from whyache.engine import (
     Case,
     Engine,
     InputError,
+    Kind,
     KnowledgeBase,
     Location,
     Result,
+    UnknownFactError,
     derivation_graph,
+    format_value,
 )
+from whyache.engine.vocabulary import suggest
 from whyache.knowledge_base.case_files import parse_case_data
-from whyache.knowledge_base.yaml_source import load_yaml_file
+from whyache.knowledge_base.failure_explanations import (
+    INDENT,
+    explain_firing,
+    explain_missing,
+    explain_rule,
+    explain_unexpected,
+)
+from whyache.knowledge_base.yaml_source import load_yaml, read_text
 
 SUFFIX = ".scenarios.yaml"
 _KEYS = {
@@ -56,6 +92,8 @@ _KEYS = {
     "does_not_fire",
     "variants",
 }
+_FACT_LISTS = ("concludes", "does_not_conclude", "recommends")
+_RULE_LISTS = ("fires", "does_not_fire")
 
 
 @dataclass(frozen=True)
@@ -74,108 +112,331 @@ class Scenario:
     description: str = ""
 
 
+Expected: TypeAlias = bool | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One expectation that did not hold.
+
+    ``expectation`` is the scenario key (``concludes``, ``via``, ...), ``subject`` the fact, rule
+    or chain it was about (empty for an exact red-flag list), ``expected``/``actual`` are yes/no
+    or, for an exact red-flag list, the flags. ``message`` is the text ``whyache check`` prints:
+    a headline, then an indented HOW or WHY NOT.
+    """
+
+    expectation: str
+    subject: str
+    expected: Expected
+    actual: Expected
+    message: str
+
+
 @dataclass(frozen=True)
 class Outcome:
+    """What checking one scenario found; ``failures`` are the messages of ``details``."""
+
     scenario: Scenario
     failures: tuple[str, ...] = field(default=())
     result: Result | None = None
+    details: tuple[Failure, ...] = field(default=())
 
     @property
     def passed(self) -> bool:
         return not self.failures
 
 
-def _names(data: Any, key: str, where: Location) -> tuple[str, ...]:
-    value = data.get(key, [])
+class _Source:
+    """A scenario file's text, to find the line of a key or list item when reporting an error."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    def location(self, line: int | None, *keys: str | int) -> Location:
+        """Where ``keys`` (a key, then list indexes) sit inside the mapping starting at ``line``."""
+        found = self._find(line, keys) if line is not None and keys else None
+        return Location(str(self.path), found or line)
+
+    @cached_property
+    def _root(self) -> Any:
+        # Composed again (nodes keep every line) only when an error needs a precise line.
+        try:
+            return yaml.compose(self.text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:  # pragma: no cover - the text was parsed once already
+            return None
+
+    def _find(self, line: int, keys: Sequence[str | int]) -> int | None:
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode) and node.start_mark.line + 1 == line:
+                return _descend(node, keys)
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(v for _, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+        return None
+
+
+def _descend(node: Any, keys: Sequence[str | int]) -> int | None:
+    line: int | None = None
+    for key in keys:
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            pair = next(((k, v) for k, v in node.value if k.value == key), None)
+            if pair is None:
+                return line
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _names(
+    value: Any, key: str, source: _Source, line: int | None, *path: str | int
+) -> tuple[str, ...]:
+    """A list of names (one name alone is accepted too)."""
+    if value is None:
+        return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"{key!r} must be a list of names", location=where)
+        raise InputError(
+            f"{key!r} must be a list of names", location=source.location(line, key, *path)
+        )
     return tuple(value)
 
 
-def _check_names(kb: KnowledgeBase, names: tuple[str, ...], rules: bool, where: Location) -> None:
-    from whyache.engine.vocabulary import suggest
-
-    for name in names:
+def _check_names(
+    kb: KnowledgeBase,
+    names: tuple[str, ...],
+    key: str,
+    source: _Source,
+    line: int | None,
+    *path: str | int,
+) -> None:
+    """Every name must exist in the knowledge base (and be of the right kind for its key)."""
+    rules = key in _RULE_LISTS
+    wanted = {"red_flags": Kind.RED_FLAG, "recommends": Kind.RECOMMENDATION}.get(key)
+    for index, name in enumerate(names):
         known = kb.has_rule(name) if rules else kb.has_fact(name)
         if not known:
             pool = [r.id for r in kb.rules] if rules else [f.id for f in kb.facts]
-            close = suggest(name, pool, cutoff=0.6)
+            close = suggest(name, pool, limit=1, cutoff=0.6)
             what = "rule" if rules else "fact"
-            hint = f"did you mean {close[0]!r}?" if close else None
-            raise InputError(f"unknown {what} {name!r} in scenario", hint=hint, location=where)
+            raise InputError(
+                f"unknown {what} {name!r} in {key!r}",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+                location=source.location(line, key, *path, index),
+            )
+        kind = None if rules else kb.fact(name).kind
+        if wanted is not None and kind is not None and kind is not wanted:
+            raise InputError(
+                f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
+                f"not a {wanted.value.replace('_', ' ')}",
+                location=source.location(line, key, *path, index),
+            )
+
+
+def _variants(item: dict[str, Any], source: _Source, line: int | None) -> list[dict[str, Any]]:
+    """The overrides to run with: ``[{}]`` when there are no variants."""
+    data = item.get("variants")
+    if not data:
+        return [{}]
+    if isinstance(data, dict):
+        keys = sorted(str(k) for k in data)
+        columns = []
+        for key in keys:
+            values = data[key]
+            if not isinstance(values, list) or not values:
+                raise InputError(
+                    f"variant values for {key!r} must be a non-empty list",
+                    hint=f"write {key}: [24, 48]",
+                    location=source.location(line, "variants", key),
+                )
+            columns.append(values)
+        return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*columns)]
+    if not isinstance(data, list):
+        raise InputError(
+            "'variants' must be a list of mappings of fact to value",
+            location=source.location(line, "variants"),
+        )
+    for index, variant in enumerate(data):
+        if not isinstance(variant, dict) or not variant:
+            raise InputError(
+                "each variant must be a mapping of fact to value",
+                location=source.location(line, "variants", index),
+            )
+    return [dict(v) for v in data]
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, bool):
+        return format_value(value)
+    return str(value)
 
 
 def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
     """Read one scenario file; variants expand into one scenario each."""
-    data = load_yaml_file(path, "scenario file")
+    source = _Source(path, read_text(path, "scenario file"))
+    data = load_yaml(source.text, str(path))
     origin = str(path)
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
-        raise InputError("a scenario file needs a 'scenarios:' list", location=Location(origin))
+        line = getattr(data, "line", None)
+        raise InputError(
+            "a scenario file needs a 'scenarios:' list",
+            hint="see whyache.knowledge_base.scenarios for the format",
+            location=Location(origin, line),
+        )
+    extra = sorted(str(k) for k in data if k != "scenarios")
+    if extra:
+        raise InputError(
+            f"unknown key {extra[0]!r} in scenario file",
+            hint="a scenario file holds only 'scenarios:'",
+            location=source.location(getattr(data, "line", None), extra[0]),
+        )
     out: list[Scenario] = []
+    names: dict[str, Location] = {}
     for item in data["scenarios"]:
-        where = Location(origin, getattr(item, "line", None))
+        line = getattr(item, "line", None)
+        where = Location(origin, line)
         if not isinstance(item, dict):
             raise InputError("each scenario must be a mapping", location=where)
         unknown = sorted(str(k) for k in item if k not in _KEYS)
         if unknown:
+            close = suggest(unknown[0], _KEYS, limit=1, cutoff=0.6)
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(_KEYS))}"
+            )
             raise InputError(
                 f"unknown key {unknown[0]!r} in scenario",
-                hint=f"allowed: {', '.join(sorted(_KEYS))}",
-                location=where,
+                hint=hint,
+                location=source.location(line, unknown[0]),
             )
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InputError("scenario needs a name", location=where)
-        given = item.get("given") or {}
-        flags = item.get("red_flags")
-        exact: tuple[str, ...] | None = None
-        at_least: tuple[str, ...] = ()
-        if isinstance(flags, dict):
-            at_least = _names(flags, "at_least", where)
-        elif flags is not None:
-            exact = _names({"red_flags": flags}, "red_flags", where)
-        via_data = item.get("via", [])
-        if via_data and isinstance(via_data[0], str):
-            via_data = [via_data]
-        via = tuple(_names({"via": p}, "via", where) for p in via_data)
-        base = dict(
-            location=where,
-            concludes=_names(item, "concludes", where),
-            does_not_conclude=_names(item, "does_not_conclude", where),
-            red_flags_exact=exact,
-            red_flags_at_least=at_least,
-            recommends=_names(item, "recommends", where),
-            via=via,
-            fires=_names(item, "fires", where),
-            does_not_fire=_names(item, "does_not_fire", where),
-            description=str(item.get("description", "")),
-        )
-        for key in ("concludes", "does_not_conclude", "red_flags_at_least", "recommends"):
-            _check_names(kb, base[key], False, where)  # type: ignore[arg-type]
-        _check_names(kb, exact or (), False, where)
-        for path_ in via:
-            _check_names(kb, path_, False, where)
-        _check_names(kb, base["fires"], True, where)  # type: ignore[arg-type]
-        _check_names(kb, base["does_not_fire"], True, where)  # type: ignore[arg-type]
-        variants = item.get("variants") or [None]
-        for variant in variants:
-            merged = dict(given)
-            label = name.strip()
-            if variant is not None:
-                if not isinstance(variant, dict):
-                    raise InputError(
-                        "each variant must be a mapping of fact to value", location=where
-                    )
-                merged.update(variant)
-                label += " [" + ", ".join(f"{k}={v}" for k, v in variant.items()) + "]"
-            case = parse_case_data(kb, merged if merged else {"facts": {}}, origin)
-            out.append(Scenario(name=label, case=case, **base))  # type: ignore[arg-type]
+        name = name.strip()
+        if name in names:
+            raise InputError(
+                f"scenario name {name!r} is used twice (first at line {names[name].line})",
+                hint="give each scenario its own name",
+                location=where,
+            )
+        names[name] = where
+        expanded = list(_expand(kb, item, name, source, line))
+        labels = [s.name for s in expanded]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise InputError(
+                f"variant {twice[0]!r} appears twice",
+                hint="remove the repeated variant",
+                location=source.location(line, "variants"),
+            )
+        out.extend(expanded)
     return out
 
 
-def scenario_files(paths: list[Path]) -> Iterator[Path]:
+def _expand(
+    kb: KnowledgeBase, item: dict[str, Any], name: str, source: _Source, line: int | None
+) -> Iterator[Scenario]:
+    where = Location(str(source.path), line)
+    given = item.get("given") or {}
+    if not isinstance(given, dict):
+        raise InputError(
+            "'given' must be a mapping of fact to value", location=source.location(line, "given")
+        )
+    flags = item.get("red_flags")
+    exact: tuple[str, ...] | None = None
+    at_least: tuple[str, ...] = ()
+    if isinstance(flags, dict):
+        keys = sorted(str(k) for k in flags)
+        if keys not in (["at_least"], ["exactly"]):
+            raise InputError(
+                "'red_flags' takes a list, {exactly: [..]} or {at_least: [..]}",
+                hint="a list means exactly these; at_least allows others too",
+                location=source.location(line, "red_flags"),
+            )
+        (key,) = keys
+        names = _names(flags[key], "red_flags", source, line, key)
+        _check_names(kb, names, "red_flags", source, line, key)
+        if key == "exactly":
+            exact = names
+        else:
+            at_least = names
+    elif flags is not None:
+        exact = _names(flags, "red_flags", source, line)
+        _check_names(kb, exact, "red_flags", source, line)
+    via_data = item.get("via") or []
+    if not isinstance(via_data, list):
+        raise InputError(
+            "'via' must be a chain of facts or a list of chains",
+            location=source.location(line, "via"),
+        )
+    nested = not via_data or not isinstance(via_data[0], str)
+    if not nested:
+        via_data = [via_data]
+    via = tuple(
+        _names(chain, "via", source, line, *((i,) if nested else ()))
+        for i, chain in enumerate(via_data)
+    )
+    for index, chain in enumerate(via):
+        if len(chain) < 2:
+            raise InputError(
+                "a 'via' chain needs at least two facts",
+                location=source.location(line, "via", index),
+            )
+        _check_names(kb, chain, "via", source, line, *((index,) if nested else ()))
+    lists = {key: _names(item.get(key), key, source, line) for key in (*_FACT_LISTS, *_RULE_LISTS)}
+    for key, names in lists.items():
+        _check_names(kb, names, key, source, line)
+    for variant in _variants(item, source, line):
+        label = name
+        if variant:
+            label += " [" + ", ".join(f"{k}={_label(v)}" for k, v in variant.items()) + "]"
+        case = _case(kb, given, variant, source, line)
+        yield Scenario(
+            name=label,
+            case=case,
+            location=where,
+            concludes=lists["concludes"],
+            does_not_conclude=lists["does_not_conclude"],
+            red_flags_exact=exact,
+            red_flags_at_least=at_least,
+            recommends=lists["recommends"],
+            via=via,
+            fires=lists["fires"],
+            does_not_fire=lists["does_not_fire"],
+            description=str(item.get("description") or ""),
+        )
+
+
+def _case(
+    kb: KnowledgeBase,
+    given: dict[str, Any],
+    variant: dict[str, Any],
+    source: _Source,
+    line: int | None,
+) -> Case:
+    """The case of one variant; an error points at the fact's line under given or variants."""
+    merged = {**given, **variant}
+    try:
+        return parse_case_data(kb, merged or {"facts": {}}, str(source.path))
+    except InputError as exc:
+        key = (
+            "variants"
+            if variant and (not isinstance(exc, UnknownFactError) or exc.fact in variant)
+            else "given"
+        )
+        inner = [exc.fact] if isinstance(exc, UnknownFactError) and key == "given" else []
+        exc.location = source.location(line, key, *inner)
+        raise
+
+
+def scenario_files(paths: Sequence[Path]) -> Iterator[Path]:
     """Scenario files named directly, and every ``*.scenarios.yaml`` under named folders."""
     for path in paths:
         if path.is_dir():
@@ -184,43 +445,116 @@ def scenario_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _via_holds(graph: nx.DiGraph, chain: tuple[str, ...]) -> bool:
-    if any(node not in graph for node in chain):
-        return False
-    return all(nx.has_path(graph, a, b) for a, b in zip(chain, chain[1:], strict=False))
+def via_problems(
+    result: Result, graph: nx.DiGraph, chain: Sequence[str], explained: Collection[str] = ()
+) -> list[str]:
+    """Why a chain does not lie along the derivation; empty when it does.
+
+    The first fact missing from the chain gets a WHY NOT, unless it is in ``explained``
+    (a failed ``concludes`` of the same scenario already gave one).
+    """
+    problems: list[str] = []
+    for fact in chain:
+        if fact not in graph:
+            first = not problems
+            problems.append(f"{fact} was neither given nor concluded")
+            if first and fact in explained:
+                problems[-1] += " (why not: see above)"
+            elif first:
+                problems += [INDENT + line for line in explain_missing(result, fact)]
+    for a, b in itertools.pairwise(chain):
+        if a in graph and b in graph and not nx.has_path(graph, a, b):
+            if not result.concludes(b):
+                problems.append(f"{a} does not lead to {b}: {b} was given, not derived")
+                continue
+            roots = sorted(n for n in nx.ancestors(graph, b) if graph.nodes[n].get("given") is True)
+            origin = ", ".join(roots) or "nothing given"
+            problems.append(f"{a} does not lead to {b}: {b} was derived from {origin}")
+    return problems
 
 
 def check(engine: Engine, scenario: Scenario) -> Outcome:
     """Run a scenario's case and compare every expectation with what happened."""
     result = engine.run(scenario.case)
-    failures: list[str] = []
+    found: list[Failure] = []
+
+    def fail(
+        expectation: str,
+        subject: str,
+        expected: Expected,
+        headline: str,
+        explanation: Sequence[str],
+        actual: Expected | None = None,
+    ) -> None:
+        if actual is None:
+            actual = not expected if isinstance(expected, bool) else ()
+        message = "\n".join([headline, *(INDENT + line for line in explanation)])
+        found.append(Failure(expectation, subject, expected, actual, message))
+
+    missing = {
+        fact for fact in (*scenario.concludes, *scenario.recommends) if not result.concludes(fact)
+    }
     for fact in scenario.concludes:
         if not result.concludes(fact):
-            failures.append(f"expected {fact} to be concluded, but it was not")
+            headline = f"expected {fact} to be concluded, but it was not"
+            fail("concludes", fact, True, headline, explain_missing(result, fact))
     for fact in scenario.does_not_conclude:
         if result.concludes(fact):
-            rules = ", ".join(f.rule for f in result.derivations(fact))
-            failures.append(f"expected {fact} not to be concluded, but it was (by {rules})")
-    flags = set(result.red_flags)
-    if scenario.red_flags_exact is not None and flags != set(scenario.red_flags_exact):
-        failures.append(
-            f"expected red flags exactly [{', '.join(sorted(scenario.red_flags_exact))}], "
-            f"got [{', '.join(sorted(flags))}]"
-        )
+            headline = f"expected {fact} not to be concluded, but it was"
+            fail("does_not_conclude", fact, False, headline, explain_unexpected(result, fact))
+    flags = tuple(sorted(result.red_flags))
+    if scenario.red_flags_exact is not None and set(flags) != set(scenario.red_flags_exact):
+        wanted = tuple(sorted(set(scenario.red_flags_exact)))
+        lines: list[str] = []
+        for flag in wanted:
+            if flag not in flags:
+                lines += [f"missing {flag}", *(INDENT + x for x in explain_missing(result, flag))]
+        for flag in flags:
+            if flag not in wanted:
+                lines += [
+                    f"unexpected {flag}",
+                    *(INDENT + x for x in explain_unexpected(result, flag)),
+                ]
+        headline = f"expected red flags exactly [{', '.join(wanted)}], got [{', '.join(flags)}]"
+        fail("red_flags", "", wanted, headline, lines, actual=flags)
     for flag in scenario.red_flags_at_least:
         if flag not in flags:
-            failures.append(f"expected red flag {flag}, but it was not raised")
+            headline = f"expected red flag {flag}, but it was not raised"
+            fail("red_flags", flag, True, headline, explain_missing(result, flag))
     for rec in scenario.recommends:
         if not result.concludes(rec):
-            failures.append(f"expected recommendation {rec}, but it was not made")
-    graph = derivation_graph(result) if scenario.via else None
+            headline = f"expected recommendation {rec}, but it was not made"
+            fail("recommends", rec, True, headline, explain_missing(result, rec))
+    graph = derivation_graph(result) if scenario.via else nx.DiGraph()
     for chain in scenario.via:
-        if graph is not None and not _via_holds(graph, chain):
-            failures.append(f"expected the derivation to pass through {' → '.join(chain)}")
+        problems = via_problems(result, graph, chain, explained=missing)
+        if problems:
+            shown = " → ".join(chain)
+            headline = f"expected the derivation to pass through {shown}"
+            fail("via", shown, True, headline, problems)
     for rule in scenario.fires:
         if not result.fired(rule):
-            failures.append(f"expected rule {rule} to fire, but it did not")
+            why = explain_rule(result, result.kb.rule(rule))
+            headline = f"expected rule {rule} to fire, but it did not"
+            fail("fires", rule, True, headline, [f"why not: {why[0]}", *why[1:]])
     for rule in scenario.does_not_fire:
         if result.fired(rule):
-            failures.append(f"expected rule {rule} not to fire, but it did")
-    return Outcome(scenario, tuple(failures), result)
+            first = next(f for f in result.firings if f.rule == rule)
+            headline = f"expected rule {rule} not to fire, but it did"
+            fail("does_not_fire", rule, False, headline, explain_firing(result, first))
+    return Outcome(scenario, tuple(f.message for f in found), result, tuple(found))
+
+
+def report_lines(outcome: Outcome) -> list[str]:
+    """``PASS name`` or ``FAIL name`` with the failures indented below: the text report."""
+    if outcome.passed:
+        return [f"PASS {outcome.scenario.name}"]
+    lines = [f"FAIL {outcome.scenario.name}", f"{INDENT}at {outcome.scenario.location}"]
+    for failure in outcome.failures:
+        lines += [INDENT + line for line in failure.splitlines()]
+    return lines
+
+
+def summary_line(outcomes: Sequence[Outcome]) -> str:
+    passed = sum(1 for o in outcomes if o.passed)
+    return f"{passed} passed, {len(outcomes) - passed} failed"

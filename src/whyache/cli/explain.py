@@ -1,0 +1,92 @@
+"""``whyache explain`` (HOW) and ``whyache why-not`` (WHY-NOT) for one conclusion of a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from whyache.cli import exit_codes
+from whyache.cli.errors import CliError
+from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.trace import header
+from whyache.engine import resolve_fact
+from whyache.engine.how import NotConcludedError, how
+from whyache.engine.render.explain import how_json, how_text, why_not_json, why_not_text
+from whyache.engine.why_not import why_not as why_not_report
+
+
+@click.command()
+@click.argument("conclusion")
+@case_options
+@kb_option
+@format_option()
+def explain(
+    conclusion: str,
+    facts: tuple[str, ...],
+    case_file: Path | None,
+    kb_dir: Path | None,
+    output_format: str,
+) -> None:
+    """Show how CONCLUSION was derived: a tree from it down to the given facts.
+
+    Each step names the rule, its description, the premises it matched (with values), the
+    absence conditions it relied on, and its sources. A fact derived more than one way shows
+    every derivation. If CONCLUSION was not concluded, exits 1 and points to why-not.
+
+    \b
+    Examples:
+      whyache explain leg_ache -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2
+      whyache explain dehydration -f hot_weather -f inadequate_fluid_intake --format json
+    """
+    kb, engine = load(kb_dir)
+    fact = resolve_fact(kb, conclusion)
+    result = engine.run(build(kb, facts, case_file))
+    try:
+        tree = how(result, fact.id)
+    except NotConcludedError as exc:
+        raise CliError(str(exc), exit_codes.FAILED, as_json=output_format == "json") from None
+    if output_format == "json":
+        click.echo(how_json(tree), nl=False)
+    else:
+        click.echo(f"{header(kb)}\n\n{how_text(tree)}", nl=False)
+
+
+@click.command(name="why-not")
+@click.argument("conclusion")
+@case_options
+@kb_option
+@format_option()
+def why_not(
+    conclusion: str,
+    facts: tuple[str, ...],
+    case_file: Path | None,
+    kb_dir: Path | None,
+    output_format: str,
+) -> None:
+    """Explain why CONCLUSION was not concluded, and what would conclude it.
+
+    Lists every rule that could conclude it with each condition held, failed (a fact denied,
+    a number out of range, a ruling-out feature present) or unknown, recursively through
+    derived premises; then the given facts that rule it out and the smallest sets of extra
+    input facts that would make it fire. Exits 1 if CONCLUSION was in fact concluded.
+
+    \b
+    Examples:
+      whyache why-not stress_fracture -f hours_since_run=48 -f hot_weather
+      whyache why-not dehydration -f hot_weather --format json
+    """
+    kb, engine = load(kb_dir)
+    fact = resolve_fact(kb, conclusion)
+    result = engine.run(build(kb, facts, case_file))
+    report = why_not_report(kb, result, fact.id)
+    if report.concluded:
+        raise CliError(
+            f"{fact.id!r} was concluded (see whyache explain {fact.id})",
+            exit_codes.FAILED,
+            as_json=output_format == "json",
+        )
+    if output_format == "json":
+        click.echo(why_not_json(report), nl=False)
+    else:
+        click.echo(f"{header(kb)}\n\n{why_not_text(report)}", nl=False)

@@ -1,0 +1,58 @@
+"""``whyache what-if``: what a case gains and loses when facts are added or removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.trace import header
+from whyache.engine import InputError, resolve_fact
+from whyache.engine.render.what_if import what_if_json, what_if_text
+from whyache.engine.what_if import what_if as compare_case
+
+
+@click.command(name="what-if")
+@case_options
+@click.option(
+    "--add",
+    "added",
+    multiple=True,
+    metavar="FACT[=VALUE]",
+    help="A fact to add (or give a new value). Repeatable.",
+)
+@click.option(
+    "--remove", "removed", multiple=True, metavar="FACT", help="A given fact to take away."
+)
+@kb_option
+@format_option()
+def what_if(
+    facts: tuple[str, ...],
+    case_file: Path | None,
+    added: tuple[str, ...],
+    removed: tuple[str, ...],
+    kb_dir: Path | None,
+    output_format: str,
+) -> None:
+    """Compare a case with a changed copy: conclusions gained and lost, each with its reason.
+
+    Removing a fact withdraws everything that depended only on it, and nothing else: a
+    conclusion with another derivation stays (listed as kept).
+
+    \b
+    Examples:
+      whyache what-if -f hot_weather -f inadequate_fluid_intake --remove inadequate_fluid_intake
+      whyache what-if -f hot_weather --add inadequate_fluid_intake --format json
+    """
+    if not added and not removed:
+        raise InputError("nothing to compare", hint="give --add FACT[=VALUE] or --remove FACT")
+    kb, engine = load(kb_dir)
+    case = build(kb, facts, case_file)
+    add = build(kb, added, None)
+    remove = [resolve_fact(kb, name).id for name in removed]
+    report = compare_case(engine, case, add, remove)
+    if output_format == "json":
+        click.echo(what_if_json(report), nl=False)
+    else:
+        click.echo(f"{header(kb)}\n\n{what_if_text(report)}", nl=False)

@@ -1,0 +1,86 @@
+"""Mermaid flowchart rendering of a derivation graph or knowledge-base map (pure; returns str).
+
+Mermaid node ids are derived from graph node names with a prefix (``f_`` for facts, ``s<n>_``
+for firings, ``r_`` for rules) so that fact ids can never clash with Mermaid keywords such as
+``end``. Labels are quoted and escaped with Mermaid entity codes. Styles are ``classDef``s per
+kind; red flags are hexagons with a thick red border.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
+
+_CLASSES = {
+    "input": "fill:#fff7d6,stroke:#b59f3b",
+    "mechanism": "fill:#e8f0fe,stroke:#5b7fc7",
+    "symptom": "fill:#d2e3fc,stroke:#3b6fd1",
+    "condition": "fill:#fde7c8,stroke:#c77f1a,stroke-width:2px",
+    "red_flag": "fill:#ffe0e0,stroke:#d00000,stroke-width:4px,color:#b00000,font-weight:bold",
+    "recommendation": "fill:#e6f4ea,stroke:#2e7d32",
+    "step": "fill:#f1f3f4,stroke:#999999,font-size:11px",
+    "dimmed": "opacity:0.45",
+}
+_ESCAPES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "\n": "<br/>"}
+_ON_STYLE = "stroke:#1a73e8,stroke-width:3px"
+
+
+def escape(text: object) -> str:
+    """Text safe inside a double-quoted Mermaid label."""
+    return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
+
+
+def mermaid_id(node: str, data: dict[str, Any]) -> str:
+    kind = data.get("type")
+    if kind == "firing":
+        return f"s{data.get('number', 0)}_{data.get('rule', '')}"
+    if kind == "rule":
+        return f"r_{data.get('rule', '')}"
+    return f"f_{node}"
+
+
+def _shape(mid: str, label: str, data: dict[str, Any]) -> str:
+    text = f'"{escape(label)}"'
+    if data.get("type") in {"firing", "rule"}:
+        return f"{mid}([{text}])"
+    if data.get("kind") == "red_flag":
+        return f"{mid}{{{{{text}}}}}"
+    if data.get("kind") == "condition":
+        return f"{mid}({text})"
+    return f"{mid}[{text}]"
+
+
+def to_mermaid(graph: nx.DiGraph) -> str:
+    """The graph as a Mermaid ``flowchart LR``, in a deterministic order."""
+    highlight = bool(graph.graph.get("highlight"))
+    ids = {node: mermaid_id(node, data) for node, data in nodes_in_order(graph)}
+    lines = ["flowchart LR"]
+    lines += [f"  classDef {name} {style}" for name, style in _CLASSES.items()]
+    members: dict[str, list[str]] = {name: [] for name in _CLASSES}
+    for node, data in nodes_in_order(graph):
+        if data.get("type") == "fact":
+            label = f"{data.get('label', node)}\n[{node}]"
+            members[str(data.get("kind", "mechanism"))].append(ids[node])
+        else:
+            label = str(data.get("rule", node))
+            members["step"].append(ids[node])
+        if highlight and not data.get("highlighted") and data.get("kind") != "red_flag":
+            members["dimmed"].append(ids[node])
+        lines.append(f"  {_shape(ids[node], label, data)}")
+    highlighted_links = []
+    for index, (source, target, data) in enumerate(edges_in_order(graph)):
+        arrow = "-.->" if data.get("negated") else "-->"
+        label = edge_label(graph, source, data)
+        shown = f'|"{escape(label)}"|' if label else ""
+        lines.append(f"  {ids[source]} {arrow}{shown} {ids[target]}")
+        if highlight and data.get("highlighted"):
+            highlighted_links.append(str(index))
+    for name, nodes in members.items():
+        if nodes:
+            lines.append(f"  class {','.join(nodes)} {name}")
+    if highlighted_links:
+        lines.append(f"  linkStyle {','.join(highlighted_links)} {_ON_STYLE}")
+    return "\n".join(lines) + "\n"

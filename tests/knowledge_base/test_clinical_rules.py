@@ -1,0 +1,60 @@
+"""Structural guarantees of the clinical rules that scenarios alone cannot state.
+
+A DOMS-like case must not only miss a stress fracture; every rule that concludes one from what
+the runner observes must fail on a feature the case explicitly denies, so a why-not explanation
+can name what ruled it out. (Rules elsewhere may infer the fact from risk factors; those do not
+fire here because no risk factor is given.)
+"""
+
+from __future__ import annotations
+
+from whyache.engine import Engine, KnowledgeBase, case_from_mapping
+
+DOMS_LIKE = {
+    "hours_since_run": 48,
+    "pain_diffuse": True,
+    "pain_symmetric": True,
+    "eases_with_gentle_activity": True,
+    "pain_at_rest": False,
+    "pain_localized_to_point": False,
+    "cannot_hop_on_leg": False,
+}
+
+
+def test_every_stress_fracture_rule_fails_on_a_denied_feature(bundled_kb: KnowledgeBase) -> None:
+    case = case_from_mapping(bundled_kb, DOMS_LIKE)
+    values = case.values
+    rules = [
+        r
+        for r in bundled_kb.rules
+        if "stress_fracture" in r.concludes and all(bundled_kb.fact(f).is_input for f in r.premises)
+    ]
+    assert {r.id for r in rules} >= {
+        "stress_fracture_pain_pattern",
+        "cannot_hop_suggests_stress_fracture",
+    }
+    for rule in rules:
+        for alternative in rule.alternatives:
+            denied = [
+                lit.fact
+                for lit in alternative
+                if lit.fact in values and values[lit.fact] is False and not lit.holds(False)
+            ]
+            assert denied, f"{rule.id}: an alternative fails on no denied feature"
+
+
+def test_doms_like_case_concludes_doms_and_no_fracture(bundled_kb: KnowledgeBase) -> None:
+    result = Engine(bundled_kb).run(case_from_mapping(bundled_kb, DOMS_LIKE))
+    assert result.concludes("doms")
+    assert not result.concludes("stress_fracture")
+    assert result.red_flags == ()
+
+
+def test_doms_disagreement_keeps_one_rule_per_document(bundled_kb: KnowledgeBase) -> None:
+    (dis,) = [d for d in bundled_kb.disagreements if d.id == "doms_definition_and_timing"]
+    first_docs = [bundled_kb.rule(rule_id).sources[0].document for rule_id in dis.rules]
+    assert sorted(first_docs) == [
+        "001_fa66be2cad819618.txt",
+        "002_85490eaba66fe70c.txt",
+        "003_bdbcd32db2692559.txt",
+    ]
