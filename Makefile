@@ -24,5 +24,8 @@ lint: $(BIN)/whyache  ## ruff and mypy
 
 check: test lint
 
+bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (not pass/fail)
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "kb": "kb:kb",
     "check": "check:check_command",
     "consult": "consult:consult",
+    "batch": "batch:batch",
 }
 
 
