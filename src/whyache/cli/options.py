@@ -70,9 +70,14 @@ def load_kb(kb_dir: Path | None) -> KnowledgeBase:
     return load_cached(kb_dir)
 
 
+def engine_for(kb: KnowledgeBase, *cases: Case) -> Engine:
+    """An engine compiled only with the rules these cases could fire (same results for them)."""
+    return Engine(kb, only_for=[fact_id for case in cases for fact_id, _ in case.facts])
+
+
 def run_one(kb: KnowledgeBase, case: Case) -> Result:
     """Run a single case, compiling only the rules that could fire for it (same result)."""
-    return Engine(kb, only_for=(fact_id for fact_id, _ in case.facts)).run(case)
+    return engine_for(kb, case).run(case)
 
 
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:
