@@ -87,9 +87,9 @@ def _absolute(arg: str) -> str:
     return str(candidate) if arg and not arg.startswith("-") and candidate.exists() else arg
 
 
-def doc_commands() -> list[DocCommand]:
+def doc_commands(paths: list[Path] = DOCS, root: Path = REPO) -> list[DocCommand]:
     found = []
-    for path in DOCS:
+    for path in paths:
         if not path.exists():
             continue
         for language, start, lines in blocks(path):
@@ -103,7 +103,7 @@ def doc_commands() -> list[DocCommand]:
                 words = shlex.split(command, comments=True)[1:]
                 found.append(
                     DocCommand(
-                        path.relative_to(REPO).as_posix(),
+                        path.relative_to(root).as_posix(),
                         number,
                         tuple(_absolute(w) for w in words),
                         fails,
@@ -130,6 +130,34 @@ def test_documented_command_runs(command, tmp_path, monkeypatch):
         assert result.exit_code in (1, 2, 3), f"{command}: {shown} should fail\n{result.output}"
     else:
         assert result.exit_code == 0, f"{command}: {shown}\n{result.output}"
+
+
+def test_collector_reads_prompts_continuations_pipes_and_error_marks(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```sh\n"
+        "make demo\n"
+        "whyache run -f hot_weather \\\n"
+        "  -f inadequate_fluid_intake   # a comment\n"
+        "whyache graph -f hot_weather | dot -Tsvg -o case.svg\n"
+        "whyache run -f nope   # error example: unknown fact\n"
+        "```\n"
+        "```console\n"
+        "$ whyache kb stats\n"
+        "whyache output line that is not a command\n"
+        "```\n"
+        "```text\n"
+        "whyache run -f not_run\n"
+        "```\n",
+        encoding="utf-8",
+    )
+    found = doc_commands([page], tmp_path)
+    assert [(c.line, c.args, c.fails) for c in found] == [
+        (3, ("run", "-f", "hot_weather", "-f", "inadequate_fluid_intake"), False),
+        (5, ("graph", "-f", "hot_weather"), False),
+        (6, ("run", "-f", "nope"), True),
+        (9, ("kb", "stats"), False),
+    ]
 
 
 # -- links --------------------------------------------------------------------------------------
@@ -182,6 +210,22 @@ def test_internal_links_resolve(path):
         elif fragment and destination.suffix == ".md" and fragment not in anchors(destination):
             broken.append(f"{target} (no heading with that anchor)")
     assert not broken, f"{path.relative_to(REPO)}: broken links: {', '.join(broken)}"
+
+
+def test_links_are_found_outside_code_only(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Title\n\nSee [a](other.md#part), ![b](img/x.png) and `[c](in_code.md)`.\n"
+        "```\n[d](in_block.md)\n```\n[e](https://example.org)\n",
+        encoding="utf-8",
+    )
+    assert links(page) == ["other.md#part", "img/x.png", "https://example.org"]
+
+
+def test_repeated_headings_get_numbered_anchors(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# Notes\n## Example\n```\n# not a heading\n```\n## Example\n")
+    assert anchors(page) == {"notes", "example", "example-1"}
 
 
 def test_slug_follows_the_code_hosts():
