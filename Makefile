@@ -27,5 +27,8 @@ check: test lint
 docs: $(BIN)/whyache  ## regenerate the command reference from the commands' --help
 	$(BIN)/python -m whyache.cli.reference > docs/cli.md
 
+bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (not pass/fail)
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

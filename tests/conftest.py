@@ -47,3 +47,9 @@ def differential_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def differential_engine(differential_kb: KnowledgeBase) -> Engine:
     return Engine(differential_kb)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Commands cache parsed knowledge bases; tests keep theirs away from the user's home."""
+    monkeypatch.setenv("WHYACHE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -241,3 +241,15 @@ def test_random_kbs_fire_only_what_holds(kb, pairs):
         seen.add(key)
         for premise in firing.premises:
             assert result.value(premise.fact) == premise.value
+
+
+@_BUNDLED_SETTINGS
+@given(bundled_cases().filter(bool), st.data())
+def test_what_if_remove_equals_a_fresh_run_without_the_fact(pairs, data):
+    from whyache.engine.what_if import what_if
+
+    gone = data.draw(st.sampled_from([fact for fact, _ in pairs]))
+    report = what_if(_BUNDLED_ENGINE, _case(pairs), Case(), [gone])
+    fresh = _BUNDLED_ENGINE.run(_case([p for p in pairs if p[0] != gone]))
+    assert report.after.firings == fresh.firings
+    assert set(report.before.derived) - set(report.after.derived) == {c.fact for c in report.lost}

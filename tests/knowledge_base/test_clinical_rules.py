@@ -8,7 +8,7 @@ fire here because no risk factor is given.)
 
 from __future__ import annotations
 
-from whyache.engine import Engine, KnowledgeBase, case_from_mapping
+from whyache.engine import Engine, Kind, KnowledgeBase, case_from_mapping
 
 DOMS_LIKE = {
     "hours_since_run": 48,
@@ -58,3 +58,37 @@ def test_doms_disagreement_keeps_one_rule_per_document(bundled_kb: KnowledgeBase
         "002_85490eaba66fe70c.txt",
         "003_bdbcd32db2692559.txt",
     ]
+
+
+_CLINICAL_DIRS = ("/conditions/", "/differentials/", "/safety/")
+_CLINICAL_CONDITIONS_IN_CORE = {"doms", "stress_fracture", "shin_splints"}
+
+
+def _is_clinical(kb: KnowledgeBase, fact_id: str) -> bool:
+    fact = kb.fact(fact_id)
+    where = str(fact.location.file) if fact.location is not None else ""
+    return fact_id in _CLINICAL_CONDITIONS_IN_CORE or any(d in where for d in _CLINICAL_DIRS)
+
+
+def _risk_factor_case(kb: KnowledgeBase, hours: float) -> dict[str, object]:
+    """Every input that is not a clinical observation, all at once, at its most extreme."""
+    data: dict[str, object] = {"hours_since_run": hours}
+    for fact in kb.facts:
+        if not fact.is_input or fact.id == "hours_since_run" or _is_clinical(kb, fact.id):
+            continue
+        if fact.is_numeric:
+            data[fact.id] = fact.minimum if fact.id == "cadence_steps_per_minute" else fact.maximum
+        else:
+            data[fact.id] = True
+    return data
+
+
+def test_risk_factors_alone_conclude_no_clinical_condition_or_red_flag(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    engine = Engine(bundled_kb)
+    for hours in (0.0, 24.0, 48.0):
+        result = engine.run(case_from_mapping(bundled_kb, _risk_factor_case(bundled_kb, hours)))
+        assert result.red_flags == ()
+        concluded = [f for f in result.conclusions(Kind.CONDITION) if _is_clinical(bundled_kb, f)]
+        assert concluded == [], f"at {hours} h: {concluded}"

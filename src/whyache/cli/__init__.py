@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "what-if": "what_if:what_if",
     "kb": "kb:kb",
     "check": "check:check_command",
+    "consult": "consult:consult",
+    "batch": "batch:batch",
 }
 
 

@@ -8,7 +8,7 @@ import click
 
 from whyache.cli import exit_codes
 from whyache.cli.errors import CliError
-from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
 from whyache.cli.trace import header
 from whyache.engine import resolve_fact
 from whyache.engine.how import NotConcludedError, how
@@ -39,9 +39,9 @@ def explain(
       whyache explain leg_ache -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2
       whyache explain dehydration -f hot_weather -f inadequate_fluid_intake --format json
     """
-    kb, engine = load(kb_dir)
+    kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = engine.run(build(kb, facts, case_file))
+    result = run_one(kb, build(kb, facts, case_file))
     try:
         tree = how(result, fact.id)
     except NotConcludedError as exc:
@@ -76,9 +76,9 @@ def why_not(
       whyache why-not stress_fracture -f hours_since_run=48 -f hot_weather
       whyache why-not dehydration -f hot_weather --format json
     """
-    kb, engine = load(kb_dir)
+    kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = engine.run(build(kb, facts, case_file))
+    result = run_one(kb, build(kb, facts, case_file))
     report = why_not_report(kb, result, fact.id)
     if report.concluded:
         raise CliError(

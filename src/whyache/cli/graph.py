@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
 from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.kb_graph import focus, highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
@@ -64,13 +64,13 @@ def graph(
       whyache graph --highlight -f hot_weather -f inadequate_fluid_intake -o map.dot
       whyache graph --format json -o kb.json
     """
-    kb, engine = load(kb_dir)
+    kb = load_kb(kb_dir)
     has_case = bool(facts) or case_file is not None
     if highlighted and not has_case:
         raise InputError("--highlight needs a case", hint="give facts with -f or --case")
     picture: nx.DiGraph
     if has_case:
-        result = engine.run(build(kb, facts, case_file))
+        result = run_one(kb, build(kb, facts, case_file))
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
-from whyache.engine import Case, Engine, KnowledgeBase, build_case, parse_assignment
-from whyache.knowledge_base import load_knowledge_base, read_case_file
+from whyache.engine import Case, Engine, KnowledgeBase, Result, build_case, parse_assignment
+from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,7 +56,7 @@ def case_options(func: F) -> F:
 
 @lru_cache(maxsize=4)
 def _load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
-    kb = load_knowledge_base(kb_dir)
+    kb = load_cached(kb_dir)
     return kb, Engine(kb)
 
 
@@ -65,10 +65,27 @@ def load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
     return _load(kb_dir)
 
 
+def load_kb(kb_dir: Path | None) -> KnowledgeBase:
+    """The knowledge base alone, for commands that compile only what one case needs."""
+    return load_cached(kb_dir)
+
+
+def engine_for(kb: KnowledgeBase, *cases: Case) -> Engine:
+    """An engine compiled only with the rules these cases could fire (same results for them)."""
+    return Engine(kb, only_for=[fact_id for case in cases for fact_id, _ in case.facts])
+
+
+def run_one(kb: KnowledgeBase, case: Case) -> Result:
+    """Run a single case, compiling only the rules that could fire for it (same result)."""
+    return engine_for(kb, case).run(case)
+
+
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:
     """The case from --case and -f together; a fact given twice with two values is an error."""
     pairs: list[tuple[str, object]] = []
     if case_file is not None:
+        from whyache.knowledge_base import read_case_file  # PyYAML: only for case files
+
         pairs.extend(read_case_file(kb, case_file).facts)
     pairs.extend(parse_assignment(text) for text in facts)
     return build_case(kb, pairs)

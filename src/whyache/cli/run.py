@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
 from whyache.cli.trace import render_trace
 from whyache.engine import Result, case_from_mapping
 from whyache.engine.serialize import result_to_dict
@@ -36,8 +36,8 @@ def run(
       whyache run -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2
       whyache run --case case.yaml --format json
     """
-    kb, engine = load(kb_dir)
-    emit(engine.run(build(kb, facts, case_file)), output_format)
+    kb = load_kb(kb_dir)
+    emit(run_one(kb, build(kb, facts, case_file)), output_format)
 
 
 @click.command()
@@ -50,8 +50,8 @@ def demo(kb_dir: Path | None, output_format: str) -> None:
     Example:
       whyache demo
     """
-    kb, engine = load(kb_dir)
+    kb = load_kb(kb_dir)
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(engine.run(case), output_format)
+    emit(run_one(kb, case), output_format)

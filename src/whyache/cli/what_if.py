@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.options import build, case_options, engine_for, format_option, kb_option, load_kb
 from whyache.cli.trace import header
 from whyache.engine import InputError, resolve_fact
 from whyache.engine.render.what_if import what_if_json, what_if_text
@@ -47,11 +47,11 @@ def what_if(
     """
     if not added and not removed:
         raise InputError("nothing to compare", hint="give --add FACT[=VALUE] or --remove FACT")
-    kb, engine = load(kb_dir)
+    kb = load_kb(kb_dir)
     case = build(kb, facts, case_file)
     add = build(kb, added, None)
     remove = [resolve_fact(kb, name).id for name in removed]
-    report = compare_case(engine, case, add, remove)
+    report = compare_case(engine_for(kb, case, add), case, add, remove)
     if output_format == "json":
         click.echo(what_if_json(report), nl=False)
     else:

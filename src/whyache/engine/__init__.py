@@ -5,7 +5,12 @@ Public API::
     engine = Engine(kb)                    # validate and compile once per knowledge base
     result = engine.run(case)              # a frozen Result with every firing
     graph = derivation_graph(result)       # networkx DiGraph, fact -> firing -> fact
+
+``derivation_graph`` and ``firing_node`` are imported on first use: networkx takes longer to
+import than the rest of whyache together, and running a case does not need it.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from whyache.engine.case import (
     Case,
@@ -29,7 +34,6 @@ from whyache.engine.errors import (
     UnknownFactError,
     WhyacheError,
 )
-from whyache.engine.graph import derivation_graph, firing_node
 from whyache.engine.model import (
     KIND_ORDER,
     Disagreement,
@@ -43,6 +47,20 @@ from whyache.engine.model import (
 )
 from whyache.engine.result import Firing, Premise, Result
 from whyache.engine.validation import problems, stratify, validate
+
+if TYPE_CHECKING:
+    from whyache.engine.graph import derivation_graph, firing_node
+
+_LAZY = {"derivation_graph", "firing_node"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from whyache.engine import graph
+
+        return getattr(graph, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "KIND_ORDER",

@@ -8,10 +8,11 @@ checks that they hang together before they are compiled.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 from whyache.engine.conditions import Condition, Literal, facts_in, to_dnf
 from whyache.engine.errors import Location
@@ -167,6 +168,10 @@ class KnowledgeBase:
         object.__setattr__(
             self, "_using", MappingProxyType({k: tuple(v) for k, v in using.items()})
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its fields; the indexes (mappingproxies, which pickle refuses) are rebuilt.
+        return (KnowledgeBase, tuple(getattr(self, f.name) for f in fields(self) if f.init))
 
     def fact(self, fact_id: str) -> FactDef:
         return self._facts[fact_id]

@@ -1,0 +1,616 @@
+"""whyache benchmarks: one command, a table on stdout, and docs/performance.md.
+
+Run from the repository root::
+
+    make bench                      # or: .venv/bin/python benchmarks/run.py [--quick]
+
+Not part of the test suite: figures depend on the machine, so nothing here passes or fails.
+Each figure is the median of several runs; every comparison is a ratio of two figures
+measured in the same run, interleaved, so that a busy machine slows both sides alike.
+In-process figures are CPU time of this process (``time.process_time``), which other work on
+the machine disturbs far less than wall time; figures that involve whole processes
+(``whyache batch``, start-up) are wall time, with the CPU time of the child beside them.
+
+Three engines run the same knowledge bases:
+
+- whyache: ``whyache.engine.Engine``, recording every firing.
+- bare: the same compiled rules (same patterns, same matcher, facts declared in one call) on
+  a plain experta ``KnowledgeEngine`` with its own strategy and ``run()``; it records
+  nothing. whyache / bare is the cost of provenance and of our stable strategy.
+- naive: the way experta is usually used: ``Datum(name=..., value=...)`` patterns, experta's
+  own matcher, one ``declare`` per fact. naive / whyache is what whyache's engine gains.
+
+Sections (see docs/performance.md for what each goal means):
+
+1. provenance overhead: whyache's engine vs the same compiled rules on a bare experta engine
+2. throughput: cases per second in one process and through ``whyache batch --workers 1|2``
+3. start-up: wall time of ``whyache run -f ...`` and where the import time goes
+4. scaling: synthetic knowledge bases (a chain of N rules, a join over M facts)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from whyache.engine import Case, Engine, KnowledgeBase, build_case  # noqa: E402
+from whyache.engine._experta import NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
+from whyache.engine.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
+from whyache.engine.engine import _fact_classes, _pattern, _test  # noqa: E402
+from whyache.engine.matcher import DispatchingReteMatcher  # noqa: E402
+from whyache.engine.model import Kind  # noqa: E402
+from whyache.engine.validation import validate  # noqa: E402
+from whyache.knowledge_base import load_knowledge_base  # noqa: E402
+
+START_UP_GOAL_MS = 300.0
+OVERHEAD_GOAL = 1.05
+SLOW = 5.0  # seconds: a naive-experta run longer than this is measured once
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def interleaved(
+    funcs: list[Callable[[], object]], runs: int, clock: Callable[[], float] = time.process_time
+) -> list[float]:
+    """Median time of each function, run in turn so that drift in the machine hits all."""
+    times: list[list[float]] = [[] for _ in funcs]
+    for _ in range(runs):
+        for func, spent in zip(funcs, times, strict=True):
+            start = clock()
+            func()
+            spent.append(clock() - start)
+    return [statistics.median(spent) for spent in times]
+
+
+@dataclass
+class Report:
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sections: dict[str, list[str]] = field(default_factory=dict)
+
+    def row(self, section: str, what: str, figure: str, goal: str = "") -> None:
+        self.rows.append((section, what, figure, goal))
+        print(f"{section:<12} {what:<58} {figure:>16}  {goal}", flush=True)
+
+
+# --- a bare experta engine with the same rules --------------------------------------------
+
+
+class _Bare(KnowledgeEngine):  # type: ignore[misc]
+    """experta's own strategy and run(); whyache's matcher and DefFacts lookup."""
+
+    __matcher__ = DispatchingReteMatcher
+
+    def get_deffacts(self) -> Any:  # looked up once, as whyache's engine does
+        cached = self.__dict__.get("_deffacts")
+        if cached is None:
+            cached = self._deffacts = super().get_deffacts()
+        return cached
+
+
+class NaiveDatum(Fact):  # type: ignore[misc]
+    """The usual way to hold named facts in experta: one class, ``name`` and ``value``."""
+
+
+def _naive_pattern(literal: Literal, numeric: bool) -> Any:
+    atom = literal.atom
+    if isinstance(atom, Compare):
+        pattern = NaiveDatum(name=atom.fact, value=P(partial(_test, atom)))
+    elif isinstance(atom, Denied):
+        pattern = NaiveDatum(name=atom.fact, value=False)
+    elif isinstance(atom, Present) and not numeric:
+        pattern = NaiveDatum(name=atom.fact, value=True)
+    else:
+        pattern = NaiveDatum(name=atom.fact)
+    return pattern if (not isinstance(atom, Unknown)) != literal.negated else NOT(pattern)
+
+
+def engine_class(kb: KnowledgeBase, naive: bool) -> type:
+    """The knowledge base's rules on a plain experta engine whose rule bodies only declare
+    their conclusions; it records nothing. ``naive``: plain fact shape, stock engine, rule
+    patterns in the order written. Otherwise the patterns whyache compiles."""
+    strata = validate(kb)
+    classes = _fact_classes(kb)
+    make: Callable[[str, object], Any] = (
+        (lambda name, value: NaiveDatum(name=name, value=value))
+        if naive
+        else (lambda name, value: classes[name](value=value))
+    )
+    attrs: dict[str, Any] = {"make": staticmethod(make), "naive": naive}
+    order = 0
+    for rule in kb.rules:
+        for literals in rule.alternatives:
+            order += 1
+            if naive:
+                patterns = [_naive_pattern(lit, kb.fact(lit.fact).is_numeric) for lit in literals]
+            else:
+                ordered = sorted(literals, key=lambda lit: not lit.is_positive_pattern)
+                patterns = [
+                    _pattern(lit, classes[lit.fact], kb.fact(lit.fact).is_numeric)
+                    for lit in ordered
+                ]
+            attrs[f"_kb_{order:05d}"] = Rule(*patterns, salience=-strata[rule.id])(
+                _body(rule.concludes)
+            )
+    base = KnowledgeEngine if naive else _Bare
+    return type(f"{'Naive' if naive else 'Bare'}_{kb.name}", (base,), attrs)
+
+
+def _body(concludes: tuple[str, ...]) -> Callable[..., None]:
+    def body(self: Any, **_context: Any) -> None:
+        self.fired += 1
+        for fact_id in concludes:
+            self.declare(self.make(fact_id, True))
+
+    return body
+
+
+def plain_run(engine: Any, case: Case) -> int:
+    """Reset, declare the case's facts (naive: one at a time), run; the number of firings."""
+    engine.fired = 0
+    engine.reset()
+    if engine.naive:
+        for fact_id, value in case.facts:
+            engine.declare(engine.make(fact_id, value))
+    else:
+        engine.declare(*(engine.make(f, v) for f, v in case.facts))
+    engine.run()
+    return int(engine.fired)
+
+
+def random_cases(kb: KnowledgeBase, count: int, seed: int = 8) -> list[Case]:
+    """Random cases over the knowledge base's inputs: 3 to 8 facts, mostly present."""
+    rng = random.Random(seed)
+    inputs = [f for f in kb.facts if f.kind is Kind.INPUT]
+    cases = []
+    for _ in range(count):
+        pairs: list[tuple[str, object]] = []
+        for fact in rng.sample(inputs, min(len(inputs), rng.randint(3, 8))):
+            if fact.is_numeric:
+                low, high = fact.minimum or 0.0, fact.maximum or 0.0
+                pairs.append((fact.id, round(rng.uniform(low, high))))
+            else:
+                pairs.append((fact.id, rng.random() < 0.75))
+        cases.append(build_case(kb, pairs))
+    return cases
+
+
+# --- 1 and 2: overhead and throughput -----------------------------------------------------
+
+
+def sweep_figures(
+    report: Report, kb: KnowledgeBase, cases: list[Case], naive_cases: int, runs: int
+) -> float:
+    engine = Engine(kb)
+    bare = engine_class(kb, naive=False)()
+    naive = engine_class(kb, naive=True)()
+    few = cases[:naive_cases]
+    fired = [
+        sum(len(engine.run(c).firings) for c in cases),
+        sum(plain_run(bare, c) for c in cases),
+        sum(plain_run(naive, c) for c in few),
+    ]
+
+    def sweep(run: Callable[[Case], object], some: list[Case]) -> Callable[[], None]:
+        def go() -> None:
+            for case in some:
+                run(case)
+
+        return go
+
+    t_why, t_bare = interleaved(
+        [sweep(engine.run, cases), sweep(partial(plain_run, bare), cases)], runs
+    )
+    t_few, t_naive = interleaved(
+        [sweep(engine.run, few), sweep(partial(plain_run, naive), few)], max(3, runs - 2)
+    )
+    n = len(cases)
+    report.row("overhead", f"sweep of {n} random cases, whyache ({fired[0]} firings)", _ms(t_why))
+    report.row("overhead", f"same sweep, bare experta ({fired[1]} firings)", _ms(t_bare))
+    ratio = t_why / t_bare
+    report.row(
+        "overhead",
+        "provenance overhead: whyache / bare",
+        f"{ratio:.3f}",
+        _goal(ratio <= OVERHEAD_GOAL, f"<= {OVERHEAD_GOAL:.2f}"),
+    )
+    report.row(
+        "overhead",
+        f"first {len(few)} cases: whyache / naive experta ({fired[2]} firings)",
+        f"{_ms(t_few)} / {_ms(t_naive)}",
+    )
+    report.row(
+        "overhead", "naive / whyache (what the engine's design gains)", f"{t_naive / t_few:.1f}x"
+    )
+    rate_why, rate_bare, rate_naive = n / t_why, n / t_bare, len(few) / t_naive
+    report.row("throughput", "one process: whyache", f"{rate_why:,.0f} cases/s")
+    report.row(
+        "throughput",
+        "one process: bare experta",
+        f"{rate_bare:,.0f} cases/s",
+        _goal(rate_why >= rate_bare * 0.98, "whyache >= bare, within 2%"),
+    )
+    report.row(
+        "throughput",
+        "one process: naive experta",
+        f"{rate_naive:,.0f} cases/s",
+        _goal(rate_why >= rate_naive, "whyache >= naive experta"),
+    )
+    return rate_naive
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
+
+
+def batch_figures(
+    report: Report, kb: KnowledgeBase, cases: list[Case], runs: int, naive_rate: float
+) -> None:
+    exe = _whyache_command()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "cases.jsonl"
+        with source.open("w") as out:
+            for number, case in enumerate(cases, start=1):
+                out.write(json.dumps({"id": number, "facts": case.to_mapping()}) + "\n")
+
+        def batch(workers: int) -> Callable[[], None]:
+            command = [*exe, "batch", str(source), "-q", "-o", os.devnull]
+            command += ["--workers", str(workers)]
+            return lambda: _check_run(command, ok=(0, 1))
+
+        t1, t2 = interleaved([batch(1), batch(2)], runs, clock=time.perf_counter)
+    n = len(cases)
+    report.row(
+        "throughput", f"batch of {n} cases, --workers 1 (whole process)", f"{n / t1:,.0f} cases/s"
+    )
+    report.row(
+        "throughput", f"batch of {n} cases, --workers 2 (whole process)", f"{n / t2:,.0f} cases/s"
+    )
+    per_core = n / t2 / 2
+    report.row(
+        "throughput",
+        "--workers 2 per core / naive experta in one process",
+        f"{per_core / naive_rate:.2f}",
+        _goal(per_core >= naive_rate, ">= 1"),
+    )
+    speedup = t1 / t2
+    report.row(
+        "throughput",
+        "speed-up, --workers 2 over --workers 1",
+        f"{speedup:.2f}x",
+        _goal(speedup >= 1.7, "near 2x (>= 1.7)"),
+    )
+
+
+# --- 3: start-up --------------------------------------------------------------------------
+
+_PHASES = """
+import json, time
+clock = time.process_time
+t0 = clock()
+import whyache.cli.run
+t1 = clock()
+from whyache.cli.options import load_kb, run_one
+kb = load_kb(None)
+t2 = clock()
+from whyache.engine import Engine, case_from_assignments, validate
+case = case_from_assignments(kb, {facts!r})
+validate(kb)
+t3 = clock()
+engine = Engine(kb, only_for=[f for f, _ in case.facts])
+t4 = clock()
+from whyache.cli.trace import render_trace
+render_trace(engine.run(case))
+t5 = clock()
+Engine(kb)
+t6 = clock()
+print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5]))
+"""
+
+_IMPORTS = ["click", "whyache.engine", "experta", "yaml", "whyache.knowledge_base", "networkx"]
+
+
+def startup_figures(report: Report, kb: KnowledgeBase, runs: int) -> dict[str, Any]:
+    exe = _whyache_command()
+    facts = _small_case(kb)
+    command = [*exe, "run", *(arg for f in facts for arg in ("-f", f))]
+    _check_run(command)  # warm the file cache
+    bare_python = [sys.executable, "-c", "pass"]
+    uncached = ["env", "WHYACHE_NO_CACHE=1", *command]
+    (t_run, c_run), (t_python, c_python), (t_cold, c_cold) = processes(
+        [command, bare_python, uncached], runs
+    )
+    shown = " ".join(command[len(exe) :])
+    report.row(
+        "start-up",
+        f"whyache run, the demo case ({len(facts)} facts), wall",
+        f"{t_run * 1000:.0f} ms",
+        _goal(t_run * 1000 < START_UP_GOAL_MS, f"< {START_UP_GOAL_MS:.0f} ms"),
+    )
+    report.row("start-up", "  the same, CPU time of the process", f"{c_run * 1000:.0f} ms")
+    report.row(
+        "start-up",
+        "  the same without the knowledge-base cache, wall / CPU",
+        f"{t_cold * 1000:.0f} / {c_cold * 1000:.0f} ms",
+    )
+    report.row(
+        "start-up",
+        "python -c pass (the floor), wall / CPU",
+        f"{t_python * 1000:.0f} / {c_python * 1000:.0f} ms",
+    )
+
+    phases = []
+    for _ in range(max(3, runs // 2)):
+        out = _check_run([sys.executable, "-c", _PHASES.format(facts=facts)])
+        phases.append(json.loads(out))
+    names = [
+        "import whyache.cli.run",
+        "load the knowledge base (cached)",
+        "validate it (rule strata)",
+        "compile the rules the case can reach",
+        "run the case and render it",
+        "(compile the whole knowledge base, for comparison)",
+    ]
+    for index, name in enumerate(names):
+        value = statistics.median(p[index] for p in phases)
+        report.row("start-up", f"  in-process CPU: {name}", f"{value * 1000:.0f} ms")
+
+    imports: dict[str, list[float]] = {name: [] for name in _IMPORTS}
+    for _ in range(3):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import whyache.cli.run"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen = _import_times(proc.stderr)
+        for name in _IMPORTS:
+            imports[name].append(seen.get(name, 0.0))
+    for name in _IMPORTS:
+        value = statistics.median(imports[name])
+        figure = f"{value * 1000:.0f} ms" if value else "not imported"
+        report.row("start-up", f"  -X importtime, cumulative: {name}", figure)
+    return {"command": shown}
+
+
+def processes(commands: list[list[str]], runs: int) -> list[tuple[float, float]]:
+    """Median wall time and median CPU time (user + system) of each command, run in turn."""
+    wall: list[list[float]] = [[] for _ in commands]
+    cpu: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for index, command in enumerate(commands):
+            before, start = os.times(), time.perf_counter()
+            _check_run(command)
+            after, end = os.times(), time.perf_counter()
+            wall[index].append(end - start)
+            cpu[index].append(
+                after.children_user
+                + after.children_system
+                - before.children_user
+                - before.children_system
+            )
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(wall, cpu, strict=True)]
+
+
+def _import_times(stderr: str) -> dict[str, float]:
+    """Cumulative import time (s) per module from ``-X importtime`` output (first import)."""
+    found: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line[len("import time:") :].split("|")
+        name = name.strip()
+        if cumulative.strip().isdigit():
+            found.setdefault(name, int(cumulative) / 1e6)
+    return found
+
+
+def _small_case(kb: KnowledgeBase) -> list[str]:
+    if kb.demo:
+        return [
+            f"{k}={v}" if not isinstance(v, bool) else (k if v else f"{k}=no")
+            for k, v in dict(kb.demo).items()
+        ]
+    return [f.id for f in kb.facts if f.kind is Kind.INPUT][:3]
+
+
+# --- 4: scaling ---------------------------------------------------------------------------
+
+
+def synthetic_kb(
+    directory: Path, facts: list[dict[str, Any]], rules: list[dict[str, Any]]
+) -> KnowledgeBase:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "kb.yaml").write_text(
+        "name: synthetic\nversion: '1'\ndescription: benchmark\ndisclaimer: benchmark only\n"
+    )
+    (directory / "documents.yaml").write_text(
+        "documents:\n  - {file: bench.txt, title: Benchmark, sections: [One]}\n"
+    )
+    (directory / "rules.yaml").write_text(json.dumps({"facts": facts, "rules": rules}))
+    return load_knowledge_base(directory)
+
+
+def _fact(fact_id: str, kind: str) -> dict[str, Any]:
+    entry = {"id": fact_id, "label": fact_id, "kind": kind}
+    if kind == "input":
+        entry["question"] = f"{fact_id}?"
+    return entry
+
+
+def _rule(rule_id: str, premises: list[str], conclusion: str) -> dict[str, Any]:
+    condition: Any = premises[0] if len(premises) == 1 else {"all": premises}
+    return {
+        "id": rule_id,
+        "description": rule_id,
+        "if": condition,
+        "then": conclusion,
+        "sources": [{"doc": "bench.txt", "section": "One"}],
+    }
+
+
+def chain_kb(directory: Path, n: int) -> tuple[KnowledgeBase, Case]:
+    facts = [_fact("f0", "input")] + [_fact(f"f{i}", "mechanism") for i in range(1, n + 1)]
+    rules = [_rule(f"r{i}", [f"f{i - 1}"], f"f{i}") for i in range(1, n + 1)]
+    kb = synthetic_kb(directory, facts, rules)
+    return kb, build_case(kb, [("f0", True)])
+
+
+def join_kb(directory: Path, m: int) -> tuple[KnowledgeBase, Case]:
+    inputs = [f"x{i}" for i in range(m)]
+    facts = [_fact(x, "input") for x in inputs] + [_fact("joined", "mechanism")]
+    kb = synthetic_kb(directory, facts, [_rule("join", inputs, "joined")])
+    return kb, build_case(kb, [(x, True) for x in inputs])
+
+
+def scaling_figures(report: Report, sizes: dict[str, list[int]], runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, build, values in (
+            ("chain", chain_kb, sizes["chain"]),
+            ("join", join_kb, sizes["join"]),
+        ):
+            for n in values:
+                kb, case = build(Path(tmp) / f"{label}{n}", n)
+                start = time.process_time()
+                engine = Engine(kb)
+                compile_time = time.process_time() - start
+                naive = engine_class(kb, naive=True)()
+                fired = len(engine.run(case).firings)
+                start = time.process_time()
+                assert fired == plain_run(naive, case), (label, n)
+                once = time.process_time() - start
+                if once > SLOW:  # too slow to repeat: one run, said so
+                    (t_why,) = interleaved([partial(engine.run, case)], runs)
+                    t_naive, note = once, ", 1 run"
+                else:
+                    t_why, t_naive = interleaved(
+                        [partial(engine.run, case), partial(plain_run, naive, case)], runs
+                    )
+                    note = ""
+                what = f"chain of {n} rules" if label == "chain" else f"join over {n} facts"
+                report.row("scaling", f"{what}: compile", _ms(compile_time))
+                report.row("scaling", f"{what}: run, whyache", _ms(t_why))
+                report.row(
+                    "scaling",
+                    f"{what}: run, naive experta{note} (naive / whyache)",
+                    f"{_ms(t_naive)} ({t_naive / t_why:.0f}x)",
+                )
+
+
+# --- machine and output -------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "experta": metadata.version("experta"),
+        "load average at start": load,
+    }
+
+
+def _goal(met: bool, goal: str) -> str:
+    return f"{'met' if met else 'MISSED'} (goal {goal})"
+
+
+def _whyache_command() -> list[str]:
+    script = Path(sys.executable).parent / "whyache"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "whyache"]
+
+
+def _check_run(command: list[str], ok: tuple[int, ...] = (0,)) -> str:
+    proc = subprocess.run(command, capture_output=True, text=True)
+    if proc.returncode not in ok:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{proc.stderr}")
+    return proc.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 5
+    cases_n = 60 if args.quick else 150
+    naive_n = 10 if args.quick else 20
+    batch_n = 200 if args.quick else 600
+    sizes = {"chain": [100, 300] if args.quick else [100, 1000], "join": [100, 300]}
+
+    # A private cache, so that runs do not depend on (or touch) the user's own.
+    cache = tempfile.TemporaryDirectory()
+    os.environ["WHYACHE_CACHE_DIR"] = cache.name
+    report = Report()
+    info = machine()
+    for key, value in info.items():
+        print(f"{key}: {value}")
+    print()
+    kb = load_knowledge_base()
+    cases = random_cases(kb, max(cases_n, batch_n))
+    started = time.perf_counter()
+    naive_rate = sweep_figures(report, kb, cases[:cases_n], naive_n, runs)
+    batch_figures(report, kb, cases[:batch_n], 3, naive_rate)
+    startup_figures(report, kb, 9 if not args.quick else 5)
+    scaling_figures(report, sizes, 3)
+    elapsed = time.perf_counter() - started
+    print(f"\n{elapsed:.0f} s in all")
+    write_markdown(args.output, report, info, kb, elapsed)
+    print(f"wrote {args.output}")
+
+
+def write_markdown(
+    path: Path, report: Report, info: dict[str, str], kb: KnowledgeBase, elapsed: float
+) -> None:
+    template = (Path(__file__).parent / "performance.md.in").read_text()
+    table = ["| section | measure | figure | goal |", "|---|---|---|---|"]
+    for section, what, figure, goal in report.rows:
+        table.append(f"| {section} | {what.strip()} | {figure} | {goal} |")
+    described = "\n".join(f"- {key}: {value}" for key, value in info.items())
+    rules = sum(len(r.alternatives) for r in kb.rules)
+    goals = [(what, goal) for _, what, _, goal in report.rows if goal]
+    summary = "\n".join(f"- {what.strip()}: **{goal}**" for what, goal in goals)
+    text = template.format(
+        summary=summary,
+        machine=described,
+        kb=f"{kb.name} {kb.version}: {len(kb.rules)} rules ({rules} compiled), "
+        f"{len(kb.facts)} facts",
+        table="\n".join(table),
+        elapsed=f"{elapsed:.0f}",
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""``whyache batch``: run many cases from JSON Lines or CSV, one JSON result per line."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from whyache.cli import exit_codes
+from whyache.cli.options import kb_option, load
+from whyache.engine import InputError, Location
+from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
+
+
+class Progress:
+    """A one-line counter on stderr, shown only once a run has lasted longer than a moment."""
+
+    DELAY = 0.5
+    EVERY = 0.1
+
+    def __init__(self, stream: TextIO, total: int | None, enabled: bool) -> None:
+        self.stream = stream
+        self.total = total
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.shown_at = 0.0
+        self.shown = False
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < self.DELAY or now - self.shown_at < self.EVERY:
+            return
+        self.shown_at = now
+        self.shown = True
+        rate = done / (now - self.start)
+        of = f"/{self.total}" if self.total is not None else ""
+        self.stream.write(f"\rwhyache batch: {done}{of} cases, {rate:,.0f}/s ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in a file, read in blocks (for the progress total; an upper bound on cases)."""
+    count = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def _open_input(stack: ExitStack, source: str) -> TextIO:
+    if source == "-":
+        wrapper = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
+        stack.callback(wrapper.detach)  # leave stdin itself open
+        return wrapper
+    try:
+        return stack.enter_context(open(source, encoding="utf-8-sig", errors="replace", newline=""))
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {source}: {exc.strerror or exc}", location=Location(source)
+        ) from None
+
+
+@click.command()
+@click.argument("source", metavar="INPUT")
+@click.option(
+    "--input-format",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Input format; by default taken from the suffix (.jsonl/.ndjson, .csv).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, writable=True),
+    default=None,
+    help="Write the results to FILE instead of stdout.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes  [default: the number of cores]",
+)
+@click.option("--explain", is_flag=True, help="Add each case's derivations (every firing).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress counter on stderr.")
+@kb_option
+def batch(
+    source: str,
+    input_format: str | None,
+    output: Path | None,
+    workers: int | None,
+    explain: bool,
+    quiet: bool,
+    kb_dir: Path | None,
+) -> None:
+    """Run many cases and write one JSON result per case, in input order.
+
+    INPUT is JSON Lines (one case per line: {"id": ..., "facts": {...}} or a flat
+    {"fact": value} object) or CSV (a header of fact names, an optional id column, one case
+    per row; an empty cell is unknown). Use - for stdin. A case id defaults to its line.
+
+    Each result holds the case id and line, conclusions by kind, red flags and the number of
+    firings. A case that cannot be read or run becomes {"id", "line", "error"}; the rest go
+    on, and the exit code is 1.
+
+    \b
+    Examples:
+      whyache batch cases.jsonl -o results.jsonl
+      whyache batch runners.csv --workers 2 --explain
+      cat cases.jsonl | whyache batch - --input-format jsonl
+    """
+    fmt = input_format or format_for(source)
+    if fmt is None:
+        raise InputError(
+            f"cannot tell the format of {source!r} from its name",
+            hint="name it .jsonl or .csv, or pass --input-format",
+        )
+    kb, engine = load(kb_dir)
+    count = workers or os.cpu_count() or 1
+    show = not quiet and sys.stderr.isatty()
+    total = None
+    if show and source != "-":
+        total = max(0, _count_lines(Path(source)) - (1 if fmt == "csv" else 0))
+    failed = 0
+    with ExitStack() as stack:
+        stream = _open_input(stack, source)
+        out: TextIO = (
+            stack.enter_context(output.open("w", encoding="utf-8", newline="\n"))
+            if output is not None
+            else sys.stdout
+        )
+        progress = Progress(sys.stderr, total, show)
+        stack.callback(progress.close)
+        items = read_items(stream, fmt, source)
+        results: Iterator[tuple[bool, str]] = run_batch(
+            kb, engine, items, explain=explain, workers=count, kb_dir=kb_dir
+        )
+        for done, (bad, line) in enumerate(results, start=1):
+            failed += bad
+            out.write(line + "\n")
+            progress.update(done)
+    if failed:
+        click.echo(f"whyache batch: {failed} case(s) failed; see the error records", err=True)
+        click.get_current_context().exit(exit_codes.FAILED)

@@ -1,0 +1,285 @@
+"""``whyache consult``: an interactive consultation that asks only what can change a conclusion.
+
+The choice of question lives in :mod:`whyache.engine.consultation`; this module reads answers
+(from the terminal, standard input or ``--answers FILE``), re-runs the engine after each one,
+and prints the same report as ``whyache run`` at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from whyache.cli import exit_codes
+from whyache.cli.consult_text import (
+    HELP,
+    INDENT,
+    change_lines,
+    facts_lines,
+    how_lines,
+    prompt,
+    unresolved_lines,
+    why_lines,
+)
+from whyache.cli.errors import CliError
+from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.run import emit
+from whyache.cli.trace import given_value
+from whyache.engine import (
+    Case,
+    Engine,
+    FactDef,
+    FactValueError,
+    InputError,
+    Kind,
+    KnowledgeBase,
+    Result,
+    UnknownFactError,
+    Value,
+    parse_value,
+    resolve_fact,
+)
+from whyache.engine.consultation import Consultant, Consultation
+from whyache.knowledge_base import dump_case
+from whyache.knowledge_base.yaml_source import read_text
+
+_UNKNOWN = {"unknown", "u", "dk", "don't know", "dont know", "not sure"}
+_YES_NO = {"yes", "y", "true", "no", "n", "false"}
+
+
+class _Reader:
+    """Reads one answer per prompt: from a terminal, piped standard input, or a file.
+
+    Without a terminal each answer is echoed after its prompt, so a transcript reads like the
+    session; blank lines and ``#`` comments are skipped. End of input returns None.
+    """
+
+    def __init__(self, lines: list[str] | None, err: bool) -> None:
+        self.err = err
+        self._lines: Iterator[str] | None = iter(lines) if lines is not None else None
+        self._stdin = sys.stdin
+        self.interactive = lines is None and self._stdin.isatty()
+
+    def ask(self, text: str) -> str | None:
+        if self.interactive:
+            click.echo(text, nl=False, err=self.err)
+            try:
+                return input()
+            except EOFError:
+                click.echo("", err=self.err)
+                return None
+        click.echo(text, nl=False, err=self.err)
+        while True:
+            line = self._next_line()
+            if line is None:
+                click.echo("", err=self.err)
+                return None
+            answer = line.strip()
+            if answer and not answer.startswith("#"):
+                click.echo(answer, err=self.err)
+                return answer
+
+    def _next_line(self) -> str | None:
+        if self._lines is not None:
+            return next(self._lines, None)
+        return self._stdin.readline() or None
+
+
+def parse_answer(fact: FactDef, text: str) -> tuple[Value | None, str | None]:
+    """(value, None) for a usable answer, (None, reason) for one that is not."""
+    lowered = " ".join(text.lower().split())
+    if lowered in _UNKNOWN:
+        return None, None
+    if not fact.is_numeric and lowered not in _YES_NO:
+        return None, "Please answer yes, no or unknown (or type help)."
+    try:
+        return parse_value(fact, text), None
+    except FactValueError as exc:
+        return None, exc.message
+
+
+class _Session:
+    """One consultation in the terminal: the loop of asking, answering and commands."""
+
+    def __init__(
+        self, kb: KnowledgeBase, engine: Engine, start: Case, reader: _Reader, err: bool
+    ) -> None:
+        self.kb = kb
+        self.engine = engine
+        self.consultant = Consultant(kb)
+        self.consultation = Consultation(start)
+        self.reader = reader
+        self.err = err
+        self.result = engine.run(start)
+
+    def say(self, lines: list[str] | tuple[str, ...] | str) -> None:
+        for line in [lines] if isinstance(lines, str) else lines:
+            click.echo(line, err=self.err)
+
+    def run(self) -> str:
+        """Ask until nothing can change; return how the session ended."""
+        kb = self.kb
+        self.say(f"Consultation · {kb.name} {kb.version} · educational reasoning, not a diagnosis")
+        self.say("Answer yes, no or unknown (a number for amounts); type help for commands.")
+        self.say("")
+        if self.consultation.given.facts:
+            given = ", ".join(
+                f"{k} = {given_value(kb, k, v)}" for k, v in self.consultation.given.facts
+            )
+            self.say(f"Given up front: {given}")
+            self.say(change_lines(kb, None, self.result))
+        kinds: tuple[Kind, ...] | None = None  # every goal, until the person says done
+        while True:
+            question = self.consultant.next_question(self.consultation, kinds)
+            if question is None:
+                return "complete" if kinds is None else "done"
+            number = len(self.consultation.answers) + 1
+            text = self.reader.ask(prompt(kb, number, question))
+            if text is None:
+                return "eof"
+            word, _, rest = text.strip().partition(" ")
+            command = word.lower()
+            if command == "why":
+                reasons = self.consultant.reasons(self.consultation, question.fact, kinds)
+                self.say(why_lines(kb, question, reasons))
+            elif command == "how":
+                self.how(rest.strip())
+            elif command == "back":
+                self.back()
+            elif command == "facts":
+                self.say(facts_lines(kb, self.consultation, self.result))
+            elif command == "help":
+                self.say([INDENT + line for line in HELP])
+            elif command == "done":
+                kinds = (Kind.RED_FLAG,)
+                if self.consultant.next_question(self.consultation, kinds) is not None:
+                    self.say(f"{INDENT}Questions that could raise a red flag are still asked.")
+            elif command == "quit":
+                return "quit"
+            else:
+                value, reason = parse_answer(kb.fact(question.fact), text)
+                if reason is not None:
+                    self.say(f"{INDENT}{reason}")
+                    continue
+                self.update(self.consultation.answer(question.fact, value))
+
+    def update(self, consultation: Consultation) -> None:
+        """Adopt a new state, re-run the engine and say which conclusions changed."""
+        self.consultation = consultation
+        result = self.engine.run(consultation.case)
+        self.say(change_lines(self.kb, self.result, result))
+        self.result = result
+
+    def back(self) -> None:
+        if not self.consultation.answers:
+            self.say(f"{INDENT}No answer to take back (facts given up front stay).")
+            return
+        last = self.consultation.answers[-1]
+        self.say(f"{INDENT}Took back the answer to {last.fact}.")
+        self.update(self.consultation.back())
+
+    def how(self, name: str) -> None:
+        if not name:
+            self.say(f"{INDENT}Say which fact, e.g. how {self.example_fact()}")
+            return
+        try:
+            fact = resolve_fact(self.kb, name)
+        except UnknownFactError as exc:
+            self.say(f"{INDENT}{exc}")
+            return
+        answered = {a.fact: n for n, a in enumerate(self.consultation.answers, start=1)}
+        self.say(how_lines(self.result, fact.id, answered))
+
+    def example_fact(self) -> str:
+        for kind in (Kind.RED_FLAG, Kind.CONDITION, Kind.SYMPTOM):
+            concluded = self.result.conclusions(kind)
+            if concluded:
+                return concluded[0]
+        return next((f.id for f in self.kb.facts if f.kind is Kind.CONDITION), "FACT")
+
+
+_ENDINGS = {
+    "complete": "No further question can change a conclusion",
+    "done": "Stopped on request; no question that could raise a red flag is left",
+    "quit": "Stopped on request",
+    "eof": "End of input: the report so far",
+}
+
+
+def _save(path: Path, consultation: Consultation) -> None:
+    header = [
+        "# Saved by whyache consult: `whyache run --case FILE` reproduces its report.",
+    ]
+    if consultation.declined:
+        header.append(f"# Answered unknown: {', '.join(consultation.declined)}")
+    text = "\n".join(header) + "\n" + dump_case(consultation.case, name="consultation")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot save the answers: {exc.strerror}", hint=str(path)) from None
+
+
+@click.command()
+@case_options
+@kb_option
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read the answers from FILE, one a line, instead of the terminal.",
+)
+@click.option(
+    "--save",
+    "save_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Save the answers as a case file that `whyache run --case FILE` reproduces.",
+)
+@format_option()
+def consult(
+    facts: tuple[str, ...],
+    case_file: Path | None,
+    kb_dir: Path | None,
+    answers_file: Path | None,
+    save_file: Path | None,
+    output_format: str,
+) -> None:
+    """Ask questions one at a time, only those that can change a conclusion.
+
+    Answer yes, no or unknown (a number for amounts). At any prompt: why (why this question),
+    how FACT (how a conclusion was reached), back, facts, done, help, quit. Facts given with
+    -f or --case are not asked. At the end the report of `whyache run` is printed; with
+    --format json the questions go to standard error and the JSON report to standard output.
+
+    \b
+    Examples:
+      whyache consult
+      whyache consult -f shin_pain --save answers.yaml
+      whyache consult --answers answers.txt --format json
+    """
+    kb, engine = load(kb_dir)
+    start = build(kb, facts, case_file)
+    lines = read_text(answers_file, "answers file").splitlines() if answers_file else None
+    err = output_format == "json"
+    session = _Session(kb, engine, start, _Reader(lines, err), err)
+    try:
+        ending = session.run()
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        raise CliError("interrupted; nothing saved", exit_codes.INTERRUPTED, as_json=err) from None
+    asked = len(session.consultation.answers)
+    plural = "" if asked == 1 else "s"
+    session.say("")
+    session.say(f"{_ENDINGS[ending]} ({asked} question{plural} answered).")
+    open_flags = session.consultant.unresolved(session.consultation)
+    session.say(unresolved_lines(kb, open_flags, session.result))
+    session.say("")
+    result: Result = session.result
+    emit(result, output_format)
+    if save_file is not None:
+        _save(save_file, session.consultation)
+        click.echo(f"Saved the answers to {save_file}.", err=True)

@@ -1,0 +1,136 @@
+"""Every command, every way input enters: hostile input gets one line and a documented code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from whyache.cli import main
+
+CASE_COMMANDS = [
+    ["run"],
+    ["explain", "leg_ache"],
+    ["why-not", "stress_fracture"],
+    ["what-if", "--add", "pain_at_rest"],
+    ["graph"],
+    ["consult"],
+]
+
+BAD_CASE_FILES = {
+    "binary.yaml": (b"\x00\x01\x02", "case file is binary, not text"),
+    "empty.yaml": (b"", "case file is empty"),
+    "alias.yaml": (b"a: &x [1]\nb: *x\n", "anchors and aliases (*name) are not allowed"),
+    "tag.yaml": (
+        b"!!python/object/apply:os.system ['echo pwned']\n",
+        "could not determine a constructor",
+    ),
+    "deep.yaml": (b"[" * 200 + b"]" * 200, "nesting deeper than 50 levels"),
+    "duplicate.yaml": (b"facts: {pain_at_rest: yes, pain_at_rest: no}\n", "appears twice"),
+    "latin1.yaml": ("facts: {pain_at_rest: sí}\n".encode("latin-1"), "not valid UTF-8"),
+    "badvalue.json": (
+        b'{"facts": {"pain_at_rest": "maybe"}}',
+        "'pain_at_rest' is yes/no, not 'maybe'",
+    ),
+    "unknown.yaml": (b"facts: {pain_at_rets: yes}\n", "(did you mean 'pain_at_rest'"),
+    "list.yaml": (b"- pain_at_rest\n", "a case must be a mapping of fact to value"),
+}
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+@pytest.mark.parametrize("command", CASE_COMMANDS, ids=lambda c: c[0])
+@pytest.mark.parametrize("name", sorted(BAD_CASE_FILES))
+def test_bad_case_file(tmp_path: Path, command, name):
+    content, message = BAD_CASE_FILES[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = invoke(*command, "--case", str(path), input="")
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" or command[0] == "consult"
+    assert result.stderr.startswith(f"Error: {path}")
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+KB_COMMANDS = [
+    ["run", "-f", "a"],
+    ["demo"],
+    ["explain", "b", "-f", "a"],
+    ["why-not", "b", "-f", "a"],
+    ["what-if", "-f", "a", "--remove", "a"],
+    ["graph"],
+    ["kb", "facts"],
+    ["kb", "rules"],
+    ["kb", "sources"],
+    ["kb", "stats"],
+    ["consult"],
+]
+
+
+def _kb(tmp_path: Path, rules: str) -> Path:
+    (tmp_path / "kb.yaml").write_text("name: broken\n")
+    (tmp_path / "r.yaml").write_text(
+        "facts:\n"
+        "  - {id: a, label: A, kind: input, question: A?}\n"
+        "  - {id: b, label: B, kind: mechanism}\n"
+        "  - {id: c, label: C, kind: mechanism}\n" + rules
+    )
+    return tmp_path
+
+
+BROKEN_KBS = {
+    "negation-cycle": (
+        "rules:\n"
+        "  - {id: r1, description: x, if: [a, {not: c}], then: b,"
+        " sources: [{doc: d, section: s}]}\n"
+        "  - {id: r2, description: x, if: b, then: c, sources: [{doc: d, section: s}]}\n",
+        "r.yaml:6: rule 'r1': takes part in a cycle through an absence or 'not' condition",
+    ),
+    "missing-key": (
+        "rules:\n  - {id: r1, if: a, then: b}\n",
+        "r.yaml:6: rule is missing 'description'",
+    ),
+    "code-in-condition": (
+        "rules:\n  - {id: r1, description: x, if: \"__import__('os').system('x')\", then: b,"
+        " sources: [{doc: d, section: s}]}\n",
+        "rule 'r1': 'if': cannot read condition",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("broken", sorted(BROKEN_KBS))
+def test_broken_knowledge_base_exits_3(tmp_path: Path, command, broken):
+    rules, message = BROKEN_KBS[broken]
+    kb = _kb(tmp_path, rules)
+    result = invoke(*command, "--kb", str(kb), input="")
+    assert result.exit_code == 3, result.output
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)
+def test_missing_knowledge_base_exits_2(tmp_path: Path, command):
+    result = invoke(*command, "--kb", str(tmp_path / "nowhere"), input="")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'nowhere'}: knowledge base directory not found\n"
+
+
+def test_self_feeding_rules_finish(tmp_path: Path):
+    """Rules that feed each other in a loop (without 'not') terminate: facts are only added once."""
+    kb = _kb(
+        tmp_path,
+        "rules:\n"
+        "  - {id: r1, description: x, if: [a], then: b, sources: [{doc: d, section: s}]}\n"
+        "  - {id: r2, description: x, if: b, then: c, sources: [{doc: d, section: s}]}\n"
+        "  - {id: r3, description: x, if: c, then: b, sources: [{doc: d, section: s}]}\n",
+    )
+    result = invoke("run", "--kb", str(kb), "-f", "a", "--format", "json")
+    assert result.exit_code == 0
+    assert '"rule": "r3"' in result.stdout

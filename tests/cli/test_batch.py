@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from whyache.cli import main
+
+from ..conftest import TINY
+
+EMPTY = {"red_flag": [], "condition": [], "symptom": [], "mechanism": [], "recommendation": []}
+THIRSTY = {**EMPTY, "symptom": ["ache"], "mechanism": ["thirst"], "recommendation": ["drink"]}
+LATE = {**THIRSTY, "condition": ["late_soreness"]}
+FLAG = {**EMPTY, "red_flag": ["see_doctor"]}
+
+JSONL = (
+    '{"id": "a", "facts": {"sun": "yes", "water": "no", "hours": 30}}\n'
+    "\n"
+    '{"rest_pain": true}\n'
+    "not json\n"
+    '{"id": "x", "facts": {"sunn": true}}\n'
+    '{"id": 7, "sun": true, "water": false}\n'
+)
+
+EXPECTED = [
+    {"id": "a", "line": 1, "conclusions": LATE, "red_flags": [], "firings": 4},
+    {"id": 3, "line": 3, "conclusions": FLAG, "red_flags": ["see_doctor"], "firings": 1},
+    {"id": 4, "line": 4, "error": "invalid JSON: Expecting value (column 1)"},
+    {"id": "x", "line": 5, "error": "unknown fact 'sunn' (did you mean 'sun'?)"},
+    {"id": 7, "line": 6, "conclusions": THIRSTY, "red_flags": [], "firings": 3},
+]
+
+
+def invoke(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, ["batch", "--kb", str(TINY), *args], input=stdin)
+
+
+def records(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_jsonl_results_errors_and_exit_code(tmp_path):
+    source = tmp_path / "cases.jsonl"
+    source.write_text(JSONL)
+    result = invoke(str(source), "--workers", "1")
+    assert records(result.stdout) == EXPECTED
+    assert result.exit_code == 1
+    assert result.stderr == "whyache batch: 2 case(s) failed; see the error records\n"
+
+
+def test_all_good_exits_0_and_writes_output_file(tmp_path):
+    source = tmp_path / "cases.ndjson"
+    source.write_text('{"sun": "yes", "water": "no"}\n')
+    out = tmp_path / "out.jsonl"
+    result = invoke(str(source), "-o", str(out), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert records(out.read_text()) == [
+        {"id": 1, "line": 1, "conclusions": THIRSTY, "red_flags": [], "firings": 3}
+    ]
+
+
+def test_csv_with_ids_empty_cells_and_ragged_rows(tmp_path):
+    source = tmp_path / "cases.csv"
+    source.write_text("id,sun,water,hours\nr1,yes,no,30\n,,,\nr2,no,,5\nr3,yes\n,,,maybe\n")
+    result = invoke(str(source), "--workers", "1")
+    assert result.exit_code == 1
+    assert records(result.stdout) == [
+        {"id": "r1", "line": 2, "conclusions": LATE, "red_flags": [], "firings": 4},
+        {"id": "r2", "line": 4, "conclusions": EMPTY, "red_flags": [], "firings": 0},
+        {"id": "r3", "line": 5, "error": "2 cells where the header has 4"},
+        {"id": 6, "line": 6, "error": "'hours' needs a number in h, not 'maybe' (e.g. hours=0)"},
+    ]
+
+
+def test_csv_without_id_column(tmp_path):
+    source = tmp_path / "cases.csv"
+    source.write_text("rest_pain,sun\nyes,\n")
+    result = invoke(str(source))
+    assert result.exit_code == 0
+    assert records(result.stdout) == [
+        {"id": 2, "line": 2, "conclusions": FLAG, "red_flags": ["see_doctor"], "firings": 1}
+    ]
+
+
+def test_csv_bad_header_is_an_input_error(tmp_path):
+    source = tmp_path / "cases.csv"
+    source.write_text("sun,sun\nyes,yes\n")
+    result = invoke(str(source))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {source}:1: column 'sun' appears twice in the CSV header\n"
+
+
+def test_stdin_needs_a_format():
+    result = invoke("-", stdin='{"sun": true}\n')
+    assert result.exit_code == 2
+    assert "--input-format" in result.stderr
+    result = invoke("-", "--input-format", "jsonl", stdin='{"rest_pain": true}\n')
+    assert result.exit_code == 0
+    assert records(result.stdout)[0]["red_flags"] == ["see_doctor"]
+
+
+def test_missing_input_file(tmp_path):
+    result = invoke(str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "cannot read" in result.stderr
+
+
+def test_explain_adds_derivations(tmp_path):
+    source = tmp_path / "cases.jsonl"
+    source.write_text('{"id": "d", "facts": {"rest_pain": "yes"}}\n')
+    result = invoke(str(source), "--explain")
+    (record,) = records(result.stdout)
+    assert record["derivations"] == [
+        {
+            "number": 1,
+            "rule": "rest_pain_flag",
+            "alternative": 0,
+            "premises": [{"fact": "rest_pain", "value": True, "condition": "rest_pain"}],
+            "assumptions": [],
+            "concludes": ["see_doctor"],
+            "new": ["see_doctor"],
+            "sources": [{"document": "doc.txt", "section": "Two"}],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("[1, 2]", 'a case must be a JSON object (write {"id": ..., "facts": {...}} or'),
+        ('{"facts": {}, "extra": 1}', "unknown key 'extra' next to 'facts' (allowed: id, facts)"),
+        ('{"facts": [1]}', "'facts' must be an object of fact to value"),
+        ('{"id": [1], "sun": true}', "a case id must be text or a whole number, not [1]"),
+        ('{"thirst": true}', "'thirst' is a mechanism that rules conclude;"),
+        ('{"sun": null}', "'sun' has no value (use yes, no or a number)"),
+    ],
+)
+def test_bad_lines_become_error_records(tmp_path, line, error):
+    source = tmp_path / "cases.jsonl"
+    source.write_text('{"sun": true}\n' + line + "\n")
+    result = invoke(str(source), "--workers", "1")
+    assert result.exit_code == 1
+    good, bad = records(result.stdout)
+    assert "error" not in good
+    assert bad["line"] == 2
+    assert bad["error"].startswith(error)
+
+
+def generated_cases(count: int) -> str:
+    """Cases that differ line by line, so that any reordering would show."""
+    lines = []
+    for n in range(1, count + 1):
+        facts: dict[str, object] = {"hours": n % 50}
+        if n % 2:
+            facts["sun"] = True
+        if n % 3:
+            facts["water"] = False
+        if n % 7 == 0:
+            facts["rest_pain"] = True
+        lines.append(json.dumps({"id": f"c{n}", "facts": facts}))
+        if n % 97 == 0:
+            lines.append("{broken")
+    return "\n".join(lines) + "\n"
+
+
+def test_workers_keep_input_order_and_match_one_worker(tmp_path):
+    source = tmp_path / "cases.jsonl"
+    source.write_text(generated_cases(500))
+    one = invoke(str(source), "--workers", "1")
+    two = invoke(str(source), "--workers", "2", "--explain")
+    assert one.exit_code == two.exit_code == 1
+    first, second = records(one.stdout), records(two.stdout)
+    assert [r["line"] for r in second] == list(range(1, 506))
+    for plain, explained in zip(first, second, strict=True):
+        explained.pop("derivations", None)
+        assert plain == explained
+    assert invoke(str(source), "--workers", "2").stdout == one.stdout
