@@ -160,6 +160,21 @@ def test_collector_reads_prompts_continuations_pipes_and_error_marks(tmp_path):
     ]
 
 
+def test_architecture_names_every_module():
+    """docs/architecture.md is kept current: its table names every module of the package."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    package = REPO / "src" / "whyache"
+    missing = []
+    for module in sorted(package.rglob("*.py")):
+        rel = module.relative_to(package).as_posix()
+        if module.name == "__init__.py" and rel != "cli/__init__.py":
+            continue
+        in_render = rel.startswith("engine/render/") and f"`{module.name}`" in text
+        if f"`{rel}`" not in text and not in_render:
+            missing.append(rel)
+    assert not missing, f"docs/architecture.md does not mention: {', '.join(missing)}"
+
+
 # -- links --------------------------------------------------------------------------------------
 
 
