@@ -236,3 +236,28 @@ def test_summary_when_nothing_is_concluded():
     assert result.stdout.endswith(
         "Summary\n  Nothing was concluded from the facts given.\n\nTest output only.\n"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "-f", "hot_weather", "-f", "inadequate_fluid_intake", "--format", "json"],
+        ["run", "-f", "pain_sharp", "-f", "pain_localized_to_point", "-f", "cannot_hop_on_leg"],
+        ["graph", "-f", "hot_weather", "-f", "inadequate_fluid_intake", "--format", "dot"],
+        ["why-not", "stress_fracture", "-f", "hours_since_run=48", "-f", "pain_diffuse"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_byte_identical_across_processes_and_hash_seeds(tmp_path, args):
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "WHYACHE_NO_CACHE": "1"}
+        proc = subprocess.run(
+            [sys.executable, "-m", "whyache", *args], capture_output=True, env=env, check=True
+        )
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
