@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint check bench clean
+.PHONY: demo test lint check docs bench clean
 
 $(BIN)/whyache: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ lint: $(BIN)/whyache  ## ruff and mypy
 	$(BIN)/mypy
 
 check: test lint
+
+docs: $(BIN)/whyache  ## regenerate the command reference from the commands' --help
+	$(BIN)/python -m whyache.cli.reference > docs/cli.md
 
 bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (not pass/fail)
 	$(BIN)/python benchmarks/run.py
