@@ -261,3 +261,35 @@ def test_byte_identical_across_processes_and_hash_seeds(tmp_path, args):
         )
         outputs.add(proc.stdout)
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["consult"], b"no\n" * 200),  # prompts written after the reader has gone
+        (["kb", "rules", "--format", "json"], b""),  # one large write
+    ],
+    ids=["consult", "kb-rules"],
+)
+def test_closed_stdout_exits_quietly(args, stdin):
+    """`whyache ... | head` must not print a traceback or an 'internal error'."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "whyache", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stdin is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `head -1` does
+    try:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) in (0, 141)
+    assert stderr == b""

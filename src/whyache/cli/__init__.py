@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 import click
@@ -50,7 +51,9 @@ class WhyacheGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         as_json = wants_json([*ctx._protected_args, *ctx.args])
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+            return result
         except WhyacheError as exc:
             raise translate(exc, as_json=as_json) from None
         except (KeyboardInterrupt, click.Abort):
@@ -61,6 +64,8 @@ class WhyacheGroup(click.Group):
             raise
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:
+            _quiet_closed_pipe()
         except Exception as exc:
             if os.environ.get("WHYACHE_DEBUG"):
                 raise
@@ -70,6 +75,17 @@ class WhyacheGroup(click.Group):
                 exit_codes.INTERNAL,
                 as_json=as_json,
             ) from None
+
+
+def _quiet_closed_pipe() -> None:
+    """Leave quietly when the reader of stdout has gone (``| head``): not our error, no traceback.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot raise again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(exit_codes.PIPE_CLOSED)
 
 
 @click.group(cls=WhyacheGroup, context_settings={"help_option_names": ["-h", "--help"]})

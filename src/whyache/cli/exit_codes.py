@@ -7,6 +7,7 @@
 3   the knowledge base is invalid (cannot be loaded or compiled) or its rules ran away
 70  internal error: a bug in whyache (please report it with the command that caused it)
 130 interrupted (Ctrl-C)
+141 the reader of standard output went away (``whyache … | head``); nothing more is printed
 ==  =====================================================================================
 """
 
@@ -16,3 +17,4 @@ USAGE = 2
 KNOWLEDGE_BASE = 3
 INTERNAL = 70
 INTERRUPTED = 130
+PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a process killed by a closed pipe

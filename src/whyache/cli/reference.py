@@ -58,7 +58,8 @@ def render_reference(main: click.Command | None = None) -> str:
         "`--format text|json` (the graph adds `dot`, `mermaid`, `graphml`) and, where it reads a",
         "knowledge base, `--kb DIR`. A fact not given is unknown, never false: `-f FACT=no`",
         "denies it. Exit codes: 0 ok, 1 a reported failure (a failed scenario, a lint error, a",
-        "conclusion not reached), 2 a usage or input error, 3 an invalid knowledge base.",
+        "conclusion not reached), 2 a usage or input error, 3 an invalid knowledge base,",
+        "70 an internal error, 130 interrupted, 141 standard output closed by its reader.",
         "See the [concepts](concepts.md) for the words used here.",
         "",
     ]
