@@ -151,8 +151,10 @@ class KnowledgeBase:
 
     _concluding: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
     _using: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
+    _strata: Mapping[str, int] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_strata", None)
         concluding: dict[str, list[RuleDef]] = {}
         using: dict[str, list[RuleDef]] = {}
         for rule in self.rules:
@@ -171,7 +173,22 @@ class KnowledgeBase:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as its fields; the indexes (mappingproxies, which pickle refuses) are rebuilt.
-        return (KnowledgeBase, tuple(getattr(self, f.name) for f in fields(self) if f.init))
+        # The strata travel too, so a cached knowledge base is not validated again.
+        args = tuple(getattr(self, f.name) for f in fields(self) if f.init)
+        strata = None if self._strata is None else dict(self._strata)
+        return (KnowledgeBase, args, strata)
+
+    def __setstate__(self, strata: dict[str, int] | None) -> None:
+        if strata is not None:
+            self.remember_strata(strata)
+
+    def known_strata(self) -> Mapping[str, int] | None:
+        """The rule strata, when this knowledge base has already been validated."""
+        return self._strata
+
+    def remember_strata(self, strata: Mapping[str, int]) -> None:
+        """Record a successful validation: the knowledge base is immutable, so it stays valid."""
+        object.__setattr__(self, "_strata", MappingProxyType(dict(strata)))
 
     def fact(self, fact_id: str) -> FactDef:
         return self._facts[fact_id]

@@ -16,10 +16,19 @@ from whyache.engine.vocabulary import suggest
 
 
 def validate(kb: KnowledgeBase) -> dict[str, int]:
-    """Raise KnowledgeBaseError for the first problem found; return each rule's stratum."""
+    """Raise KnowledgeBaseError for the first problem found; return each rule's stratum.
+
+    A knowledge base is immutable, so a successful validation is remembered on it (and kept
+    in the parsed-KB cache): the loader and every engine built from it share one check.
+    """
+    known = kb.known_strata()
+    if known is not None:
+        return dict(known)
     for problem in problems(kb):
         raise problem
-    return stratify(kb)
+    strata = stratify(kb)
+    kb.remember_strata(strata)
+    return strata
 
 
 def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
