@@ -134,3 +134,47 @@ def test_self_feeding_rules_finish(tmp_path: Path):
     result = invoke("run", "--kb", str(kb), "-f", "a", "--format", "json")
     assert result.exit_code == 0
     assert '"rule": "r3"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus"], "No such option '--bogus'. (see 'whyache --help')"),
+        (["nosuchcmd"], "No such command 'nosuchcmd'. (see 'whyache --help')"),
+        (
+            ["run", "--format", "xml"],
+            "Invalid value for '--format': 'xml' is not one of 'text', 'json'. "
+            "(see 'whyache run --help')",
+        ),
+        (["run", "-f"], "Option '-f' requires an argument. (see 'whyache run --help')"),
+        (
+            ["kb", "rules", "--fact"],
+            "Option '--fact' requires an argument. (see 'whyache kb rules --help')",
+        ),
+        (["kb", "nosuch"], "No such command 'nosuch'. (see 'whyache kb --help')"),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else "",
+)
+def test_usage_errors_are_one_line(args, message):
+    result = CliRunner().invoke(main, args, prog_name="whyache")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {message}\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["graph", "-f", "hot_weather", "-o"],
+        ["batch", "CASES", "-q", "-o"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_unwritable_output_file_is_an_input_error(tmp_path: Path, args):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": 1, "facts": {"hot_weather": true}}\n')
+    target = tmp_path / "missing-dir" / "out"
+    args = [str(cases) if a == "CASES" else a for a in args]
+    result = invoke(*args, str(target))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"Error: {target}: no such file or directory\n"

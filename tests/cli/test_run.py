@@ -185,10 +185,10 @@ def test_json_error_object_on_stderr():
 
 
 def test_json_error_for_usage_errors_too():
-    result = invoke("run", "--bogus", "--format=json")
+    result = CliRunner().invoke(main, ["run", "--bogus", "--format=json"], prog_name="whyache")
     assert result.exit_code == 2
     assert json.loads(result.stderr) == {
-        "error": {"message": "No such option '--bogus'.", "exit_code": 2}
+        "error": {"message": "No such option '--bogus'. (see 'whyache run --help')", "exit_code": 2}
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 from typing import IO, Any
 
@@ -54,8 +55,93 @@ def translate(exc: WhyacheError, *, as_json: bool = False) -> CliError:
     return CliError(str(exc), exit_code_for(exc), as_json=as_json)
 
 
+def usage_error(
+    exc: click.UsageError, *, command_path: str = "whyache", as_json: bool = False
+) -> CliError:
+    """Click's usage errors as one line, pointing at the help of the command concerned."""
+    path = exc.ctx.command_path if exc.ctx is not None else command_path
+    return CliError(f"{exc.format_message()} (see '{path} --help')", exc.exit_code, as_json=as_json)
+
+
+def file_error(exc: OSError, *, as_json: bool = False) -> CliError:
+    """A file the user named could not be read or written: their input, not our bug."""
+    reason = exc.strerror or type(exc).__name__
+    return CliError(f"{exc.filename}: {reason.lower()}", exit_codes.USAGE, as_json=as_json)
+
+
 def wants_json(args: list[str]) -> bool:
     """Whether a command line asks for ``--format json`` (in either spelling)."""
     if "--format=json" in args:
         return True
     return any(a == "--format" and b == "json" for a, b in itertools.pairwise(args))
+
+
+class TranslatingGroup(click.Group):
+    """A command group whose every error reaches the user as one line with a documented code.
+
+    Our exceptions, click's usage errors, files the user named that cannot be opened, Ctrl-C
+    and a closed stdout are all translated here; anything else is a bug, reported as one.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        args = [*ctx._protected_args, *ctx.args]
+        as_json = wants_json(args)
+        command_path = " ".join([ctx.command_path, *args[:1]])
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+            return result
+        except WhyacheError as exc:
+            raise translate(exc, as_json=as_json) from None
+        except (KeyboardInterrupt, click.Abort):
+            raise CliError("interrupted", exit_codes.INTERRUPTED, as_json=as_json) from None
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # the help text, as asked for
+        except click.UsageError as exc:
+            raise usage_error(exc, command_path=command_path, as_json=as_json) from None
+        except click.ClickException as exc:
+            if as_json and not isinstance(exc, CliError):
+                raise CliError(exc.format_message(), exc.exit_code, as_json=True) from None
+            raise
+        except click.exceptions.Exit:
+            raise
+        except BrokenPipeError:
+            _quiet_closed_pipe()
+        except OSError as exc:
+            if exc.filename is None:
+                raise _internal(exc, as_json) from None
+            raise file_error(exc, as_json=as_json) from None
+        except Exception as exc:
+            raise _internal(exc, as_json) from None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The top level's own options and command name are parsed outside invoke().
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise usage_error(exc, as_json=wants_json(args)) from None
+
+
+def _internal(exc: Exception, as_json: bool) -> Exception:
+    """A bug of ours: one line, and the traceback only when asked for."""
+    if os.environ.get("WHYACHE_DEBUG"):
+        return exc
+    return CliError(
+        f"internal error: {type(exc).__name__}: {exc} "
+        "(a bug in whyache; set WHYACHE_DEBUG=1 for a traceback)",
+        exit_codes.INTERNAL,
+        as_json=as_json,
+    )
+
+
+def _quiet_closed_pipe() -> None:
+    """Leave quietly when the reader of stdout has gone (``| head``): not our error, no traceback.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot raise again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(exit_codes.PIPE_CLOSED)

@@ -33,6 +33,7 @@ from typing import Any
 import click
 
 from whyache.cli import exit_codes
+from whyache.cli.errors import TranslatingGroup
 from whyache.cli.options import format_option, kb_option
 from whyache.engine import KIND_ORDER, FactDef, Kind, KnowledgeBase, RuleDef, resolve_fact
 from whyache.engine.conditions import format_number
@@ -69,7 +70,7 @@ def _location(item: FactDef | RuleDef) -> str | None:
     return str(item.location) if item.location else None
 
 
-@click.group()
+@click.group(cls=TranslatingGroup)
 def kb() -> None:
     """Inspect and lint a knowledge base: facts, rules, sources, stats.
 
