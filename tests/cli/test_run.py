@@ -119,6 +119,10 @@ def test_demo_runs():
             ["-f", "dehidration"],
             "Error: unknown fact 'dehidration' (did you mean 'dehydration'?)\n",
         ),
+        (  # a case gives inputs: the red flag spelt alike is not offered
+            ["-f", "pain_at_rets"],
+            "Error: unknown fact 'pain_at_rets' (did you mean 'pain_at_rest'?)\n",
+        ),
         (
             ["-f", "hours_since_run=abc"],
             "Error: 'hours_since_run' needs a number in h, not 'abc' (e.g. hours_since_run=0)\n",

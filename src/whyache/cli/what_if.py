@@ -50,7 +50,7 @@ def what_if(
     kb = load_kb(kb_dir)
     case = build(kb, facts, case_file)
     add = build(kb, added, None)
-    remove = [resolve_fact(kb, name).id for name in removed]
+    remove = [resolve_fact(kb, name, suggest_inputs_first=True).id for name in removed]
     report = compare_case(engine_for(kb, case, add), case, add, remove)
     if output_format == "json":
         click.echo(what_if_json(report), nl=False)

@@ -51,16 +51,34 @@ def _plain(value: Value) -> bool | int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def resolve_fact(kb: KnowledgeBase, name: str, location: Location | None = None) -> FactDef:
-    """Find a fact by id or alias; raise UnknownFactError with suggestions otherwise."""
+def resolve_fact(
+    kb: KnowledgeBase,
+    name: str,
+    location: Location | None = None,
+    *,
+    suggest_inputs_first: bool = False,
+) -> FactDef:
+    """Find a fact by id or alias; raise UnknownFactError with suggestions otherwise.
+
+    ``suggest_inputs_first``: where only input facts can be given (a case), a misspelt name
+    is offered the input facts spelt alike, and other facts only when no input is close (so
+    that the person learns the name exists, and then that a case cannot give it).
+    """
     key = normalise(name)
     if kb.has_fact(key):
         return kb.fact(key)
     for fact in kb.facts:
         if key in {normalise(a) for a in fact.aliases}:
             return fact
-    names = [f.id for f in kb.facts] + [normalise(a) for f in kb.facts for a in f.aliases]
-    close = suggest(key, names)
+    close: tuple[str, ...] = ()
+    if suggest_inputs_first:
+        inputs = [f for f in kb.facts if f.is_input]
+        close = suggest(
+            key, [f.id for f in inputs] + [normalise(a) for f in inputs for a in f.aliases]
+        )
+    if not close:
+        names = [f.id for f in kb.facts] + [normalise(a) for f in kb.facts for a in f.aliases]
+        close = suggest(key, names)
     resolved = tuple(dict.fromkeys(resolve_fact(kb, n).id for n in close))
     raise UnknownFactError(name, resolved, location=location)
 
@@ -120,7 +138,7 @@ def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
         raise InputError(
             "empty fact name", hint="write FACT, FACT=no or FACT=NUMBER", location=location
         )
-    fact = resolve_fact(kb, name, location)
+    fact = resolve_fact(kb, name, location, suggest_inputs_first=True)
     if not fact.is_input:
         inputs = sorted(
             {p for r in kb.rules_concluding(fact.id) for p in r.premises if kb.fact(p).is_input}
