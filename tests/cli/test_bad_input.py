@@ -178,3 +178,21 @@ def test_unwritable_output_file_is_an_input_error(tmp_path: Path, args):
     result = invoke(*args, str(target))
     assert result.exit_code == 2, result.output
     assert result.stderr == f"Error: {target}: no such file or directory\n"
+
+
+@pytest.mark.parametrize("command", [["run"], ["explain", "leg_ache"], ["consult"]], ids=" ".join)
+def test_unreadable_case_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command):
+    """Permission errors, simulated: tests may run as root, who can read anything."""
+    path = tmp_path / "case.yaml"
+    path.write_text("facts: {pain_at_rest: yes}\n")
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = invoke(*command, "--case", str(path), input="")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {path}: permission denied reading case file\n"
