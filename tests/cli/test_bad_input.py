@@ -28,6 +28,10 @@ BAD_CASE_FILES = {
     ),
     "deep.yaml": (b"[" * 200 + b"]" * 200, "nesting deeper than 50 levels"),
     "duplicate.yaml": (b"facts: {pain_at_rest: yes, pain_at_rest: no}\n", "appears twice"),
+    "duplicate.json": (
+        b'{"facts": {"pain_at_rest": true, "pain_at_rest": false}}',
+        "invalid JSON: key 'pain_at_rest' appears twice in one object",
+    ),
     "latin1.yaml": ("facts: {pain_at_rest: sí}\n".encode("latin-1"), "not valid UTF-8"),
     "badvalue.json": (
         b'{"facts": {"pain_at_rest": "maybe"}}',

@@ -135,6 +135,7 @@ def test_explain_adds_derivations(tmp_path):
         ('{"id": [1], "sun": true}', "a case id must be text or a whole number, not [1]"),
         ('{"thirst": true}', "'thirst' is a mechanism that rules conclude;"),
         ('{"sun": null}', "'sun' has no value (use yes, no or a number)"),
+        ('{"sun": true, "sun": false}', "invalid JSON: key 'sun' appears twice in one object"),
     ],
 )
 def test_bad_lines_become_error_records(tmp_path, line, error):

@@ -39,6 +39,7 @@ from whyache.engine import (
 )
 from whyache.engine.model import KIND_ORDER
 from whyache.engine.serialize import firing_to_dict
+from whyache.knowledge_base.case_files import unique_keys
 
 FORMATS = ("jsonl", "csv")
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -123,7 +124,7 @@ def _case_data(item: Item) -> tuple[object, dict[str, object]]:
             raise _Fault(case_id, row[_FAULT])
         return case_id, {k: v for k, v in row.items() if v.strip()}
     try:
-        data = json.loads(item.payload)
+        data = json.loads(item.payload, object_pairs_hook=unique_keys())
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:

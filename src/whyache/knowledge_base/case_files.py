@@ -14,6 +14,7 @@ and ``description``)::
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,34 @@ def parse_case_data(kb: KnowledgeBase, data: Any, origin: str) -> Case:
     return case_from_mapping(kb, data, Location(origin, getattr(data, "line", location.line)))
 
 
+def unique_keys(
+    location: Location | None = None,
+) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A ``json.loads`` object hook that refuses a key given twice.
+
+    Plain ``json`` keeps the last value silently, so ``{"pain_at_rest": true, "pain_at_rest":
+    false}`` would run as a denial; the YAML loader refuses the same, and so does this.
+    """
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in data:
+                raise InputError(
+                    f"invalid JSON: key {key!r} appears twice in one object", location=location
+                )
+            data[key] = value
+        return data
+
+    return hook
+
+
 def read_case_file(kb: KnowledgeBase, path: Path) -> Case:
     """Read a JSON (``.json``) or YAML case file; every error names the file."""
     text = read_text(path, "case file")
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=unique_keys(Location(str(path))))
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"invalid JSON: {exc.msg}", location=Location(str(path), exc.lineno)
