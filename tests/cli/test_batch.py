@@ -49,6 +49,32 @@ def test_jsonl_results_errors_and_exit_code(tmp_path):
     assert result.stderr == "whyache batch: 2 case(s) failed; see the error records\n"
 
 
+def test_text_format_one_readable_line_per_case(tmp_path):
+    source = tmp_path / "cases.jsonl"
+    source.write_text(JSONL)
+    result = invoke(str(source), "--workers", "1", "--format", "text")
+    assert result.stdout == (
+        "a (line 1): conditions: late_soreness; symptoms: ache; 1 mechanisms;"
+        " 1 recommendations; 4 firings\n"
+        "3 (line 3): !! RED FLAGS: see_doctor !!; conditions: -; symptoms: -; 0 mechanisms;"
+        " 0 recommendations; 1 firing\n"
+        "4 (line 4): error: invalid JSON: Expecting value (column 1)\n"
+        "x (line 5): error: unknown fact 'sunn' (did you mean 'sun'?)\n"
+        "7 (line 6): conditions: -; symptoms: ache; 1 mechanisms; 1 recommendations; 3 firings\n"
+    )
+    assert result.exit_code == 1
+
+
+def test_explain_needs_json(tmp_path):
+    source = tmp_path / "cases.jsonl"
+    source.write_text(JSONL)
+    result = invoke(str(source), "--format", "text", "--explain")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --explain adds derivations to JSON results (use --format json)\n"
+    )
+
+
 def test_all_good_exits_0_and_writes_output_file(tmp_path):
     source = tmp_path / "cases.ndjson"
     source.write_text('{"sun": "yes", "water": "no"}\n')

@@ -17,8 +17,8 @@ COMMANDS = [(path, ctx.command) for path, ctx in walk(main)]
 LEAVES = [(path, cmd) for path, cmd in COMMANDS if not isinstance(cmd, click.Group)]
 # Commands that do not read a knowledge base (none yet; `--kb` is the rule).
 NO_KB: set[str] = set()
-# Commands whose output has one fixed, machine-readable format: batch writes JSON Lines only.
-NO_FORMAT = {"whyache batch"}
+# Commands without --format (none: batch writes JSON Lines by default, or text).
+NO_FORMAT: set[str] = set()
 
 
 def test_cli_reference_is_up_to_date():

@@ -1,20 +1,21 @@
-"""``whyache batch``: run many cases from JSON Lines or CSV, one JSON result per line."""
+"""``whyache batch``: run many cases from JSON Lines or CSV, one result per line (JSON or text)."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import kb_option, load
+from whyache.cli.options import format_option, kb_option, load
 from whyache.engine import InputError, Location
 from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
 
@@ -98,6 +99,7 @@ def _open_input(stack: ExitStack, source: str) -> TextIO:
 @click.option("--explain", is_flag=True, help="Add each case's derivations (every firing).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress counter on stderr.")
 @kb_option
+@format_option(default="json")
 def batch(
     source: str,
     input_format: str | None,
@@ -106,23 +108,28 @@ def batch(
     explain: bool,
     quiet: bool,
     kb_dir: Path | None,
+    output_format: str,
 ) -> None:
-    """Run many cases and write one JSON result per case, in input order.
+    """Run many cases and write one result per case, in input order.
 
     INPUT is JSON Lines (one case per line: {"id": ..., "facts": {...}} or a flat
     {"fact": value} object) or CSV (a header of fact names, an optional id column, one case
     per row; an empty cell is unknown). Use - for stdin. A case id defaults to its line.
 
-    Each result holds the case id and line, conclusions by kind, red flags and the number of
-    firings. A case that cannot be read or run becomes {"id", "line", "error"}; the rest go
-    on, and the exit code is 1.
+    Each result (JSON Lines, the default) holds the case id and line, conclusions by kind, red
+    flags and the number of firings. A case that cannot be read or run becomes {"id", "line",
+    "error"}; the rest go on, and the exit code is 1. --format text writes one readable line
+    per case instead: red flags first, then conditions and symptoms.
 
     \b
     Examples:
       whyache batch cases.jsonl -o results.jsonl
       whyache batch runners.csv --workers 2 --explain
+      whyache batch runners.csv --format text
       cat cases.jsonl | whyache batch - --input-format jsonl
     """
+    if explain and output_format == "text":
+        raise InputError("--explain adds derivations to JSON results", hint="use --format json")
     fmt = input_format or format_for(source)
     if fmt is None:
         raise InputError(
@@ -151,8 +158,27 @@ def batch(
         )
         for done, (bad, line) in enumerate(results, start=1):
             failed += bad
-            out.write(line + "\n")
+            out.write((line if output_format == "json" else text_line(line)) + "\n")
             progress.update(done)
     if failed:
         click.echo(f"whyache batch: {failed} case(s) failed; see the error records", err=True)
         click.get_current_context().exit(exit_codes.FAILED)
+
+
+def text_line(encoded: str) -> str:
+    """One batch record as a line a person reads: red flags first, loud; counts for the rest."""
+    record: dict[str, Any] = json.loads(encoded)
+    head = f"{record['id']} (line {record['line']}):"
+    if "error" in record:
+        return f"{head} error: {record['error']}"
+    conclusions: dict[str, list[str]] = record["conclusions"]
+    parts = []
+    if record["red_flags"]:
+        parts.append(f"!! RED FLAGS: {', '.join(record['red_flags'])} !!")
+    for kind in ("condition", "symptom"):
+        parts.append(f"{kind}s: {', '.join(conclusions[kind]) or '-'}")
+    parts.append(f"{len(conclusions['mechanism'])} mechanisms")
+    parts.append(f"{len(conclusions['recommendation'])} recommendations")
+    firings = record["firings"]
+    parts.append(f"{firings} firing{'' if firings == 1 else 's'}")
+    return f"{head} {'; '.join(parts)}"
