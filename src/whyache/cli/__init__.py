@@ -6,6 +6,7 @@ does not pay for the graph renderers or the consultation machinery.
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 import click
@@ -40,8 +41,19 @@ class WhyacheGroup(TranslatingGroup):
             return None
         module_name, attr = target.split(":")
         module = importlib.import_module(f"whyache.cli.{module_name}")
+        settle_start_up()
         command: click.Command = getattr(module, attr)
         return command
+
+
+def settle_start_up() -> None:
+    """End the collector pause begun by the entry point (whyache/__main__.py), if there was one.
+
+    ``gc.freeze`` moves what start-up made to a generation no collection scans again.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 @click.group(cls=WhyacheGroup, context_settings={"help_option_names": ["-h", "--help"]})
