@@ -20,6 +20,7 @@ on. Records (keys in this order)::
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import multiprocessing
 from collections import deque
@@ -251,6 +252,9 @@ def run_batch(
             yield _encoded(run_item(kb, engine, item, explain))
         return
     _inherited = (kb, engine)
+    # Forked workers share the parent's compiled engine page by page until something writes
+    # to it; a garbage collection in a worker would, touching every object it scans.
+    gc.freeze()
     with multiprocessing.get_context().Pool(
         workers, initializer=_init_worker, initargs=(kb_dir, explain)
     ) as pool:

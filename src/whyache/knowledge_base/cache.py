@@ -19,7 +19,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,6 +93,8 @@ def _read(path: Path) -> KnowledgeBase | None:
 
 
 def _write(path: Path, kb: KnowledgeBase) -> None:
+    import tempfile  # only when writing: a cache hit, the common start, does not need it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".tmp")
