@@ -8,19 +8,22 @@ import click
 import networkx as nx
 
 from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
+from whyache.cli.output import write_atomically
 from whyache.engine import InputError, derivation_graph, resolve_fact
-from whyache.engine.kb_graph import focus, highlight, kb_graph
+from whyache.engine.kb_graph import chains, focus, highlight, kb_graph
+from whyache.engine.overview import overview as kb_overview
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import to_dot
 from whyache.engine.render.mermaid import to_mermaid
 
 RENDERERS = {
-    "dot": to_dot,
-    "mermaid": to_mermaid,
     "json": to_json,
     "graphml": to_graphml,
     "text": to_text,
 }
+
+
+LAYOUTS = ("tb", "lr")
 
 
 @click.command()
@@ -28,12 +31,33 @@ RENDERERS = {
 @kb_option
 @format_option("dot", "mermaid", "graphml", default="dot")
 @click.option("--focus", "focus_fact", metavar="FACT", help="Keep only the chains through FACT.")
+@click.option("--from", "from_fact", metavar="FACT", help="Keep only the chains starting at FACT.")
+@click.option("--to", "to_fact", metavar="FACT", help="Keep only the chains ending at FACT.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --focus, --from or --to: at most N steps (rules) from that fact.",
+)
+@click.option(
+    "--overview",
+    is_flag=True,
+    help="One node per knowledge-base category, linked where rules lead from one to another.",
+)
 @click.option(
     "--highlight",
     "highlighted",
     is_flag=True,
     help="With facts: draw the whole knowledge-base map and mark the paths the case took.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    default=None,
+    help="DOT and Mermaid: top to bottom or left to right. [default: tb for a case or a part "
+    "of the map (slides), lr for the whole map]",
+)
+@click.option("--legend/--no-legend", default=True, show_default=True, help="DOT: draw a legend.")
 @click.option(
     "-o",
     "--output",
@@ -47,38 +71,75 @@ def graph(
     kb_dir: Path | None,
     output_format: str,
     focus_fact: str | None,
+    from_fact: str | None,
+    to_fact: str | None,
+    depth: int | None,
+    overview: bool,
     highlighted: bool,
+    layout: str | None,
+    legend: bool,
     output: Path | None,
 ) -> None:
     """Export a derivation graph (with facts) or the knowledge-base map (without).
 
-    With -f/--case: the case's graph, fact -> firing -> fact, firings labelled by rule id.
-    Without facts: every fact and rule, premise -> rule -> conclusion (dashed: absence).
-    Red flags are drawn red and bold. JSON is networkx node-link data (schema
+    With -f/--case: the case's graph, fact -> firing -> fact, firings numbered and labelled
+    by rule id. Without facts: every fact and rule, premise -> rule -> conclusion (dashed:
+    absence). --overview: one node per category, for a first slide. --focus, --from/--to and
+    --depth cut out the part to teach; red flags one step from it are always kept. Red flags
+    are drawn red and bold; DOT carries a legend. JSON is networkx node-link data (schema
     whyache.graph/1); DOT renders with Graphviz, Mermaid in any Mermaid viewer.
 
     \b
     Examples:
       whyache graph -f hot_weather -f inadequate_fluid_intake | dot -Tsvg -o case.svg
-      whyache graph --format mermaid --focus dehydration
+      whyache graph --focus stress_fracture | dot -Tpng -o stress-fracture.png
+      whyache graph --from hot_weather --to muscle_cramps --format mermaid
+      whyache graph --focus dehydration --depth 1
+      whyache graph --overview | dot -Tpng -o overview.png
       whyache graph --highlight -f hot_weather -f inadequate_fluid_intake -o map.dot
       whyache graph --format json -o kb.json
     """
     kb = load_kb(kb_dir)
     has_case = bool(facts) or case_file is not None
+    cut = focus_fact is not None or from_fact is not None or to_fact is not None
     if highlighted and not has_case:
         raise InputError("--highlight needs a case", hint="give facts with -f or --case")
+    if focus_fact is not None and (from_fact is not None or to_fact is not None):
+        raise InputError("--focus cannot be combined with --from or --to", hint="use one of them")
+    if depth is not None and not cut:
+        raise InputError("--depth needs --focus, --from or --to", hint="say where to count from")
+    if overview and (has_case or cut):
+        raise InputError(
+            "--overview draws the whole knowledge base",
+            hint="leave out facts, --focus, --from and --to",
+        )
     picture: nx.DiGraph
-    if has_case:
+    if overview:
+        picture = kb_overview(kb)
+    elif has_case:
         result = run_one(kb, build(kb, facts, case_file))
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)
     if focus_fact is not None:
-        picture = focus(picture, resolve_fact(kb, focus_fact).id)
-    text = RENDERERS[output_format](picture)
+        picture = focus(picture, resolve_fact(kb, focus_fact).id, depth)
+    elif cut:
+        start = resolve_fact(kb, from_fact).id if from_fact is not None else None
+        end = resolve_fact(kb, to_fact).id if to_fact is not None else None
+        picture = chains(picture, start, end, depth)
+    if layout is None:
+        layout = "tb" if (has_case and not highlighted) or cut else "lr"
+    text = render(picture, output_format, layout=layout, with_legend=legend)
     if output is None:
         click.echo(text, nl=False)
     else:
-        with click.open_file(str(output), "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_atomically(output, text)
+
+
+def render(picture: nx.DiGraph, output_format: str, *, layout: str, with_legend: bool) -> str:
+    """One graph in one format; DOT and Mermaid are drawn in ``layout``."""
+    if output_format == "dot":
+        return to_dot(picture, layout=layout, with_legend=with_legend)
+    if output_format == "mermaid":
+        return to_mermaid(picture, layout=layout)
+    return RENDERERS[output_format](picture)

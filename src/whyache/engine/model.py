@@ -88,6 +88,8 @@ class FactDef:
     question: str | None = None
     description: str = ""
     location: Location | None = None
+    #: The heading of the file that defines it (``category:``), for overview maps.
+    category: str = ""
 
     @property
     def is_input(self) -> bool:
@@ -109,6 +111,7 @@ class RuleDef:
     sources: tuple[Source, ...]
     note: str = ""
     location: Location | None = None
+    category: str = ""
 
     @cached_property
     def alternatives(self) -> tuple[tuple[Literal, ...], ...]:

@@ -12,6 +12,7 @@ Every error names the file and line. Nothing in a file is evaluated as code.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +284,10 @@ def read_knowledge_base(
         except KnowledgeBaseError as exc:
             skip(exc)
             continue
+        category = data.get("category", "")
+        if not isinstance(category, str):
+            skip(f.error("'category' must be text", data))
+            category = ""
         readers: list[tuple[str, Callable[[_File, Any], Any], list[Any]]] = [
             ("facts", _fact, facts),
             ("rules", _rule, rules),
@@ -297,7 +302,10 @@ def read_knowledge_base(
                 continue
             for node in nodes:
                 try:
-                    sink.append(reader(f, node))
+                    item = reader(f, node)
+                    if category and isinstance(item, FactDef | RuleDef):
+                        item = replace(item, category=category.strip())
+                    sink.append(item)
                 except KnowledgeBaseError as exc:
                     skip(exc)
     mf = _File(

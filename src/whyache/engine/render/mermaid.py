@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from whyache.engine.render.legend import category_label, fact_label, step_label
 from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
 
 _CLASSES = {
@@ -22,10 +23,12 @@ _CLASSES = {
     "red_flag": "fill:#ffe0e0,stroke:#d00000,stroke-width:4px,color:#b00000,font-weight:bold",
     "recommendation": "fill:#e6f4ea,stroke:#2e7d32",
     "step": "fill:#f1f3f4,stroke:#999999,font-size:11px",
+    "category": "fill:#e8f0fe,stroke:#5b7fc7",
     "dimmed": "opacity:0.45",
 }
 _ESCAPES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "\n": "<br/>"}
 _ON_STYLE = "stroke:#1a73e8,stroke-width:3px"
+_DIRECTIONS = {"lr": "LR", "tb": "TD"}
 
 
 def escape(text: object) -> str:
@@ -53,19 +56,24 @@ def _shape(mid: str, label: str, data: dict[str, Any]) -> str:
     return f"{mid}[{text}]"
 
 
-def to_mermaid(graph: nx.DiGraph) -> str:
-    """The graph as a Mermaid ``flowchart LR``, in a deterministic order."""
+def to_mermaid(graph: nx.DiGraph, layout: str = "lr") -> str:
+    """The graph as a Mermaid ``flowchart LR`` (or ``TD``), in a deterministic order."""
     highlight = bool(graph.graph.get("highlight"))
     ids = {node: mermaid_id(node, data) for node, data in nodes_in_order(graph)}
-    lines = ["flowchart LR"]
+    categories = [n for n, d in nodes_in_order(graph) if d.get("type") == "category"]
+    ids.update({node: f"c{index}" for index, node in enumerate(categories, 1)})
+    lines = [f"flowchart {_DIRECTIONS[layout]}"]
     lines += [f"  classDef {name} {style}" for name, style in _CLASSES.items()]
     members: dict[str, list[str]] = {name: [] for name in _CLASSES}
     for node, data in nodes_in_order(graph):
         if data.get("type") == "fact":
-            label = f"{data.get('label', node)}\n[{node}]"
+            label = fact_label(node, data)
             members[str(data.get("kind", "mechanism"))].append(ids[node])
+        elif data.get("type") == "category":
+            label = category_label(data)
+            members["red_flag" if data.get("red_flags") else "category"].append(ids[node])
         else:
-            label = str(data.get("rule", node))
+            label = step_label(node, data)
             members["step"].append(ids[node])
         if highlight and not data.get("highlighted") and data.get("kind") != "red_flag":
             members["dimmed"].append(ids[node])
@@ -73,7 +81,9 @@ def to_mermaid(graph: nx.DiGraph) -> str:
     highlighted_links = []
     for index, (source, target, data) in enumerate(edges_in_order(graph)):
         arrow = "-.->" if data.get("negated") else "-->"
-        label = edge_label(graph, source, data)
+        label = (
+            str(data["rules"]) if data.get("role") == "link" else edge_label(graph, source, data)
+        )
         shown = f'|"{escape(label)}"|' if label else ""
         lines.append(f"  {ids[source]} {arrow}{shown} {ids[target]}")
         if highlight and data.get("highlighted"):
