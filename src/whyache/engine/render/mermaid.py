@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from whyache.engine.errors import InputError
 from whyache.engine.render.legend import category_label, fact_label, step_label
 from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
 
@@ -29,6 +30,9 @@ _CLASSES = {
 _ESCAPES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "\n": "<br/>"}
 _ON_STYLE = "stroke:#1a73e8,stroke-width:3px"
 _DIRECTIONS = {"lr": "LR", "tb": "TD"}
+#: Mermaid's default ``maxTextSize``: longer diagrams draw only "Maximum text size in diagram
+#: exceeded", in GitHub and most viewers alike.
+MERMAID_LIMIT = 50_000
 
 
 def escape(text: object) -> str:
@@ -56,8 +60,23 @@ def _shape(mid: str, label: str, data: dict[str, Any]) -> str:
     return f"{mid}[{text}]"
 
 
-def to_mermaid(graph: nx.DiGraph, layout: str = "lr") -> str:
-    """The graph as a Mermaid ``flowchart LR`` (or ``TD``), in a deterministic order."""
+def to_mermaid(graph: nx.DiGraph, layout: str = "lr", limit: int | None = MERMAID_LIMIT) -> str:
+    """The graph as a Mermaid ``flowchart LR`` (or ``TD``), in a deterministic order.
+
+    A diagram longer than ``limit`` characters is refused (:class:`InputError`) rather than
+    printed for a viewer to reject; ``limit=None`` prints it anyway.
+    """
+    text = _flowchart(graph, layout)
+    if limit is not None and len(text) > limit:
+        raise InputError(
+            f"this Mermaid diagram is {len(text):,} characters, over Mermaid's default limit "
+            f"of {limit:,}",
+            hint="draw a part with --focus FACT, --from/--to or --depth N, or the --overview",
+        )
+    return text
+
+
+def _flowchart(graph: nx.DiGraph, layout: str) -> str:
     highlight = bool(graph.graph.get("highlight"))
     ids = {node: mermaid_id(node, data) for node, data in nodes_in_order(graph)}
     categories = [n for n, d in nodes_in_order(graph) if d.get("type") == "category"]
