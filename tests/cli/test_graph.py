@@ -166,3 +166,25 @@ def test_overview():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["graph"]["view"] == "overview" and len(data["nodes"]) == 25
+
+
+def test_html_export_of_a_case(tmp_path):
+    from ..tools import need
+
+    need("dot", "Graphviz")
+    out = tmp_path / "case.html"
+    result = invoke("graph", "--format", "html", "-f", "hot_weather", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<svg" in text
+    assert '"HOW: Fluid lost through sweat"' in text
+    assert "<title>hot_weather</title>" in text  # Graphviz names each node's group
+
+
+def test_html_needs_a_case():
+    result = invoke("graph", "--kb", str(TINY), "--format", "html")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --format html draws one case's derivation "
+        "(give facts with -f or --case, without --highlight)\n"
+    )

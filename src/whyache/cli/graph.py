@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import click
@@ -9,11 +11,12 @@ import networkx as nx
 
 from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
 from whyache.cli.output import write_atomically
-from whyache.engine import InputError, derivation_graph, resolve_fact
+from whyache.engine import EngineError, InputError, derivation_graph, resolve_fact
 from whyache.engine.kb_graph import chains, focus, highlight, kb_graph
 from whyache.engine.overview import overview as kb_overview
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import to_dot
+from whyache.engine.render.html import to_html
 from whyache.engine.render.mermaid import to_mermaid
 
 RENDERERS = {
@@ -29,7 +32,7 @@ LAYOUTS = ("tb", "lr")
 @click.command()
 @case_options
 @kb_option
-@format_option("dot", "mermaid", "graphml", default="dot")
+@format_option("dot", "mermaid", "graphml", "html", default="dot")
 @click.option("--focus", "focus_fact", metavar="FACT", help="Keep only the chains through FACT.")
 @click.option("--from", "from_fact", metavar="FACT", help="Keep only the chains starting at FACT.")
 @click.option("--to", "to_fact", metavar="FACT", help="Keep only the chains ending at FACT.")
@@ -87,7 +90,9 @@ def graph(
     absence). --overview: one node per category, for a first slide. --focus, --from/--to and
     --depth cut out the part to teach; red flags one step from it are always kept. Red flags
     are drawn red and bold; DOT carries a legend. JSON is networkx node-link data (schema
-    whyache.graph/1); DOT renders with Graphviz, Mermaid in any Mermaid viewer.
+    whyache.graph/1); DOT renders with Graphviz, Mermaid in any Mermaid viewer. HTML (needs
+    Graphviz): one offline page of a case, pan and zoom, a click on a node explains it (HOW,
+    or WHY-NOT for the conditions and red flags not concluded).
 
     \b
     Examples:
@@ -98,6 +103,7 @@ def graph(
       whyache graph --overview | dot -Tpng -o overview.png
       whyache graph --highlight -f hot_weather -f inadequate_fluid_intake -o map.dot
       whyache graph --format json -o kb.json
+      whyache graph --format html -f hot_weather -f inadequate_fluid_intake -o case.html
     """
     kb = load_kb(kb_dir)
     has_case = bool(facts) or case_file is not None
@@ -113,7 +119,13 @@ def graph(
             "--overview draws the whole knowledge base",
             hint="leave out facts, --focus, --from and --to",
         )
+    if output_format == "html" and (not has_case or highlighted):
+        raise InputError(
+            "--format html draws one case's derivation",
+            hint="give facts with -f or --case, without --highlight",
+        )
     picture: nx.DiGraph
+    result = None
     if overview:
         picture = kb_overview(kb)
     elif has_case:
@@ -129,11 +141,32 @@ def graph(
         picture = chains(picture, start, end, depth)
     if layout is None:
         layout = "tb" if (has_case and not highlighted) or cut else "lr"
-    text = render(picture, output_format, layout=layout, with_legend=legend)
+    if output_format == "html" and result is not None:
+        dot_text = to_dot(picture, layout=layout, with_legend=False, fit=False)
+        title = f"whyache · {kb.name} {kb.version} · a case"
+        text = to_html(picture, draw_svg(dot_text), result, title, kb.disclaimer)
+    else:
+        text = render(picture, output_format, layout=layout, with_legend=legend)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
+
+
+def draw_svg(dot_text: str) -> str:
+    """Graphviz's SVG drawing of a DOT text (the HTML page embeds it)."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise InputError(
+            "--format html needs Graphviz's dot to draw the graph",
+            hint="install Graphviz (apt-get install graphviz), or use --format dot",
+        )
+    proc = subprocess.run(
+        [dot, "-Tsvg"], input=dot_text, capture_output=True, text=True, timeout=120, check=False
+    )
+    if proc.returncode != 0:
+        raise EngineError(f"Graphviz could not draw the graph: {proc.stderr.strip()[:200]}")
+    return proc.stdout
 
 
 def render(picture: nx.DiGraph, output_format: str, *, layout: str, with_legend: bool) -> str:

@@ -159,17 +159,20 @@ def legend_label(graph: nx.DiGraph) -> str:
     return f'<<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="4" CELLPADDING="2">{body}</TABLE>>'
 
 
-def to_dot(graph: nx.DiGraph, layout: str = "lr", with_legend: bool = True) -> str:
+def to_dot(
+    graph: nx.DiGraph, layout: str = "lr", with_legend: bool = True, fit: bool = True
+) -> str:
     """The graph as a DOT ``digraph``, nodes and edges in a deterministic order.
 
     ``layout`` is ``"tb"`` (top to bottom, for slides: at most :data:`SLIDE`, 1920 x 1080 px
     at Graphviz's 96 dpi) or ``"lr"`` (left to right, unscaled: a poster). The legend is one
-    extra node, ``"whyache:legend"``, which no edge touches.
+    extra node, ``"whyache:legend"``, which no edge touches. ``fit=False`` leaves the drawing
+    unscaled (a page that pans and zooms).
     """
     highlight = bool(graph.graph.get("highlight"))
     title = f"{graph.graph.get('kb', 'whyache')} {graph.graph.get('kb_version', '')}".strip()
     page = {"rankdir": layout.upper(), "label": title, **_GRAPH}
-    if layout == "tb":
+    if layout == "tb" and fit:
         page["size"] = SLIDE  # shrink to fit a slide, never enlarge
     lines = [
         f"digraph {quote('whyache')} {{",
