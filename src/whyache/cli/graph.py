@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import click
 import networkx as nx
 
+from whyache.cli.graphviz import draw_svg
 from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
 from whyache.cli.output import write_atomically
-from whyache.engine import EngineError, InputError, derivation_graph, resolve_fact
+from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.kb_graph import chains, focus, highlight, kb_graph
 from whyache.engine.overview import overview as kb_overview
 from whyache.engine.render.data import to_graphml, to_json, to_text
@@ -57,8 +56,8 @@ LAYOUTS = ("tb", "lr")
     "--layout",
     type=click.Choice(LAYOUTS),
     default=None,
-    help="DOT and Mermaid: top to bottom or left to right. [default: tb for a case or a part "
-    "of the map (slides), lr for the whole map]",
+    help="DOT and Mermaid: top to bottom or left to right. [default: tb for a case, a part "
+    "of the map or the overview (slides), lr for the whole map]",
 )
 @click.option("--legend/--no-legend", default=True, show_default=True, help="DOT: draw a legend.")
 @click.option(
@@ -140,7 +139,7 @@ def graph(
         end = resolve_fact(kb, to_fact).id if to_fact is not None else None
         picture = chains(picture, start, end, depth)
     if layout is None:
-        layout = "tb" if (has_case and not highlighted) or cut else "lr"
+        layout = "tb" if (has_case and not highlighted) or cut or overview else "lr"
     if output_format == "html" and result is not None:
         dot_text = to_dot(picture, layout=layout, with_legend=False, fit=False)
         title = f"whyache · {kb.name} {kb.version} · a case"
@@ -151,22 +150,6 @@ def graph(
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
-
-
-def draw_svg(dot_text: str) -> str:
-    """Graphviz's SVG drawing of a DOT text (the HTML page embeds it)."""
-    dot = shutil.which("dot")
-    if dot is None:
-        raise InputError(
-            "--format html needs Graphviz's dot to draw the graph",
-            hint="install Graphviz (apt-get install graphviz), or use --format dot",
-        )
-    proc = subprocess.run(
-        [dot, "-Tsvg"], input=dot_text, capture_output=True, text=True, timeout=120, check=False
-    )
-    if proc.returncode != 0:
-        raise EngineError(f"Graphviz could not draw the graph: {proc.stderr.strip()[:200]}")
-    return proc.stdout
 
 
 def render(picture: nx.DiGraph, output_format: str, *, layout: str, with_legend: bool) -> str:

@@ -102,11 +102,13 @@ def staggered(graph: nx.DiGraph) -> dict[tuple[str, str], int]:
     them in rows of at most :data:`FAN` instead.
     """
     lengths: dict[tuple[str, str], int] = {}
+    into: dict[str, list[tuple[str, str]]] = {}
+    out_of: dict[str, list[tuple[str, str]]] = {}
+    for u, v, _d in edges_in_order(graph):
+        out_of.setdefault(u, []).append((u, v))
+        into.setdefault(v, []).append((u, v))
     for node, _data in nodes_in_order(graph):
-        for edges in (
-            [(u, node) for u, _v, _d in edges_in_order(graph) if _v == node],
-            [(node, v) for _u, v, _d in edges_in_order(graph) if _u == node],
-        ):
+        for edges in (into.get(node, []), out_of.get(node, [])):
             rows = -(-len(edges) // FAN)
             if rows > 1:
                 for index, edge in enumerate(edges):

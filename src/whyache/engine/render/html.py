@@ -57,10 +57,10 @@ def explanations(result: Result, graph: nx.DiGraph) -> dict[str, Panel]:
             ]
             panels[node] = Panel(f"Rule {rule.id} (firing {data['number']})", "\n".join(lines))
         elif data.get("type") == "fact":
-            panels[node] = _fact_panel(result, node)
+            panels[node] = fact_panel(result, node)
     for fact in kb.facts:
         if fact.kind in {Kind.CONDITION, Kind.RED_FLAG} and result.value(fact.id) is None:
-            panels.setdefault(fact.id, _fact_panel(result, fact.id))
+            panels.setdefault(fact.id, fact_panel(result, fact.id))
     return panels
 
 
@@ -72,7 +72,7 @@ def not_concluded(result: Result) -> list[tuple[str, str, str]]:
     return [(f.id, f.label, f.kind.value) for f in facts]
 
 
-def _fact_panel(result: Result, fact_id: str) -> Panel:
+def fact_panel(result: Result, fact_id: str) -> Panel:
     fact = result.kb.fact(fact_id)
     if result.case.get(fact_id) is not None:
         value = result.case.get(fact_id)
