@@ -34,6 +34,10 @@ def browser() -> Iterator[object]:
     except ImportError:  # pragma: no cover - the test extra installs it
         need(None, "playwright (pip install -e '.[test]')")
         raise
+    from playwright.sync_api import expect
+
+    # A shared CI machine can be slow: wait up to 30 s for the page rather than 5.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
