@@ -38,7 +38,8 @@ BAD_CASE_FILES = {
         "'pain_at_rest' is yes/no, not 'maybe'",
     ),
     "unknown.yaml": (b"facts: {pain_at_rets: yes}\n", "(did you mean 'pain_at_rest'"),
-    "list.yaml": (b"- pain_at_rest\n", "a case must be a mapping of fact to value"),
+    "list.yaml": (b"- 3\n", "a list of facts holds fact names, not 3"),
+    "scalar.yaml": (b"pain_at_rest\n", "a case must be a mapping of fact to value or a list"),
 }
 
 
@@ -144,7 +145,9 @@ def test_self_feeding_rules_finish(tmp_path: Path):
     ("args", "message"),
     [
         (["--bogus"], "No such option '--bogus'. (see 'whyache --help')"),
-        (["nosuchcmd"], "No such command 'nosuchcmd'. (see 'whyache --help')"),
+        (["nosuchcmd"], "no such command 'nosuchcmd' (see 'whyache --help')"),
+        (["rn"], "no such command 'rn'; did you mean 'run'? (see 'whyache --help')"),
+        (["why_not"], "no such command 'why_not'; did you mean 'why-not'? (see 'whyache --help')"),
         (
             ["run", "--format", "xml"],
             "Invalid value for '--format': 'xml' is not one of 'text', 'json'. "
@@ -155,7 +158,8 @@ def test_self_feeding_rules_finish(tmp_path: Path):
             ["kb", "rules", "--fact"],
             "Option '--fact' requires an argument. (see 'whyache kb rules --help')",
         ),
-        (["kb", "nosuch"], "No such command 'nosuch'. (see 'whyache kb --help')"),
+        (["kb", "nosuch"], "no such command 'nosuch' (see 'whyache kb --help')"),
+        (["kb", "lnt"], "no such command 'lnt'; did you mean 'lint'? (see 'whyache kb --help')"),
     ],
     ids=lambda a: " ".join(a) if isinstance(a, list) else "",
 )

@@ -157,10 +157,11 @@ def test_explain_adds_derivations(tmp_path):
     [
         ("[1, 2]", 'a case must be a JSON object (write {"id": ..., "facts": {...}} or'),
         ('{"facts": {}, "extra": 1}', "unknown key 'extra' next to 'facts' (allowed: id, facts)"),
-        ('{"facts": [1]}', "'facts' must be an object of fact to value"),
+        ('{"facts": [1]}', "a list of facts holds fact names, not 1"),
+        ('{"facts": 1}', "'facts' must be an object of fact to value or a list of facts"),
         ('{"id": [1], "sun": true}', "a case id must be text or a whole number, not [1]"),
         ('{"thirst": true}', "'thirst' is a mechanism that rules conclude;"),
-        ('{"sun": null}', "'sun' has no value (use yes, no or a number)"),
+        ('{"sun": null}', "'sun' has no value (use yes, no, unknown or a number)"),
         ('{"sun": true, "sun": false}', "invalid JSON: key 'sun' appears twice in one object"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import os
@@ -119,9 +120,22 @@ class TranslatingGroup(click.Group):
         try:
             return super().parse_args(ctx, args)
         except click.exceptions.NoArgsIsHelpError:
-            raise
+            # Bare ``whyache`` (or ``whyache kb``) asks for the help: print it and succeed.
+            click.echo(ctx.get_help())
+            ctx.exit(exit_codes.OK)
         except click.UsageError as exc:
             raise usage_error(exc, as_json=wants_json(args)) from None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A misspelt command name gets "did you mean" (``whyache rn`` -> ``run``)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            ctx.fail(f"no such command {name!r}{hint}")
+        return super().resolve_command(ctx, args)
 
 
 def _internal(exc: Exception, as_json: bool) -> Exception:

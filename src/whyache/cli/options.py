@@ -49,7 +49,8 @@ def case_options(func: F) -> F:
         "facts",
         multiple=True,
         metavar="FACT[=VALUE]",
-        help="A given fact: FACT (present), FACT=no (denied) or FACT=48 (a number). Repeatable.",
+        help="A given fact: FACT (present), FACT=no (denied), FACT=48 (a number) or "
+        "FACT=unknown (left out); yes/no spellings as in docs/concepts.md. Repeatable.",
     )(func)
     return func
 
