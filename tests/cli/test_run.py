@@ -133,7 +133,8 @@ def test_demo_runs():
         ),
         (
             ["-f", "hot_weather=maybe"],
-            "Error: 'hot_weather' is yes/no, not 'maybe' (write hot_weather, hot_weather=no or hot_weather=unknown)\n",
+            "Error: 'hot_weather' is yes/no, not 'maybe' "
+            "(write hot_weather, hot_weather=no or hot_weather=unknown)\n",
         ),
         (
             ["-f", "hot_weather", "-f", "hot_weather=no"],

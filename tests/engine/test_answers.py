@@ -83,7 +83,8 @@ def test_every_input_reads_the_same_spellings(tmp_path: Path, tiny_kb):
     assert _run("--case", str(json_case)) == by_flags
     assert read_case_file(tiny_kb, json_case) == Case((("sun", True), ("water", False)))
     batch = CliRunner().invoke(
-        main, ["batch", "-", "--kb", str(TINY), "--input-format", "jsonl", "--workers", "1"],
+        main,
+        ["batch", "-", "--kb", str(TINY), "--input-format", "jsonl", "--workers", "1"],
         input='{"facts": ["sun", "water=0"]}\n{"sun": "T", "water": "N", "rest_pain": "dk"}\n',
     )
     first, second = (json.loads(line) for line in batch.stdout.splitlines())

@@ -48,7 +48,6 @@ from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.yaml_source import read_text
 
 
-
 class _Reader:
     """Reads one answer per prompt: from a terminal, piped standard input, or a file.
 

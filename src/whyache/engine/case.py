@@ -199,7 +199,7 @@ def case_from_mapping(
     Values are yes/no spellings, ``unknown`` or numbers. A list names the present facts
     (``["hot_weather", "pain_at_rest=no"]``: each item as ``-f`` takes it).
     """
-    if isinstance(data, Sequence) and not isinstance(data, str):
+    if not isinstance(data, Mapping):
         return build_case(kb, (_list_item(item, location) for item in data), location)
     pairs = []
     for name, raw in data.items():
