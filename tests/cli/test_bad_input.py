@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,38 @@ def test_broken_knowledge_base_exits_3(tmp_path: Path, command, broken):
     assert message in result.stderr
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)
+def test_broken_knowledge_base_points_to_kb_lint(tmp_path: Path, command):
+    kb = _kb(tmp_path, BROKEN_KBS["missing-key"][0])
+    result = invoke(*command, "--kb", str(kb), input="")
+    assert result.stderr.endswith(f"(whyache kb lint --kb {kb} lists every problem)\n")
+
+
+TWO_ERRORS = (
+    "rules:\n"
+    "  - {id: r1, description: x, if: aa, then: b, sources: [{doc: d, section: s}]}\n"
+    "  - {id: r2, description: x, if: a, then: cc, sources: [{doc: d, section: s}]}\n"
+)
+
+
+@pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)
+def test_every_error_of_a_broken_knowledge_base_at_once(tmp_path: Path, command):
+    """Loading stops at the first error; the commands report what kb lint finds, all of it."""
+    kb = _kb(tmp_path, TWO_ERRORS)
+    lint = invoke("kb", "lint", "--kb", str(kb))
+    errors = [line for line in lint.stdout.splitlines() if ": error [" in line]
+    assert len(errors) >= 2
+    result = invoke(*command, "--kb", str(kb), input="")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: the knowledge base has {len(errors)} errors "
+        f"(whyache kb lint --kb {kb} lists them, warnings too):\n"
+        + "".join(f"  {line}\n" for line in errors)
+    )
+    as_json = invoke(*command, "--kb", str(kb), "--format", "json", input="")
+    assert json.loads(as_json.stderr)["error"]["problems"] == errors
 
 
 @pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)

@@ -34,7 +34,7 @@ import click
 
 from whyache.cli import exit_codes
 from whyache.cli.errors import TranslatingGroup
-from whyache.cli.options import format_option, kb_option
+from whyache.cli.options import format_option, kb_option, reporting_every_problem
 from whyache.engine import KIND_ORDER, FactDef, Kind, KnowledgeBase, RuleDef, resolve_fact
 from whyache.engine.conditions import format_number
 from whyache.engine.inventory import section_uses, stats
@@ -157,7 +157,7 @@ def facts(kind: str | None, kb_dir: Path | None, output_format: str) -> None:
       whyache kb facts
       whyache kb facts --kind input --format json
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     chosen = sorted(
         (f for f in knowledge.facts if kind is None or f.kind is Kind(kind)), key=_fact_order
     )
@@ -212,7 +212,7 @@ def rules(fact_name: str | None, kb_dir: Path | None, output_format: str) -> Non
       whyache kb rules
       whyache kb rules --fact dehydration --format json
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     chosen: Sequence[RuleDef] = knowledge.rules
     if fact_name is not None:
         fact_id = resolve_fact(knowledge, fact_name).id
@@ -284,7 +284,7 @@ def sources(gaps_only: bool, kb_dir: Path | None, output_format: str) -> None:
       whyache kb sources
       whyache kb sources --gaps
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     if output_format == "json":
         _echo_json(sources_to_dict(knowledge))
     else:
@@ -344,7 +344,7 @@ def stats_command(kb_dir: Path | None, output_format: str) -> None:
       whyache kb stats
       whyache kb stats --format json
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     if output_format == "json":
         _echo_json(stats_to_dict(knowledge))
     else:
