@@ -149,11 +149,43 @@ class ScenarioItem(pytest.Item):
         return self.path, (line - 1 if line else None), self.name
 
 
+#: The verdicts a test has asked the truth of, latest last (cleared before each test).
+_ASKED: list[Verdict] = []
+_ASKED_KEPT = 8
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed test gets the full explanation of the verdict it asked last, every line.
+
+    pytest prints an assert's operand on one line and, at the default verbosity, cuts it to
+    about 240 characters; a WHY NOT tree needs more. So the failure report gains a section
+    "whyache: the last verdict, explained" under the traceback, at every verbosity.
+    """
+    report: pytest.TestReport = yield
+    if call.when == "call" and report.failed and _ASKED:
+        longrepr = report.longrepr
+        if call.excinfo is not None and call.excinfo.errisinstance(AssertionError):
+            add = getattr(longrepr, "addsection", None)
+            if add is not None:
+                add("whyache: the last verdict, explained", str(_ASKED[-1]))
+    if call.when == "teardown":
+        _ASKED.clear()
+    return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _ASKED.clear()
+
+
 class Verdict:
     """A yes/no answer that explains itself: pytest shows the explanation when an assert fails.
 
     pytest prints a failed ``assert`` operand's ``repr`` on one line, so ``repr`` folds the
-    indented explanation into ``parent [child; child]`` form; ``str`` keeps the lines.
+    indented explanation into ``parent [child; child]`` form; ``str`` keeps the lines. Each
+    time a test asks a verdict's truth it is remembered, so that a failed test's report can
+    show the full explanation (see :func:`pytest_runtest_makereport`).
     """
 
     def __init__(self, value: bool, explanation: str) -> None:
@@ -161,12 +193,20 @@ class Verdict:
         self.explanation = explanation
 
     def __bool__(self) -> bool:
+        self._asked()
         return self.value
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Verdict | bool):
+            self._asked()
             return self.value == bool(other)
         return NotImplemented
+
+    def _asked(self) -> None:
+        if _ASKED and _ASKED[-1] is self:
+            return
+        _ASKED.append(self)
+        del _ASKED[:-_ASKED_KEPT]
 
     def __hash__(self) -> int:
         return hash(self.value)
