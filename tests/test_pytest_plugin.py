@@ -208,13 +208,13 @@ def test_a_failed_verdict_shows_every_line_at_any_verbosity(pytester, verbosity)
 def test_the_throw_away_runs_load_no_other_plugin(pytester):
     """An outer plugin (pytest-randomly shuffling the scenarios) must not reach inner runs."""
     pytester.makepyfile(
-        test_alone=f"""
+        test_alone="""
 from importlib.metadata import entry_points
 
 def test_alone(pytestconfig):
-    names = {{ep.name for ep in entry_points(group="pytest11")}}
-    loaded = {{name for name in names if pytestconfig.pluginmanager.has_plugin(name)}}
-    assert loaded == {{"whyache"}}
+    names = {ep.name for ep in entry_points(group="pytest11")}
+    loaded = {name for name in names if pytestconfig.pluginmanager.has_plugin(name)}
+    assert loaded == {"whyache"}
     assert not pytestconfig.pluginmanager.has_plugin("cacheprovider")
 """
     )
