@@ -40,6 +40,7 @@ BAD_CASE_FILES = {
     ),
     "unknown.yaml": (b"facts: {pain_at_rets: yes}\n", "(did you mean 'pain_at_rest'"),
     "list.yaml": (b"- 3\n", "a list of facts holds fact names, not 3"),
+    "listkey.yaml": (b"facts:\n  [a]: yes\n", "a mapping key must be a name, not a list"),
     "scalar.yaml": (b"pain_at_rest\n", "a case must be a mapping of fact to value or a list"),
 }
 

@@ -222,4 +222,8 @@ def _list_item(item: object, location: Location | None) -> tuple[str, object]:
             hint='write ["hot_weather", "pain_at_rest=no"] or {"hot_weather": true}',
             location=location,
         )
-    return parse_assignment(item)
+    try:
+        return parse_assignment(item)
+    except InputError as exc:
+        exc.location = exc.location or location
+        raise
