@@ -118,13 +118,41 @@ def test_csv_bad_header_is_an_input_error(tmp_path):
     assert result.stderr == f"Error: {source}:1: column 'sun' appears twice in the CSV header\n"
 
 
-def test_stdin_needs_a_format():
-    result = invoke("-", stdin='{"sun": true}\n')
-    assert result.exit_code == 2
-    assert "--input-format" in result.stderr
-    result = invoke("-", "--input-format", "jsonl", stdin='{"rest_pain": true}\n')
-    assert result.exit_code == 0
+@pytest.mark.parametrize(
+    ("stdin", "fmt"),
+    [
+        ('{"rest_pain": true}\n', "jsonl"),
+        ('\n\n  {"facts": ["rest_pain"]}\n', "jsonl"),
+        ("\ufeffid,rest_pain\na,yes\n", "csv"),
+        ("rest_pain\nyes\n", "csv"),
+    ],
+)
+def test_stdin_format_is_sniffed_from_the_first_bytes(stdin, fmt):
+    """``echo '{...}' | whyache batch -`` used to fail until --input-format was given."""
+    result = invoke("-", "--workers", "1", stdin=stdin)
+    assert result.exit_code == 0, result.stderr
     assert records(result.stdout)[0]["red_flags"] == ["see_doctor"]
+    given = invoke("-", "--workers", "1", "--input-format", fmt, stdin=stdin)
+    assert given.stdout == result.stdout
+
+
+def test_a_file_without_a_telling_suffix_is_sniffed_too(tmp_path):
+    source = tmp_path / "cases.txt"
+    source.write_text("id,rest_pain\nr1,yes\n")
+    result = invoke(str(source))
+    assert result.exit_code == 0
+    assert records(result.stdout)[0]["id"] == "r1"
+
+
+def test_blank_input_holds_no_case():
+    result = invoke("-", stdin="\n\n")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_the_suffix_wins_over_the_first_bytes(tmp_path):
+    source = tmp_path / "cases.csv"
+    source.write_text('{"rest_pain": true}\n')
+    assert invoke(str(source)).stdout == ""  # read as CSV: a header and no row
 
 
 def test_missing_input_file(tmp_path):
