@@ -117,6 +117,7 @@ def render_facts(kb: KnowledgeBase, facts: Sequence[FactDef]) -> str:
 
 def facts_to_dict(kb: KnowledgeBase, facts: Sequence[FactDef]) -> dict[str, Any]:
     return {
+        "schema": "whyache.kb-facts/1",
         "knowledge_base": _header(kb),
         "facts": [
             {
@@ -177,6 +178,7 @@ def render_rules(rules: Sequence[RuleDef]) -> str:
 
 def rules_to_dict(kb: KnowledgeBase, rules: Sequence[RuleDef]) -> dict[str, Any]:
     return {
+        "schema": "whyache.kb-rules/1",
         "knowledge_base": _header(kb),
         "rules": [
             {
@@ -251,6 +253,7 @@ def render_sources(kb: KnowledgeBase, gaps_only: bool = False) -> str:
 def sources_to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     uses = section_uses(kb)
     return {
+        "schema": "whyache.kb-sources/1",
         "knowledge_base": _header(kb),
         "documents": [
             {
@@ -316,6 +319,7 @@ def render_stats(kb: KnowledgeBase) -> str:
 def stats_to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     s = stats(kb)
     return {
+        "schema": "whyache.kb-stats/1",
         "knowledge_base": _header(kb),
         "facts": {
             "total": s.facts,
@@ -368,6 +372,7 @@ def render_findings(findings: Sequence[Finding]) -> str:
 def findings_to_dict(findings: Sequence[Finding]) -> dict[str, Any]:
     errors = sum(1 for f in findings if f.is_error)
     return {
+        "schema": "whyache.kb-lint/1",
         "errors": errors,
         "warnings": len(findings) - errors,
         "findings": [
