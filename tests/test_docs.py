@@ -3,8 +3,9 @@
 Every ``whyache`` line in a ```sh or ```console block of README.md, CHANGELOG.md and docs/*.md
 runs through CliRunner and must exit 0, unless it ends in ``# error example``: then it must fail
 the way a user error fails (exit 1, 2 or 3, never an internal error). Commands run in a
-temporary directory (so ``-o``, ``--junit`` and redirections write nowhere that matters); an
-argument naming a file of the repository is passed as its absolute path. Lines that are not
+temporary directory holding every example ``whyache example`` writes (so ``-o``, ``--junit`` and
+redirections write nowhere that matters); an argument naming a file of the repository is passed
+as its absolute path. tests/test_wheel.py runs the same commands from an installed wheel. Lines that are not
 whyache commands (make, pip, dot, shell) are not run here.
 """
 
@@ -20,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from whyache.cli import main
+from whyache.examples import EXAMPLES, write_example
 
 from .conftest import REPO
 
@@ -121,9 +123,16 @@ def test_the_docs_show_commands():
     assert len(COMMANDS) >= 20
 
 
+def write_examples(directory: Path) -> None:
+    """What a reader following the docs has: every example ``whyache example`` writes."""
+    for name in EXAMPLES:
+        write_example(name, directory)
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=str)
 def test_documented_command_runs(command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    write_examples(tmp_path)
     result = CliRunner().invoke(main, list(command.args), prog_name="whyache")
     shown = "whyache " + shlex.join(command.args)
     if command.fails:

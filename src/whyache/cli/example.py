@@ -31,14 +31,14 @@ def example(
 ) -> None:
     """Write an example file or folder (cases, answers, knowledge bases, scenarios), or list them.
 
-    The documentation's commands use these, so they run wherever whyache is installed. An
-    existing file is never replaced without --force.
+    The documentation's commands use these, so they run wherever whyache is installed. A
+    different file already there is never replaced without --force.
 
     \b
     Examples:
       whyache example --list
-      whyache example runners.csv && whyache batch runners.csv --format text
-      whyache example tiny-kb --to /tmp && whyache demo --kb /tmp/tiny-kb
+      whyache example runners.csv
+      whyache example tiny-kb --to /tmp/whyache
     """
     if name is None or list_only:
         if output_format == "json":

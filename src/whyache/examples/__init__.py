@@ -8,6 +8,7 @@ copies equal to their originals.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import tempfile
@@ -31,10 +32,11 @@ NAMES: tuple[str, ...] = tuple(EXAMPLES)
 
 
 def write_example(name: str, directory: Path, *, force: bool = False) -> Path:
-    """Write example ``name`` into ``directory``; never over an existing file unless ``force``.
+    """Write example ``name`` into ``directory``; never over a different file unless ``force``.
 
     The example appears complete or not at all: it is written under a temporary name in the
-    same folder, then renamed.
+    same folder, then renamed. An identical copy already there is left as it is, so following
+    the documentation twice works.
     """
     if name not in EXAMPLES:
         close = suggest(name, NAMES, limit=1, cutoff=0.5)
@@ -43,10 +45,15 @@ def write_example(name: str, directory: Path, *, force: bool = False) -> Path:
             hint=f"did you mean {close[0]!r}?" if close else "list them: whyache example",
         )
     target = directory / name
-    if target.exists() and not force:
-        raise InputError(f"{target} already exists", hint="remove it, or pass --force")
-    directory.mkdir(parents=True, exist_ok=True)
     with as_file(files(__name__).joinpath(name)) as source:
+        if target.exists() and not force:
+            if _same(source, target):
+                return target
+            raise InputError(
+                f"{target} already exists and differs from the example",
+                hint="remove it, or pass --force",
+            )
+        directory.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=directory))
         try:
             staged = temporary / name
@@ -62,3 +69,20 @@ def write_example(name: str, directory: Path, *, force: bool = False) -> Path:
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
     return target
+
+
+def _same(source: Path, target: Path) -> bool:
+    """Whether ``target`` holds exactly the example (same files, same bytes)."""
+    if source.is_file():
+        return target.is_file() and filecmp.cmp(source, target, shallow=False)
+    if not target.is_dir():
+        return False
+    wanted = sorted(p.relative_to(source) for p in source.rglob("*") if _shipped(p))
+    present = sorted(p.relative_to(target) for p in target.rglob("*"))
+    return wanted == present and all(
+        (source / p).is_dir() or filecmp.cmp(source / p, target / p, shallow=False) for p in wanted
+    )
+
+
+def _shipped(path: Path) -> bool:
+    return "__pycache__" not in path.parts
