@@ -5,8 +5,8 @@ runs through CliRunner and must exit 0, unless it ends in ``# error example``: t
 the way a user error fails (exit 1, 2 or 3, never an internal error). Commands run in a
 temporary directory holding every example ``whyache example`` writes (so ``-o``, ``--junit`` and
 redirections write nowhere that matters); an argument naming a file of the repository is passed
-as its absolute path. tests/test_wheel.py runs the same commands from an installed wheel. Lines that are not
-whyache commands (make, pip, dot, shell) are not run here.
+as its absolute path. Lines that are not whyache commands (make, pip, dot, shell) are not run
+here. tests/test_wheel.py runs the same commands from an installed wheel.
 """
 
 from __future__ import annotations
