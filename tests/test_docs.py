@@ -89,7 +89,9 @@ def _absolute(arg: str) -> str:
     return str(candidate) if arg and not arg.startswith("-") and candidate.exists() else arg
 
 
-def doc_commands(paths: list[Path] = DOCS, root: Path = REPO) -> list[DocCommand]:
+def doc_commands(
+    paths: list[Path] = DOCS, root: Path = REPO, *, absolute: bool = True
+) -> list[DocCommand]:
     found = []
     for path in paths:
         if not path.exists():
@@ -107,7 +109,7 @@ def doc_commands(paths: list[Path] = DOCS, root: Path = REPO) -> list[DocCommand
                     DocCommand(
                         path.relative_to(root).as_posix(),
                         number,
-                        tuple(_absolute(w) for w in words),
+                        tuple(_absolute(w) if absolute else w for w in words),
                         fails,
                     )
                 )
