@@ -1,4 +1,4 @@
-"""Every sixteenth output of the golden set stays byte-identical (the whole set: ``make golden``)."""
+"""A sixteenth of the golden set stays byte-identical (the whole set: ``make golden``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from whyache.cli import main as cli
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
-import generate  # noqa: E402
+import generate
 
 
 def test_sampled_golden_outputs_are_unchanged() -> None:
