@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Which interpreter .venv was made with; rewritten (so .venv is rebuilt) only when it changes.
 INTERPRETER := $(VENV).interpreter
 
-.PHONY: demo test lint check docs bench clean FORCE
+.PHONY: demo test lint check docs bench golden clean FORCE
 
 $(BIN)/whyache: pyproject.toml $(INTERPRETER)
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,16 @@ demo: $(BIN)/whyache  ## run the demo case on the bundled knowledge base
 test: $(BIN)/whyache  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(BIN)/whyache  ## ruff and mypy
+lint: $(BIN)/whyache  ## ruff, mypy and the import contract (the layers of docs/architecture.md)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 check: test lint
+
+golden: $(BIN)/whyache  ## every scenario's output through run, explain, why-not, what-if, graph: unchanged?
+	$(BIN)/python tests/golden/generate.py
 
 docs: $(BIN)/whyache  ## regenerate the command reference from the commands' --help
 	$(BIN)/python -m whyache.cli.reference > docs/cli.md

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from whyache.engine import Case, KnowledgeBaseError, WhyacheError
 from whyache.knowledge_base import dump_case, load_knowledge_base, read_case_file
-from whyache.knowledge_base.lint import lint_knowledge_base
+from whyache.knowledge_base.directory_lint import lint_knowledge_base
 
 _SETTINGS = settings(
     max_examples=80,

@@ -146,7 +146,7 @@ class TranslatingGroup(click.Group):
         """A misspelt command name gets "did you mean" (``whyache rn`` -> ``run``)."""
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.5)
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             ctx.fail(f"no such command {name!r}{hint}")
         return super().resolve_command(ctx, args)

@@ -14,7 +14,6 @@ from whyache.engine import (
     Engine,
     KnowledgeBase,
     KnowledgeBaseError,
-    Result,
     WhyacheError,
     build_case,
     parse_assignment,
@@ -80,7 +79,7 @@ def reporting_every_problem(loader: Callable[[Path | None], K], kb_dir: Path | N
 
 
 def every_problem(exc: KnowledgeBaseError, kb_dir: Path | None) -> KnowledgeBaseError:
-    from whyache.knowledge_base.lint import lint_knowledge_base
+    from whyache.knowledge_base.directory_lint import lint_knowledge_base
 
     command = "whyache kb lint" + (f" --kb {kb_dir}" if kb_dir is not None else "")
     try:
@@ -108,16 +107,6 @@ def load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
 def load_kb(kb_dir: Path | None) -> KnowledgeBase:
     """The knowledge base alone, for commands that compile only what one case needs."""
     return reporting_every_problem(load_cached, kb_dir)
-
-
-def engine_for(kb: KnowledgeBase, *cases: Case) -> Engine:
-    """An engine compiled only with the rules these cases could fire (same results for them)."""
-    return Engine(kb, only_for=[fact_id for case in cases for fact_id, _ in case.facts])
-
-
-def run_one(kb: KnowledgeBase, case: Case) -> Result:
-    """Run a single case, compiling only the rules that could fire for it (same result)."""
-    return engine_for(kb, case).run(case)
 
 
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:

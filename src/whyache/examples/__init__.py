@@ -16,7 +16,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from whyache.engine.errors import InputError
-from whyache.engine.vocabulary import suggest
+from whyache.engine.model.vocabulary import suggest
 
 #: example name -> what it is
 EXAMPLES: dict[str, str] = {

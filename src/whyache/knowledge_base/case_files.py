@@ -12,7 +12,7 @@ and ``description``)::
 
 ``facts`` (or the whole file) may also be a list of the facts present, each written as ``-f``
 takes it: ``facts: [hot_weather, inadequate_fluid_intake, pain_at_rest=no]``. Values are
-spelt as :mod:`whyache.engine.answers` lists; ``unknown`` is the same as leaving a fact out.
+spelt as :mod:`whyache.engine.model.answers` lists; ``unknown`` is the same as leaving a fact out.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from importlib.resources import files
 from typing import Any
 
 from whyache.engine.errors import InputError
-from whyache.engine.vocabulary import suggest
+from whyache.engine.model.vocabulary import suggest
 
 #: schema name -> the commands whose output it describes
 OUTPUTS: dict[str, str] = {
