@@ -7,17 +7,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from whyache.cli.graphviz import draw_svg
+from whyache.api import Session
 from whyache.web.answers import Answers
+from whyache.web.graphviz import draw_svg
 from whyache.web.server import TeachingServer
 
 from ..tools import need
 
 
 @pytest.fixture(scope="module")
-def server(bundled_kb, bundled_engine) -> Iterator[TeachingServer]:
+def server(bundled_kb) -> Iterator[TeachingServer]:
     need("dot", "Graphviz")
-    running = TeachingServer(("127.0.0.1", 0), Answers(bundled_kb, bundled_engine, draw_svg))
+    running = TeachingServer(("127.0.0.1", 0), Answers(Session(bundled_kb), draw_svg))
     thread = threading.Thread(target=running.serve_forever, daemon=True)
     thread.start()
     yield running

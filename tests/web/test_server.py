@@ -130,3 +130,19 @@ def test_several_browsers_at_once(server):
     assert all(status == 200 for status, _ in answers)
     flags = [bool(data["report"]["red_flag"]) for _status, data in answers]
     assert flags == [True, False] * 4
+
+
+def test_the_server_gives_the_exit_codes_of_the_cli():
+    from whyache.cli.errors import exit_code_for
+    from whyache.engine import (
+        EngineError,
+        InputError,
+        KnowledgeBaseError,
+        RunawayError,
+        WhyacheError,
+    )
+    from whyache.web.server import exit_code
+
+    for kind in (WhyacheError, InputError, EngineError, KnowledgeBaseError, RunawayError):
+        error = kind("x")
+        assert exit_code(error) == exit_code_for(error), kind

@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "consult": "consult:consult",
     "batch": "batch:batch",
     "serve": "serve:serve",
+    "schema": "schema:schema",
+    "example": "example:example",
 }
 
 

@@ -1,8 +1,8 @@
 """``whyache consult``: an interactive consultation that asks only what can change a conclusion.
 
-The choice of question lives in :mod:`whyache.engine.consultation`; this module reads answers
-(from the terminal, standard input or ``--answers FILE``), re-runs the engine after each one,
-and prints the same report as ``whyache run`` at the end.
+The choice of question lives in :mod:`whyache.engine.analysis.consultation`; this module reads
+answers (from the terminal, standard input or ``--answers FILE``), re-runs the engine after each
+one, and prints the same report as ``whyache run`` at the end.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from whyache.cli.consult_text import (
 from whyache.cli.errors import CliError
 from whyache.cli.options import build, case_options, format_option, kb_option, load
 from whyache.cli.run import emit
-from whyache.cli.trace import given_value
 from whyache.engine import (
     Case,
     Engine,
@@ -42,12 +41,11 @@ from whyache.engine import (
     parse_value,
     resolve_fact,
 )
-from whyache.engine.consultation import Consultant, Consultation
+from whyache.engine.analysis.consultation import Consultant, Consultation
+from whyache.engine.model.answers import is_unknown, yes_no
+from whyache.engine.render.trace import given_value
 from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.yaml_source import read_text
-
-_UNKNOWN = {"unknown", "u", "dk", "don't know", "dont know", "not sure"}
-_YES_NO = {"yes", "y", "true", "no", "n", "false"}
 
 
 class _Reader:
@@ -90,10 +88,9 @@ class _Reader:
 
 def parse_answer(fact: FactDef, text: str) -> tuple[Value | None, str | None]:
     """(value, None) for a usable answer, (None, reason) for one that is not."""
-    lowered = " ".join(text.lower().split())
-    if lowered in _UNKNOWN:
+    if is_unknown(text):
         return None, None
-    if not fact.is_numeric and lowered not in _YES_NO:
+    if not fact.is_numeric and yes_no(text) is None:
         return None, "Please answer yes, no or unknown (or type help)."
     try:
         return parse_value(fact, text), None

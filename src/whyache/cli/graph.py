@@ -7,16 +7,17 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from whyache.cli.graphviz import draw_svg
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
+from whyache.api.session import run_case
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
 from whyache.cli.output import write_atomically
 from whyache.engine import InputError, derivation_graph, resolve_fact
-from whyache.engine.kb_graph import chains, focus, highlight, kb_graph
-from whyache.engine.overview import overview as kb_overview
+from whyache.engine.analysis.kb_graph import chains, focus, highlight, kb_graph
+from whyache.engine.analysis.overview import overview as kb_overview
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import to_dot
 from whyache.engine.render.html import to_html
 from whyache.engine.render.mermaid import to_mermaid
+from whyache.web.graphviz import draw_svg
 
 RENDERERS = {
     "json": to_json,
@@ -128,7 +129,7 @@ def graph(
     if overview:
         picture = kb_overview(kb)
     elif has_case:
-        result = run_one(kb, build(kb, facts, case_file))
+        result = run_case(kb, build(kb, facts, case_file))
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from whyache.cli.graphviz import draw_svg
-from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.options import format_option, kb_option, load_kb
 from whyache.engine import InputError
+from whyache.web.graphviz import draw_svg
 
 
 @click.command()
@@ -47,12 +47,15 @@ def serve(
       whyache serve --open
       whyache serve --port 8765 --format json
     """
+    from whyache.api import Session
     from whyache.web.answers import Answers
     from whyache.web.server import TeachingServer
 
-    kb, engine = load(kb_dir)
+    kb = load_kb(kb_dir)
+    session = Session(kb)
+    _compiled = session.engine  # compile before the first browser asks
     try:
-        server = TeachingServer((host, port), Answers(kb, engine, draw_svg), verbose=verbose)
+        server = TeachingServer((host, port), Answers(session, draw_svg), verbose=verbose)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     url = server.url

@@ -11,6 +11,7 @@ A scenario file (``*.scenarios.yaml``) holds a list of scenarios::
         red_flags: []                                # exactly these red flags...
         # red_flags: {at_least: [see_clinician]}     # ...or at least these
         recommends: [rec_hydrate]                    # at least these recommendations
+        # recommends: {exactly: [rec_hydrate]}       # ...or exactly these
         via:                                         # chains that must lie along the derivation
           - [inadequate_fluid_intake, dehydration, reduced_blood_volume, leg_ache]
         fires: [dehydration_lowers_blood_volume]     # rule ids that must fire
@@ -27,7 +28,11 @@ What each expectation means:
 * ``red_flags``: a list (or ``{exactly: [...]}``) is the exact set of red flags raised
   (``[]``: none at all); ``{at_least: [...]}`` only requires those. Every name must be a
   red-flag fact.
-* ``recommends``: at least these recommendations were derived (recommendation facts only).
+* ``recommends``: a list (or ``{at_least: [...]}``) requires at least these recommendations;
+  ``{exactly: [...]}`` requires exactly these (recommendation facts only). Both keys take both
+  spelt-out forms; only the meaning of a bare list differs (a red flag must never pass unseen),
+  and a failure that the other form would have passed says so.
+* ``given``: a mapping of fact to value, or a list of the facts present (``[a, b=no]``).
 * ``via``: one chain ``[a, b, c]`` or a list of chains. A chain holds when every fact in it was
   given or concluded and each fact leads to the next one in the derivation graph: following
   premise -> firing -> conclusion edges, through as many firings as it takes. Steps may be
@@ -40,42 +45,34 @@ What each expectation means:
 A scenario passes when every expectation holds. Each failure is a message that says what was
 expected and what happened, with a HOW (for something unexpected) or WHY NOT (for something
 missing) taken from the run. A file that cannot be read, or that names a fact or rule the
-knowledge base does not have, is an :class:`InputError` with the file and line.
+knowledge base does not have, is an :class:`InputError` with the file and line; a file with
+several such problems is one :class:`InputProblems` listing every one.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
-import networkx as nx
 import yaml
 
 from whyache.engine import (
     Case,
-    Engine,
     InputError,
     Kind,
     KnowledgeBase,
     Location,
-    Result,
     UnknownFactError,
-    derivation_graph,
     format_value,
 )
-from whyache.engine.vocabulary import suggest
+from whyache.engine.errors import InputProblems
+from whyache.engine.model.case import parse_assignment
+from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base.case_files import parse_case_data
-from whyache.knowledge_base.failure_explanations import (
-    INDENT,
-    explain_firing,
-    explain_missing,
-    explain_rule,
-    explain_unexpected,
-)
 from whyache.knowledge_base.yaml_source import load_yaml, read_text
 
 SUFFIX = ".scenarios.yaml"
@@ -92,7 +89,7 @@ _KEYS = {
     "does_not_fire",
     "variants",
 }
-_FACT_LISTS = ("concludes", "does_not_conclude", "recommends")
+_FACT_LISTS = ("concludes", "does_not_conclude")
 _RULE_LISTS = ("fires", "does_not_fire")
 
 
@@ -106,44 +103,11 @@ class Scenario:
     red_flags_exact: tuple[str, ...] | None = None
     red_flags_at_least: tuple[str, ...] = ()
     recommends: tuple[str, ...] = ()
+    recommends_exact: tuple[str, ...] | None = None
     via: tuple[tuple[str, ...], ...] = ()
     fires: tuple[str, ...] = ()
     does_not_fire: tuple[str, ...] = ()
     description: str = ""
-
-
-Expected: TypeAlias = bool | tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One expectation that did not hold.
-
-    ``expectation`` is the scenario key (``concludes``, ``via``, ...), ``subject`` the fact, rule
-    or chain it was about (empty for an exact red-flag list), ``expected``/``actual`` are yes/no
-    or, for an exact red-flag list, the flags. ``message`` is the text ``whyache check`` prints:
-    a headline, then an indented HOW or WHY NOT.
-    """
-
-    expectation: str
-    subject: str
-    expected: Expected
-    actual: Expected
-    message: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What checking one scenario found; ``failures`` are the messages of ``details``."""
-
-    scenario: Scenario
-    failures: tuple[str, ...] = field(default=())
-    result: Result | None = None
-    details: tuple[Failure, ...] = field(default=())
-
-    @property
-    def passed(self) -> bool:
-        return not self.failures
 
 
 class _Source:
@@ -217,28 +181,35 @@ def _check_names(
     source: _Source,
     line: int | None,
     *path: str | int,
-) -> None:
+) -> list[InputError]:
     """Every name must exist in the knowledge base (and be of the right kind for its key)."""
     rules = key in _RULE_LISTS
     wanted = {"red_flags": Kind.RED_FLAG, "recommends": Kind.RECOMMENDATION}.get(key)
+    problems: list[InputError] = []
     for index, name in enumerate(names):
         known = kb.has_rule(name) if rules else kb.has_fact(name)
         if not known:
             pool = [r.id for r in kb.rules] if rules else [f.id for f in kb.facts]
             close = suggest(name, pool, limit=1, cutoff=0.6)
             what = "rule" if rules else "fact"
-            raise InputError(
-                f"unknown {what} {name!r} in {key!r}",
-                hint=f"did you mean {close[0]!r}?" if close else None,
-                location=source.location(line, key, *path, index),
+            problems.append(
+                InputError(
+                    f"unknown {what} {name!r} in {key!r}",
+                    hint=f"did you mean {close[0]!r}?" if close else None,
+                    location=source.location(line, key, *path, index),
+                )
             )
+            continue
         kind = None if rules else kb.fact(name).kind
         if wanted is not None and kind is not None and kind is not wanted:
-            raise InputError(
-                f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
-                f"not a {wanted.value.replace('_', ' ')}",
-                location=source.location(line, key, *path, index),
+            problems.append(
+                InputError(
+                    f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
+                    f"not a {wanted.value.replace('_', ' ')}",
+                    location=source.location(line, key, *path, index),
+                )
             )
+    return problems
 
 
 def _variants(item: dict[str, Any], source: _Source, line: int | None) -> list[dict[str, Any]]:
@@ -280,7 +251,11 @@ def _label(value: Any) -> str:
 
 
 def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
-    """Read one scenario file; variants expand into one scenario each."""
+    """Read one scenario file; variants expand into one scenario each.
+
+    Every problem of the file is reported at once (:class:`InputProblems`, by line), so a
+    misspelt key does not hide a misspelt fact on the line above it.
+    """
     source = _Source(path, read_text(path, "scenario file"))
     data = load_yaml(source.text, str(path))
     origin = str(path)
@@ -291,85 +266,141 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
             hint="see whyache.knowledge_base.scenarios for the format",
             location=Location(origin, line),
         )
+    problems: list[InputError] = []
     extra = sorted(str(k) for k in data if k != "scenarios")
     if extra:
-        raise InputError(
-            f"unknown key {extra[0]!r} in scenario file",
-            hint="a scenario file holds only 'scenarios:'",
-            location=source.location(getattr(data, "line", None), extra[0]),
+        problems.append(
+            InputError(
+                f"unknown key {extra[0]!r} in scenario file",
+                hint="a scenario file holds only 'scenarios:'",
+                location=source.location(getattr(data, "line", None), extra[0]),
+            )
         )
     out: list[Scenario] = []
     names: dict[str, Location] = {}
     for item in data["scenarios"]:
-        line = getattr(item, "line", None)
-        where = Location(origin, line)
-        if not isinstance(item, dict):
-            raise InputError("each scenario must be a mapping", location=where)
-        unknown = sorted(str(k) for k in item if k not in _KEYS)
-        if unknown:
-            close = suggest(unknown[0], _KEYS, limit=1, cutoff=0.6)
-            hint = (
-                f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(_KEYS))}"
-            )
-            raise InputError(
-                f"unknown key {unknown[0]!r} in scenario",
-                hint=hint,
-                location=source.location(line, unknown[0]),
-            )
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise InputError("scenario needs a name", location=where)
-        name = name.strip()
-        if name in names:
-            raise InputError(
-                f"scenario name {name!r} is used twice (first at line {names[name].line})",
-                hint="give each scenario its own name",
-                location=where,
-            )
-        names[name] = where
-        expanded = list(_expand(kb, item, name, source, line))
-        labels = [s.name for s in expanded]
-        twice = sorted({label for label in labels if labels.count(label) > 1})
-        if twice:
-            raise InputError(
-                f"variant {twice[0]!r} appears twice",
-                hint="remove the repeated variant",
-                location=source.location(line, "variants"),
-            )
-        out.extend(expanded)
+        try:
+            out.extend(_scenario(kb, item, source, names, problems))
+        except InputError as exc:
+            problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        ordered = sorted(problems, key=lambda e: (e.location.line or 0) if e.location else 0)
+        raise InputProblems(tuple(ordered), location=Location(origin))
     return out
 
 
+def _scenario(
+    kb: KnowledgeBase,
+    item: Any,
+    source: _Source,
+    names: dict[str, Location],
+    problems: list[InputError],
+) -> list[Scenario]:
+    """One scenario entry, expanded; problems it can go on past are added to ``problems``."""
+    line = getattr(item, "line", None)
+    where = Location(str(source.path), line)
+    if not isinstance(item, dict):
+        raise InputError("each scenario must be a mapping", location=where)
+    for key in sorted(str(k) for k in item if k not in _KEYS):
+        close = suggest(key, _KEYS, limit=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(_KEYS))}"
+        problems.append(
+            InputError(
+                f"unknown key {key!r} in scenario",
+                hint=hint,
+                location=source.location(line, key),
+            )
+        )
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("scenario needs a name", location=where)
+    name = name.strip()
+    if name in names:
+        raise InputError(
+            f"scenario name {name!r} is used twice (first at line {names[name].line})",
+            hint="give each scenario its own name",
+            location=where,
+        )
+    names[name] = where
+    before = len(problems)
+    expanded = list(_expand(kb, item, name, source, line, problems))
+    if len(problems) > before:
+        return []
+    labels = [s.name for s in expanded]
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise InputError(
+            f"variant {twice[0]!r} appears twice",
+            hint="remove the repeated variant",
+            location=source.location(line, "variants"),
+        )
+    return expanded
+
+
+def _expected_names(
+    kb: KnowledgeBase,
+    item: dict[str, Any],
+    key: str,
+    list_means: str,
+    source: _Source,
+    line: int | None,
+    problems: list[InputError],
+) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """``(exactly, at_least)`` for a key that takes a list, ``{exactly: }`` or ``{at_least: }``.
+
+    A plain list means ``list_means`` ("exactly" for red flags: no red flag may pass unseen;
+    "at_least" for recommendations); both spelt-out forms work for either key.
+    """
+    value = item.get(key)
+    form = list_means
+    if isinstance(value, dict):
+        keys = sorted(str(k) for k in value)
+        if keys not in (["at_least"], ["exactly"]):
+            problems.append(
+                InputError(
+                    f"{key!r} takes a list, {{exactly: [..]}} or {{at_least: [..]}}",
+                    hint=(
+                        "a list means exactly these; at_least allows others too"
+                        if list_means == "exactly"
+                        else "a list means at least these; exactly allows no others"
+                    ),
+                    location=source.location(line, key),
+                )
+            )
+            return None, ()
+        (form,) = keys
+        names = _names(value[form], key, source, line, form)
+        problems.extend(_check_names(kb, names, key, source, line, form))
+    elif value is None:
+        return None, ()
+    else:
+        names = _names(value, key, source, line)
+        problems.extend(_check_names(kb, names, key, source, line))
+    return (names, ()) if form == "exactly" else (None, names)
+
+
 def _expand(
-    kb: KnowledgeBase, item: dict[str, Any], name: str, source: _Source, line: int | None
+    kb: KnowledgeBase,
+    item: dict[str, Any],
+    name: str,
+    source: _Source,
+    line: int | None,
+    problems: list[InputError],
 ) -> Iterator[Scenario]:
     where = Location(str(source.path), line)
     given = item.get("given") or {}
+    if isinstance(given, list):
+        given = dict(_given_item(entry, source, line) for entry in given)
     if not isinstance(given, dict):
         raise InputError(
-            "'given' must be a mapping of fact to value", location=source.location(line, "given")
+            "'given' must be a mapping of fact to value or a list of facts",
+            hint="write given: {hot_weather: yes} or given: [hot_weather]",
+            location=source.location(line, "given"),
         )
-    flags = item.get("red_flags")
-    exact: tuple[str, ...] | None = None
-    at_least: tuple[str, ...] = ()
-    if isinstance(flags, dict):
-        keys = sorted(str(k) for k in flags)
-        if keys not in (["at_least"], ["exactly"]):
-            raise InputError(
-                "'red_flags' takes a list, {exactly: [..]} or {at_least: [..]}",
-                hint="a list means exactly these; at_least allows others too",
-                location=source.location(line, "red_flags"),
-            )
-        (key,) = keys
-        names = _names(flags[key], "red_flags", source, line, key)
-        _check_names(kb, names, "red_flags", source, line, key)
-        if key == "exactly":
-            exact = names
-        else:
-            at_least = names
-    elif flags is not None:
-        exact = _names(flags, "red_flags", source, line)
-        _check_names(kb, exact, "red_flags", source, line)
+    exact, at_least = _expected_names(kb, item, "red_flags", "exactly", source, line, problems)
+    recs_exact, recs = _expected_names(kb, item, "recommends", "at_least", source, line, problems)
     via_data = item.get("via") or []
     if not isinstance(via_data, list):
         raise InputError(
@@ -385,15 +416,32 @@ def _expand(
     )
     for index, chain in enumerate(via):
         if len(chain) < 2:
-            raise InputError(
-                "a 'via' chain needs at least two facts",
-                location=source.location(line, "via", index),
+            problems.append(
+                InputError(
+                    "a 'via' chain needs at least two facts",
+                    location=source.location(line, "via", index),
+                )
             )
-        _check_names(kb, chain, "via", source, line, *((index,) if nested else ()))
+        problems.extend(_check_names(kb, chain, "via", source, line, *((index,) if nested else ())))
     lists = {key: _names(item.get(key), key, source, line) for key in (*_FACT_LISTS, *_RULE_LISTS)}
     for key, names in lists.items():
-        _check_names(kb, names, key, source, line)
-    for variant in _variants(item, source, line):
+        problems.extend(_check_names(kb, names, key, source, line))
+    variants = _variants(item, source, line)
+    # Each fact on its own first, so that every bad one is named, not only the first.
+    singles: list[tuple[dict[str, Any], dict[str, Any]]]
+    singles = [({fact: value}, {}) for fact, value in given.items()]
+    singles += [({}, {fact: value}) for v in variants for fact, value in v.items()]
+    bad: set[str] = set()
+    for one_given, one_variant in singles:
+        try:
+            _case(kb, one_given, one_variant, source, line)
+        except InputError as exc:
+            if str(exc) not in bad:
+                bad.add(str(exc))
+                problems.append(exc)
+    if bad:
+        return
+    for variant in variants:
         label = name
         if variant:
             label += " [" + ", ".join(f"{k}={_label(v)}" for k, v in variant.items()) + "]"
@@ -406,12 +454,24 @@ def _expand(
             does_not_conclude=lists["does_not_conclude"],
             red_flags_exact=exact,
             red_flags_at_least=at_least,
-            recommends=lists["recommends"],
+            recommends=recs,
+            recommends_exact=recs_exact,
             via=via,
             fires=lists["fires"],
             does_not_fire=lists["does_not_fire"],
             description=str(item.get("description") or ""),
         )
+
+
+def _given_item(entry: Any, source: _Source, line: int | None) -> tuple[str, object]:
+    """One entry of ``given: [fact, fact=no, ...]`` (a list of the facts present)."""
+    if not isinstance(entry, str):
+        raise InputError(
+            f"'given' as a list holds fact names, not {entry!r}",
+            hint="write given: [hot_weather, pain_at_rest=no]",
+            location=source.location(line, "given"),
+        )
+    return parse_assignment(entry)
 
 
 def _case(
@@ -443,118 +503,3 @@ def scenario_files(paths: Sequence[Path]) -> Iterator[Path]:
             yield from sorted(path.rglob(f"*{SUFFIX}"))
         else:
             yield path
-
-
-def via_problems(
-    result: Result, graph: nx.DiGraph, chain: Sequence[str], explained: Collection[str] = ()
-) -> list[str]:
-    """Why a chain does not lie along the derivation; empty when it does.
-
-    The first fact missing from the chain gets a WHY NOT, unless it is in ``explained``
-    (a failed ``concludes`` of the same scenario already gave one).
-    """
-    problems: list[str] = []
-    for fact in chain:
-        if fact not in graph:
-            first = not problems
-            problems.append(f"{fact} was neither given nor concluded")
-            if first and fact in explained:
-                problems[-1] += " (why not: see above)"
-            elif first:
-                problems += [INDENT + line for line in explain_missing(result, fact)]
-    for a, b in itertools.pairwise(chain):
-        if a in graph and b in graph and not nx.has_path(graph, a, b):
-            if not result.concludes(b):
-                problems.append(f"{a} does not lead to {b}: {b} was given, not derived")
-                continue
-            roots = sorted(n for n in nx.ancestors(graph, b) if graph.nodes[n].get("given") is True)
-            origin = ", ".join(roots) or "nothing given"
-            problems.append(f"{a} does not lead to {b}: {b} was derived from {origin}")
-    return problems
-
-
-def check(engine: Engine, scenario: Scenario) -> Outcome:
-    """Run a scenario's case and compare every expectation with what happened."""
-    result = engine.run(scenario.case)
-    found: list[Failure] = []
-
-    def fail(
-        expectation: str,
-        subject: str,
-        expected: Expected,
-        headline: str,
-        explanation: Sequence[str],
-        actual: Expected | None = None,
-    ) -> None:
-        if actual is None:
-            actual = not expected if isinstance(expected, bool) else ()
-        message = "\n".join([headline, *(INDENT + line for line in explanation)])
-        found.append(Failure(expectation, subject, expected, actual, message))
-
-    missing = {
-        fact for fact in (*scenario.concludes, *scenario.recommends) if not result.concludes(fact)
-    }
-    for fact in scenario.concludes:
-        if not result.concludes(fact):
-            headline = f"expected {fact} to be concluded, but it was not"
-            fail("concludes", fact, True, headline, explain_missing(result, fact))
-    for fact in scenario.does_not_conclude:
-        if result.concludes(fact):
-            headline = f"expected {fact} not to be concluded, but it was"
-            fail("does_not_conclude", fact, False, headline, explain_unexpected(result, fact))
-    flags = tuple(sorted(result.red_flags))
-    if scenario.red_flags_exact is not None and set(flags) != set(scenario.red_flags_exact):
-        wanted = tuple(sorted(set(scenario.red_flags_exact)))
-        lines: list[str] = []
-        for flag in wanted:
-            if flag not in flags:
-                lines += [f"missing {flag}", *(INDENT + x for x in explain_missing(result, flag))]
-        for flag in flags:
-            if flag not in wanted:
-                lines += [
-                    f"unexpected {flag}",
-                    *(INDENT + x for x in explain_unexpected(result, flag)),
-                ]
-        headline = f"expected red flags exactly [{', '.join(wanted)}], got [{', '.join(flags)}]"
-        fail("red_flags", "", wanted, headline, lines, actual=flags)
-    for flag in scenario.red_flags_at_least:
-        if flag not in flags:
-            headline = f"expected red flag {flag}, but it was not raised"
-            fail("red_flags", flag, True, headline, explain_missing(result, flag))
-    for rec in scenario.recommends:
-        if not result.concludes(rec):
-            headline = f"expected recommendation {rec}, but it was not made"
-            fail("recommends", rec, True, headline, explain_missing(result, rec))
-    graph = derivation_graph(result) if scenario.via else nx.DiGraph()
-    for chain in scenario.via:
-        problems = via_problems(result, graph, chain, explained=missing)
-        if problems:
-            shown = " → ".join(chain)
-            headline = f"expected the derivation to pass through {shown}"
-            fail("via", shown, True, headline, problems)
-    for rule in scenario.fires:
-        if not result.fired(rule):
-            why = explain_rule(result, result.kb.rule(rule))
-            headline = f"expected rule {rule} to fire, but it did not"
-            fail("fires", rule, True, headline, [f"why not: {why[0]}", *why[1:]])
-    for rule in scenario.does_not_fire:
-        if result.fired(rule):
-            first = next(f for f in result.firings if f.rule == rule)
-            headline = f"expected rule {rule} not to fire, but it did"
-            fail("does_not_fire", rule, False, headline, explain_firing(result, first))
-    return Outcome(scenario, tuple(f.message for f in found), result, tuple(found))
-
-
-def report_lines(outcome: Outcome) -> list[str]:
-    """``PASS name`` or ``FAIL name`` with the failures indented below: the text report."""
-    if outcome.passed:
-        return [f"PASS {outcome.scenario.name}"]
-    lines = [f"FAIL {outcome.scenario.name}", f"{INDENT}at {outcome.scenario.location}"]
-    for failure in outcome.failures:
-        lines += [INDENT + line for line in failure.splitlines()]
-    return lines
-
-
-def summary_line(outcomes: Sequence[Outcome]) -> str:
-    passed = sum(1 for o in outcomes if o.passed)
-    return f"{passed} passed, {len(outcomes) - passed} failed"

@@ -11,40 +11,41 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from whyache.api import Session
 from whyache.engine import (
+    KIND_ORDER,
     Case,
-    Engine,
     InputError,
-    KnowledgeBase,
+    Kind,
     Result,
     build_case,
     derivation_graph,
     parse_assignment,
 )
-from whyache.engine.model import KIND_ORDER, Kind
+from whyache.engine.explain.what_if import compare
 from whyache.engine.render.dot import to_dot
 from whyache.engine.render.html import explanations, fact_panel, not_concluded
 from whyache.engine.render.legend import legend
-from whyache.engine.serialize import plain
-from whyache.engine.what_if import compare
+from whyache.engine.render.serialize import plain
 
 #: Most facts one request may give (the bundled knowledge base has ~120 inputs).
 MAX_FACTS = 500
 
 
 class Answers:
-    """The engine behind the page. One compiled engine, shared: runs take turns (a lock),
-    because an experta engine is reset and run in place; drawing happens outside the lock."""
+    """The engine behind the page, through the public API (a :class:`whyache.Session`). One
+    compiled engine, shared: runs take turns (a lock), because an experta engine is reset and
+    run in place; drawing happens outside the lock."""
 
-    def __init__(self, kb: KnowledgeBase, engine: Engine, draw: Callable[[str], str]) -> None:
-        self.kb = kb
-        self.engine = engine
+    def __init__(self, session: Session, draw: Callable[[str], str]) -> None:
+        self.session = session
+        self.kb = session.kb
         self.draw = draw
         self._lock = threading.Lock()
 
     def run(self, case: Case) -> Result:
         with self._lock:
-            return self.engine.run(case)
+            return self.session.run(case).result
 
     def case(self, data: Any, key: str = "facts") -> Case:
         """The case in ``data[key]``, validated exactly as the CLI validates ``-f``."""

@@ -21,8 +21,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from whyache.cli.errors import exit_code_for
-from whyache.engine import WhyacheError
+from whyache.engine import EngineError, KnowledgeBaseError, RunawayError, WhyacheError
 from whyache.web.answers import Answers
 
 #: The largest request body accepted: a case of every input fact is under 10 KB.
@@ -37,6 +36,16 @@ _SECURITY = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
+
+
+def exit_code(exc: WhyacheError) -> int:
+    """The exit code the CLI gives this error (``cli.errors.exit_code_for``; a test keeps the
+    two equal: the server sits below the CLI and may not import it)."""
+    if isinstance(exc, KnowledgeBaseError | RunawayError):
+        return 3
+    if isinstance(exc, EngineError):
+        return 70
+    return 2
 
 
 def asset(name: str) -> bytes:
@@ -89,7 +98,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self._json(HTTPStatus.OK, routes[path](data))
         except WhyacheError as exc:
-            code = exit_code_for(exc)
+            code = exit_code(exc)
             status = HTTPStatus.BAD_REQUEST if code == 2 else HTTPStatus.INTERNAL_SERVER_ERROR
             self._json(status, {"error": {"message": str(exc), "exit_code": code}})
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from whyache.engine.how import how
-from whyache.engine.model import Kind
+from whyache.engine.explain.how import how
+from whyache.engine.explain.why_not import why_not
+from whyache.engine.model.definitions import Kind
 from whyache.engine.render.explain import how_text, why_not_text
 from whyache.engine.render.legend import legend
-from whyache.engine.result import Result
-from whyache.engine.why_not import why_not
+from whyache.engine.runtime.result import Result
 
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from whyache.engine.model import KIND_ORDER
+from whyache.engine.model.definitions import KIND_ORDER
 
 #: Characters per line of a wrapped label: a node stays narrow enough for a top-down slide.
 WRAP = 22
