@@ -8,9 +8,11 @@ import subprocess
 import sys
 import urllib.request
 
+import jsonschema
 from click.testing import CliRunner
 
 from whyache.cli import main
+from whyache.schemas import load_schema
 
 from ..tools import need
 
@@ -25,6 +27,7 @@ def test_serve_prints_its_url_and_serves_the_page():
     try:
         assert process.stdout is not None
         started = json.loads(process.stdout.readline())
+        jsonschema.validate(started, load_schema("serve"))
         assert started["url"].startswith("http://127.0.0.1:")
         with urllib.request.urlopen(started["url"] + "?pain_at_rest=yes", timeout=30) as page:
             assert page.status == 200

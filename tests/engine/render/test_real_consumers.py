@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from whyache.cli import main
 from whyache.engine import case_from_mapping, derivation_graph
-from whyache.engine.kb_graph import focus, highlight, kb_graph
-from whyache.engine.overview import overview
+from whyache.engine.analysis.kb_graph import focus, highlight, kb_graph
+from whyache.engine.analysis.overview import overview
 from whyache.engine.render.mermaid import MERMAID_LIMIT, to_mermaid
 
 from ...tools import CHROMIUM, CHROMIUM_ARGS, MERMAID_CLI, need

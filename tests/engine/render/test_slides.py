@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from whyache.engine import Engine, KnowledgeBase, case_from_mapping, derivation_graph
-from whyache.engine.kb_graph import focus
-from whyache.engine.overview import overview
+from whyache.engine.analysis.kb_graph import focus
+from whyache.engine.analysis.overview import overview
 from whyache.engine.render.dot import to_dot
 from whyache.knowledge_base.scenarios import load_scenarios
 
