@@ -26,21 +26,25 @@ def _instance(engine: Engine, matcher: type | None = None) -> Any:
     return instance
 
 
-def _agenda(instance: Any) -> list[tuple[str, tuple[int, ...]]]:
-    """The agenda in firing order, as (rule, fact ids): comparable across two engines."""
-    return [
-        (act.rule._wrapped.__name__, tuple(sorted(f["__factid__"] for f in act.facts)))
-        for act in reversed(instance.agenda.activations)
-    ]
+def _described(act: Any) -> tuple[str, tuple[int, ...]] | None:
+    """An activation as (rule, fact ids): comparable across two engines."""
+    if act is None:
+        return None
+    return (act.rule._wrapped.__name__, tuple(sorted(f["__factid__"] for f in act.facts)))
 
 
-def _type_checks_seen(monkeypatch: pytest.MonkeyPatch) -> list[tuple[type, type]]:
-    """Record every type test the network makes: (the pattern's class, the fact's class)."""
-    seen: list[tuple[type, type]] = []
+def _agenda(instance: Any) -> list[tuple[str, tuple[int, ...]] | None]:
+    """The agenda in firing order."""
+    return [_described(act) for act in reversed(instance.agenda.activations)]
+
+
+def _type_checks_seen(monkeypatch: pytest.MonkeyPatch) -> set[type]:
+    """Record every class the network tests a fact for."""
+    seen: set[type] = set()
     original = TypeCheck.__call__
 
     def recording(self: Any, fact: Any) -> bool:
-        seen.append((self.fact_type, type(fact)))
+        seen.add(self.fact_type)
         return bool(original(self, fact))
 
     monkeypatch.setattr(TypeCheck, "__call__", recording)
@@ -63,12 +67,10 @@ def test_each_fact_reaches_only_the_patterns_about_it(request, monkeypatch, whic
         value = 1.0 if fact.is_numeric else True
         seen.clear()
         ours.declare(classes[fact.id](value=value))
-        tested = {pattern for pattern, _ in seen}
-        assert tested == ({classes[fact.id]} & patterns), fact.id
-        seen.clear()
-        stock.declare(classes[fact.id](value=value))
-        assert {pattern for pattern, _ in seen} == patterns  # experta tests every class
-    assert _agenda(ours) == _agenda(stock)
+        assert seen == ({classes[fact.id]} & patterns), fact.id
+    seen.clear()
+    stock.declare(classes[kb.facts[0].id](value=True))
+    assert seen == patterns  # experta tests every fact for every class
 
 
 def test_every_first_level_node_tests_a_class(bundled_engine):
@@ -99,13 +101,29 @@ operations = st.one_of(
 )
 
 
+class _NetReteMatcher(ReteMatcher):  # type: ignore[misc]
+    """experta's matcher, told only the net changes of a batch.
+
+    A fact declared and retracted within one firing is in both lists; experta's matcher
+    crashes on it (it sends the removal first). In these tests such a fact is always new, so
+    leaving it out of both lists is what happened to working memory.
+    """
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> Any:
+        both = {id(f) for f in adding or ()} & {id(f) for f in deleting or ()}
+        return super().changes(
+            [f for f in adding or () if id(f) not in both],
+            [f for f in deleting or () if id(f) not in both],
+        )
+
+
 class _Twins:
     """Two engines of one compiled class, our matcher and experta's, given the same changes."""
 
     def __init__(self, engine: Engine) -> None:
         self.classes = engine._engine_class._whyache_classes
         self.ours = _instance(engine)
-        self.stock = _instance(engine, ReteMatcher)
+        self.stock = _instance(engine, _NetReteMatcher)
         assert isinstance(self.ours.matcher, DispatchingReteMatcher)
 
     def _present(self, index: int) -> tuple[Any, Any] | None:
@@ -129,16 +147,15 @@ class _Twins:
             for twin, fact in zip((self.ours, self.stock), pair, strict=True):
                 twin.modify(fact, value=op[2])
         elif kind == "fire":
-            fired = [twin.agenda.get_next() for twin in (self.ours, self.stock)]
-            assert [a is None for a in fired] == [fired[0] is None] * 2
+            fired = [_described(twin.agenda.get_next()) for twin in (self.ours, self.stock)]
+            assert fired[0] == fired[1]
         elif kind == "reset":
             for twin in (self.ours, self.stock):
                 twin.reset()
         elif kind == "batch":
-            # Ours sees the changes together, as after a firing; experta's, one at a time
-            # (given together, a fact declared and retracted before it looks crashes it).
             _, declared, retracted = op
-            self.ours.running = True
+            for twin in (self.ours, self.stock):
+                twin.running = True
             for fact_id, value in declared:
                 for twin in (self.ours, self.stock):
                     twin.declare(self.classes[fact_id](value=value))
@@ -146,8 +163,9 @@ class _Twins:
                 if pair := self._present(index):
                     for twin, fact in zip((self.ours, self.stock), pair, strict=True):
                         twin.retract(fact)
-            self.ours.running = False
-            self.ours.strategy.update_agenda(self.ours.agenda, *self.ours.get_activations())
+            for twin in (self.ours, self.stock):
+                twin.running = False
+                twin.strategy.update_agenda(twin.agenda, *twin.get_activations())
 
 
 _SETTINGS = settings(
@@ -208,5 +226,18 @@ def test_a_fact_declared_and_retracted_while_a_rule_fires_leaves_no_trace(tiny_e
     twins.ours.running = False
     assert twins.ours.get_activations() == ([], [])
     assert _agenda(twins.ours) == fresh
-    twins.apply(("declare", "sun", True))  # and the network still works
-    assert _agenda(twins.ours) == _agenda(twins.stock)
+    twins.ours.declare(twins.classes["sun"](value=True))  # and the network still works
+    assert _agenda(twins.ours) == [("_kb_00006", (2,))]  # advise_drink: sun, water unknown
+
+
+def test_a_fact_retracted_and_declared_again_while_a_rule_fires_stays_matched(tiny_engine):
+    twins = _Twins(tiny_engine)
+    sun = twins.classes["sun"](value=True)
+    twins.ours.declare(sun)
+    assert _agenda(twins.ours) == [("_kb_00006", (1,))]
+    twins.ours.running = True
+    twins.ours.retract(sun)
+    twins.ours.declare(sun)  # the same object, with a new fact id
+    twins.ours.running = False
+    twins.ours.strategy.update_agenda(twins.ours.agenda, *twins.ours.get_activations())
+    assert _agenda(twins.ours) == [("_kb_00006", (2,))]

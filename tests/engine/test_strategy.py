@@ -147,7 +147,7 @@ class AgendaMachine(RuleBasedStateMachine):
         assert not on_agenda & self.gone
 
 
-AgendaMachine.TestCase.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
+AgendaMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=30, deadline=None)
 TestStableStrategy = AgendaMachine.TestCase
 
 
