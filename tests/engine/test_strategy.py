@@ -39,6 +39,7 @@ def _fact(fact_id: int) -> Any:
 
 
 FACTS = [_fact(i) for i in range(6)]
+_BINDINGS = 6  # activations of one rule on the same facts differ only by their bindings
 
 
 def _activation(rule_: Any, fact_ids: frozenset[int], binding: int) -> Any:
@@ -61,7 +62,7 @@ activations = st.builds(
     _activation,
     st.sampled_from(RULES),
     st.frozensets(st.integers(0, len(FACTS) - 1), min_size=1, max_size=3),
-    st.integers(0, 2),
+    st.integers(0, _BINDINGS - 1),
 )
 
 
@@ -104,6 +105,15 @@ class AgendaMachine(RuleBasedStateMachine):
             ):
                 batch.append(act)
         self._apply(batch, [])
+
+    @precondition(lambda self: self.model)
+    @rule(data=st.data())
+    def add_equal_keys(self, data: st.DataObject) -> None:
+        # Runs of equal keys are where experta's DepthStrategy loses track of an activation.
+        order, fact_ids, _ = data.draw(st.sampled_from([entry[0] for entry in self.model]))
+        bindings = data.draw(st.lists(st.integers(0, _BINDINGS - 1), min_size=1, unique=True))
+        batch = [_activation(RULES[order - 1], fact_ids, b) for b in bindings]
+        self._apply([a for a in batch if not self._on_model(_identity(a))], [])
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), also_add=st.lists(activations, max_size=2))
