@@ -7,9 +7,9 @@ import importlib.metadata
 from pathlib import Path
 
 import whyache
-from whyache.engine import _experta
+from whyache.engine.runtime import _experta
 
-from ..conftest import REPO
+from ...conftest import REPO
 
 PACKAGE = Path(whyache.__file__).parent
 ADAPTER = Path(_experta.__file__)
@@ -57,7 +57,11 @@ def test_the_scan_sees_every_form_of_import():
     ]
     for source in forms:
         assert _imports_experta(ast.parse(source)), source
-    others = ["import expertise", "from .experta import x", "from whyache.engine import _experta"]
+    others = [
+        "import expertise",
+        "from .experta import x",
+        "from whyache.engine.runtime import _experta",
+    ]
     for source in others:
         assert not _imports_experta(ast.parse(source)), source
 

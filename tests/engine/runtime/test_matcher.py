@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from whyache.engine import Engine, KnowledgeBase
-from whyache.engine._experta import InitialFact, ReteMatcher, TypeCheck
-from whyache.engine.matcher import DispatchingReteMatcher
+from whyache.engine.runtime._experta import InitialFact, ReteMatcher, TypeCheck
+from whyache.engine.runtime.matcher import DispatchingReteMatcher
 
 from .test_properties import _DER, _IN, _NUM, _engine_or_skip, small_kbs
 

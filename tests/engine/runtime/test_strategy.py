@@ -15,8 +15,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from whyache.engine._experta import Activation, Agenda, DepthStrategy, Fact, Rule
-from whyache.engine.strategy import StableStrategy
+from whyache.engine.runtime._experta import Activation, Agenda, DepthStrategy, Fact, Rule
+from whyache.engine.runtime.strategy import StableStrategy
 
 
 def _rule(salience: int, order: int) -> Any:
