@@ -7,11 +7,11 @@ import pytest
 from whyache.engine import InputError, KnowledgeBaseError
 from whyache.knowledge_base import load_knowledge_base, read_case_file
 
-from ..conftest import TINY
+from ..conftest import KINDS_YAML, TINY
 
 
 def write_kb(tmp_path: Path, rules: str, facts: str | None = None) -> Path:
-    (tmp_path / "kb.yaml").write_text("name: broken\n")
+    (tmp_path / "kb.yaml").write_text("name: broken\n" + KINDS_YAML)
     (tmp_path / "documents.yaml").write_text(
         "documents:\n  - {file: doc.txt, title: T, sections: [One]}\n"
     )

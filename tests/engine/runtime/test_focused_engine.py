@@ -7,7 +7,8 @@ import random
 import pytest
 
 from whyache.engine import Case, Engine, EngineError, KnowledgeBase, build_case
-from whyache.engine.model.definitions import Kind
+
+from ...conftest import Kind
 
 
 def random_cases(kb: KnowledgeBase, count: int, seed: int) -> list[Case]:
