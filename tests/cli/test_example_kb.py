@@ -14,10 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from whyache.cli import main
-from whyache.knowledge_base.loader import EXAMPLES
 
-BICYCLE = str(EXAMPLES / "squeaky_bicycle")
-SCENARIOS = str(EXAMPLES / "scenarios")
+from ..conftest import REPO
+
+EXAMPLES = REPO / "src" / "whyache" / "examples"
+BICYCLE = str(EXAMPLES / "squeaky-bicycle-kb")
+SCENARIOS = str(EXAMPLES / "squeaky-bicycle-scenarios")
 HEADER = "whyache · squeaky-bicycle 0.1 · example material, not workshop advice\n"
 
 
@@ -160,3 +162,22 @@ def test_kb_listings_and_lint():
     assert "frame_notes.txt" in invoke("kb", "sources").output
     lint = invoke("kb", "lint")
     assert (lint.exit_code, lint.stdout) == (0, "no problems found\n")
+
+
+@pytest.mark.parametrize(
+    ("schema", "args"),
+    [
+        ("result", ["run", "-f", "oil_on_rim", "--format", "json"]),
+        ("how", ["explain", "stop_brakes_failing", "-f", "oil_on_rim", "--format", "json"]),
+        ("why-not", ["why-not", "fix_clean_rims", "-f", "oil_on_rim", "--format", "json"]),
+        ("what-if", ["what-if", "-f", "oil_on_rim", "--remove", "oil_on_rim", "--format", "json"]),
+        ("graph", ["graph", "-f", "oil_on_rim", "--format", "json"]),
+        ("kb-facts", ["kb", "facts", "--format", "json"]),
+    ],
+)
+def test_json_of_another_knowledge_base_fits_the_published_schemas(schema: str, args: list[str]):
+    jsonschema = pytest.importorskip("jsonschema")
+    from whyache.schemas import load_schema
+
+    data = json.loads(invoke(*args).stdout)
+    jsonschema.Draft202012Validator(load_schema(schema)).validate(data)

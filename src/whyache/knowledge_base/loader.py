@@ -37,8 +37,6 @@ from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base.yaml_source import load_yaml_file
 
 BUNDLED = Path(__file__).parent / "data"
-#: Example knowledge bases shipped with whyache (each a directory), and their scenarios.
-EXAMPLES = Path(__file__).resolve().parent / "examples"
 MANIFEST = "kb.yaml"
 
 _TOP_KEYS = {"category", "facts", "rules", "disagreements", "documents", "notes"}
