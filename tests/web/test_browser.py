@@ -100,8 +100,10 @@ def test_a_class_walks_through_a_case(browser, server, shots):
     page.screenshot(path=str(shots / "serve-how.png"))
 
     page.locator("#what-if").check()
-    times.append(toggle(page, "inadequate_fluid_intake", "no"))
+    # Ticking the box redraws once (baseline = this case); wait for it before changing a fact,
+    # or the toggle below could take that answer for its own.
     expect(page.locator("#what-if-result")).to_be_visible()
+    times.append(toggle(page, "inadequate_fluid_intake", "no"))
     lost = page.locator("#lost").text_content().split(", ")
     assert "dehydration" in lost
     assert (

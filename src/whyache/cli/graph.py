@@ -13,9 +13,11 @@ from whyache.cli.output import write_atomically
 from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.analysis.kb_graph import chains, focus, highlight, kb_graph
 from whyache.engine.analysis.overview import overview as kb_overview
+from whyache.engine.model.definitions import KnowledgeBase
 from whyache.engine.render.data import to_graphml, to_json, to_text
-from whyache.engine.render.dot import to_dot
+from whyache.engine.render.dot import kind_styles, to_dot
 from whyache.engine.render.html import to_html
+from whyache.engine.render.legend import kind_titles
 from whyache.engine.render.mermaid import to_mermaid
 from whyache.web.graphviz import draw_svg
 
@@ -88,8 +90,9 @@ def graph(
     With -f/--case: the case's graph, fact -> firing -> fact, firings numbered and labelled
     by rule id. Without facts: every fact and rule, premise -> rule -> conclusion (dashed:
     absence). --overview: one node per category, for a first slide. --focus, --from/--to and
-    --depth cut out the part to teach; red flags one step from it are always kept. Red flags
-    are drawn red and bold; DOT carries a legend. JSON is networkx node-link data (schema
+    --depth cut out the part to teach; red flags (facts of an urgent kind) one step from it
+    are always kept. Facts are drawn in the style their kind declares (a red flag: red and
+    bold); DOT carries a legend. JSON is networkx node-link data (schema
     whyache.graph/1); DOT renders with Graphviz, Mermaid in any Mermaid viewer. HTML (needs
     Graphviz): one offline page of a case, pan and zoom, a click on a node explains it (HOW,
     or WHY-NOT for the conditions and red flags not concluded).
@@ -134,29 +137,34 @@ def graph(
     else:
         picture = kb_graph(kb)
     if focus_fact is not None:
-        picture = focus(picture, resolve_fact(kb, focus_fact).id, depth)
+        picture = focus(picture, resolve_fact(kb, focus_fact).id, depth, urgent=kb.urgent_kinds)
     elif cut:
         start = resolve_fact(kb, from_fact).id if from_fact is not None else None
         end = resolve_fact(kb, to_fact).id if to_fact is not None else None
-        picture = chains(picture, start, end, depth)
+        picture = chains(picture, start, end, depth, urgent=kb.urgent_kinds)
     if layout is None:
         layout = "tb" if (has_case and not highlighted) or cut or overview else "lr"
     if output_format == "html" and result is not None:
-        dot_text = to_dot(picture, layout=layout, with_legend=False, fit=False)
+        dot_text = to_dot(picture, kind_styles(kb), layout=layout, with_legend=False, fit=False)
         title = f"whyache · {kb.name} {kb.version} · a case"
         text = to_html(picture, draw_svg(dot_text), result, title, kb.disclaimer)
     else:
-        text = render(picture, output_format, layout=layout, with_legend=legend)
+        text = render(picture, output_format, kb, layout=layout, with_legend=legend)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
 
 
-def render(picture: nx.DiGraph, output_format: str, *, layout: str, with_legend: bool) -> str:
-    """One graph in one format; DOT and Mermaid are drawn in ``layout``."""
+def render(
+    picture: nx.DiGraph, output_format: str, kb: KnowledgeBase, *, layout: str, with_legend: bool
+) -> str:
+    """One graph in one format; DOT and Mermaid are drawn in ``layout``, each fact in the style
+    its kind declares."""
+    styles = kind_styles(kb)
     if output_format == "dot":
-        return to_dot(picture, layout=layout, with_legend=with_legend)
+        titles = kind_titles(kb)
+        return to_dot(picture, styles, layout=layout, with_legend=with_legend, titles=titles)
     if output_format == "mermaid":
-        return to_mermaid(picture, layout=layout)
+        return to_mermaid(picture, styles, layout=layout)
     return RENDERERS[output_format](picture)

@@ -13,19 +13,19 @@ from typing import Any
 
 from whyache.api import Session
 from whyache.engine import (
-    KIND_ORDER,
+    INPUT,
     Case,
     InputError,
-    Kind,
+    KnowledgeBase,
     Result,
     build_case,
     derivation_graph,
     parse_assignment,
 )
 from whyache.engine.explain.what_if import compare
-from whyache.engine.render.dot import to_dot
+from whyache.engine.render.dot import kind_styles, to_dot
 from whyache.engine.render.html import explanations, fact_panel, not_concluded
-from whyache.engine.render.legend import legend
+from whyache.engine.render.legend import kind_titles, legend
 from whyache.engine.render.serialize import plain
 
 #: Most facts one request may give (the bundled knowledge base has ~120 inputs).
@@ -42,6 +42,8 @@ class Answers:
         self.kb = session.kb
         self.draw = draw
         self._lock = threading.Lock()
+        self.styles = kind_styles(self.kb)
+        self.titles = kind_titles(self.kb)
 
     def run(self, case: Case) -> Result:
         with self._lock:
@@ -73,7 +75,7 @@ class Answers:
         """The input facts by category, in knowledge-base order, for the page's controls."""
         groups: dict[str, list[dict[str, Any]]] = {}
         for fact in self.kb.facts:
-            if fact.kind is not Kind.INPUT:
+            if fact.kind != INPUT:
                 continue
             groups.setdefault(fact.category or "(no category)", []).append(
                 {
@@ -95,12 +97,17 @@ class Answers:
         case = self.case(data)
         result = self.run(case)
         graph = derivation_graph(result)
-        svg = self.draw(to_dot(graph, layout="tb", with_legend=False, fit=False)) if graph else ""
+        dot = to_dot(graph, self.styles, layout="tb", with_legend=False, fit=False)
+        svg = self.draw(dot) if graph else ""
         out: dict[str, Any] = {
             "given": {k: plain(v) for k, v in case.facts},
+            "kinds": [
+                {"kind": k, "title": self.titles[k], "urgent": self.kb.kind(k).urgent}
+                for k in report_kinds(self.kb)
+            ],
             "report": report(result),
             "svg": svg,
-            "legend": [entry.text for entry in legend(graph)],
+            "legend": [entry.text for entry in legend(graph, self.styles, self.titles)],
             "not_concluded": [
                 {"fact": f, "label": label, "kind": kind}
                 for f, label, kind in not_concluded(result)
@@ -132,11 +139,17 @@ class Answers:
         return {"node": node, "title": panel.title, "text": panel.text}
 
 
+def report_kinds(kb: KnowledgeBase) -> list[str]:
+    """The kinds a report lists: urgent kinds (red flags) first, never buried, then the others
+    in knowledge-base order; inputs are what the page sets, not conclusions."""
+    kinds = [k for k in kb.kind_order if k != INPUT]
+    return sorted(kinds, key=lambda k: not kb.kind(k).urgent)
+
+
 def report(result: Result) -> dict[str, Any]:
-    """The short report: conclusions by kind, red flags first, each with its label."""
+    """The short report: conclusions by kind (see :func:`report_kinds`), each with its label."""
     kb = result.kb
     return {
-        kind.value: [{"fact": f, "label": kb.fact(f).label} for f in result.conclusions(kind)]
-        for kind in KIND_ORDER
-        if kind is not Kind.INPUT
+        kind: [{"fact": f, "label": kb.fact(f).label} for f in result.conclusions(kind)]
+        for kind in report_kinds(kb)
     }

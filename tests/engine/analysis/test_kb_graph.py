@@ -42,7 +42,7 @@ def test_absence_edges_are_marked_negated(tiny_kb):
 
 
 def test_focus_keeps_chains_through_one_fact(tiny_kb):
-    graph = focus(kb_graph(tiny_kb), "thirst")
+    graph = focus(kb_graph(tiny_kb), "thirst", urgent=tiny_kb.urgent_kinds)
     assert set(graph.nodes) == {
         "sun",
         "water",
@@ -61,7 +61,7 @@ def test_focus_keeps_chains_through_one_fact(tiny_kb):
 def test_focus_on_a_fact_outside_the_graph(tiny_engine, tiny_kb):
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["sun"]))
     with pytest.raises(InputError, match="'ache' is not in this graph"):
-        focus(derivation_graph(result), "ache")
+        focus(derivation_graph(result), "ache", urgent=tiny_kb.urgent_kinds)
 
 
 def test_highlight_marks_what_the_case_used(tiny_engine, tiny_kb):
@@ -94,13 +94,13 @@ def test_highlight_marks_what_the_case_used(tiny_engine, tiny_kb):
 def test_focus_keeps_the_red_flag_raised_from_the_same_evidence(bundled_kb):
     # stress_fracture_pain_pattern concludes stress_fracture_signs beside stress_fracture;
     # the flag hangs off the signs, one step aside, and must not be left out.
-    graph = focus(kb_graph(bundled_kb), "stress_fracture", depth=1)
+    graph = focus(kb_graph(bundled_kb), "stress_fracture", depth=1, urgent=bundled_kb.urgent_kinds)
     assert {"stress_fracture_signs", "flag_possible_stress_fracture"} <= set(graph.nodes)
     assert ("stress_fracture_signs", "rule:red_flag_stress_fracture") in graph.edges
 
 
 def test_focus_depth_counts_steps(tiny_kb):
-    graph = focus(kb_graph(tiny_kb), "thirst", depth=1)
+    graph = focus(kb_graph(tiny_kb), "thirst", depth=1, urgent=tiny_kb.urgent_kinds)
     assert {n for n, d in graph.nodes(data=True) if d["type"] == "fact"} == {
         "sun",
         "water",
@@ -111,7 +111,7 @@ def test_focus_depth_counts_steps(tiny_kb):
 
 
 def test_chains_between_two_facts(tiny_kb):
-    graph = chains(kb_graph(tiny_kb), "sun", "ache")
+    graph = chains(kb_graph(tiny_kb), "sun", "ache", urgent=tiny_kb.urgent_kinds)
     assert set(graph.edges) == {
         ("sun", "rule:sun_and_no_water"),
         ("water", "rule:sun_and_no_water"),
@@ -124,9 +124,9 @@ def test_chains_between_two_facts(tiny_kb):
 
 def test_chains_that_do_not_exist(tiny_kb):
     with pytest.raises(InputError, match="no chain leads from 'ache' to 'sun'"):
-        chains(kb_graph(tiny_kb), "ache", "sun")
+        chains(kb_graph(tiny_kb), "ache", "sun", urgent=tiny_kb.urgent_kinds)
     with pytest.raises(InputError, match="within 1 steps"):
-        chains(kb_graph(tiny_kb), "sun", "ache", depth=1)
+        chains(kb_graph(tiny_kb), "sun", "ache", depth=1, urgent=tiny_kb.urgent_kinds)
 
 
 def test_overview_groups_by_category(bundled_kb):
@@ -134,5 +134,12 @@ def test_overview_groups_by_category(bundled_kb):
     assert graph.number_of_nodes() == 25
     flags = graph.nodes["category:Red flags (see a clinician)"]
     assert (flags["facts"], flags["rules"], flags["red_flags"]) == (12, 12, 12)
+    assert flags["urgent"] == {"Red flags": 12} and flags["kinds"] == {"red_flag": 12}
     assert all(d["rules"] >= 3 or "Red flags" in v for _u, v, d in graph.edges(data=True))
     assert ("category:Dehydration", "category:Electrolyte imbalance") in graph.edges
+
+
+def test_focus_keeps_the_urgent_kinds_it_is_told(bundled_kb):
+    # Kinds are data: without urgent kinds named, the red flag one step aside is not kept.
+    graph = focus(kb_graph(bundled_kb), "stress_fracture", depth=1, urgent=())
+    assert "flag_possible_stress_fracture" not in graph

@@ -14,7 +14,8 @@ import pytest
 from whyache.engine import case_from_assignments, derivation_graph
 from whyache.engine.analysis.kb_graph import highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
-from whyache.engine.render.dot import quote, to_dot
+from whyache.engine.render.dot import kind_styles, quote, to_dot
+from whyache.engine.render.legend import kind_titles
 from whyache.engine.render.mermaid import escape, to_mermaid
 
 # pydot's parser calls pyparsing names that newer pyparsing deprecates; not our code.
@@ -68,8 +69,8 @@ def test_dot_parses_back_to_the_same_sets(any_graph):
     assert edges == set(any_graph.edges)
 
 
-def test_red_flags_stand_out_in_dot(case_graph):
-    (parsed,) = pydot.graph_from_dot_data(to_dot(case_graph))
+def test_red_flags_stand_out_in_dot(case_graph, tiny_kb):
+    (parsed,) = pydot.graph_from_dot_data(to_dot(case_graph, kind_styles(tiny_kb)))
     (flag,) = parsed.get_node('"see_doctor"')
     attrs = {k: unquote(v) for k, v in flag.get_attributes().items()}
     assert (attrs["shape"], attrs["color"], attrs["style"]) == (
@@ -106,13 +107,12 @@ def test_quoting():
 MERMAID_CASE = """\
 flowchart LR
   classDef input fill:#fff7d6,stroke:#b59f3b
-  classDef mechanism fill:#e8f0fe,stroke:#5b7fc7
-  classDef symptom fill:#d2e3fc,stroke:#3b6fd1
-  classDef condition fill:#fde7c8,stroke:#c77f1a,stroke-width:2px
   classDef red_flag fill:#ffe0e0,stroke:#d00000,stroke-width:4px,color:#b00000,font-weight:bold
+  classDef condition fill:#fde7c8,stroke:#c77f1a,stroke-width:2px
+  classDef symptom fill:#d2e3fc,stroke:#3b6fd1
+  classDef mechanism fill:#e8f0fe,stroke:#5b7fc7
   classDef recommendation fill:#e6f4ea,stroke:#2e7d32
   classDef step fill:#f1f3f4,stroke:#999999,font-size:11px
-  classDef category fill:#e8f0fe,stroke:#5b7fc7
   classDef dimmed opacity:0.45
   f_rest_pain["Pain at rest<br/>[rest_pain]"]
   f_see_doctor{{"See a doctor<br/>[see_doctor]"}}
@@ -144,8 +144,8 @@ fillcolor="#f1f3f4", fontsize="11", height="0.25", tooltip="Pain at rest needs a
 """
 
 LEGEND_ROWS = [
-    "red flag: see a clinician",
-    "input (what the runner reports)",
+    "Red flags: see a clinician",
+    "Inputs",
     "double border: given in the case",
     "grey box: a rule that fired (number: rule)",
     "solid arrow: premise → rule → conclusion",
@@ -154,10 +154,11 @@ LEGEND_ROWS = [
 
 def test_exact_mermaid_and_dot(tiny_engine, tiny_kb):
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain"]))
-    assert to_mermaid(derivation_graph(result)) == MERMAID_CASE
+    assert to_mermaid(derivation_graph(result), kind_styles(tiny_kb)) == MERMAID_CASE
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain", "hours=3"]))
-    assert to_dot(derivation_graph(result), layout="tb", with_legend=False) == DOT_CASE
-    with_legend = to_dot(derivation_graph(result))
+    styles = kind_styles(tiny_kb)
+    assert to_dot(derivation_graph(result), styles, layout="tb", with_legend=False) == DOT_CASE
+    with_legend = to_dot(derivation_graph(result), styles, titles=kind_titles(tiny_kb))
     legend = [line for line in with_legend.splitlines() if line.startswith('  "whyache:legend"')]
     assert len(legend) == 1
     assert re.findall(r'<TD BORDER="0" ALIGN="LEFT">([^<]*)</TD>', legend[0]) == LEGEND_ROWS

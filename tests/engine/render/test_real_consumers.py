@@ -21,6 +21,7 @@ from whyache.cli import main
 from whyache.engine import case_from_mapping, derivation_graph
 from whyache.engine.analysis.kb_graph import focus, highlight, kb_graph
 from whyache.engine.analysis.overview import overview
+from whyache.engine.render.dot import kind_styles
 from whyache.engine.render.mermaid import MERMAID_LIMIT, to_mermaid
 
 from ...tools import CHROMIUM, CHROMIUM_ARGS, MERMAID_CLI, need
@@ -37,14 +38,19 @@ STRESS_FRACTURE = {
 def diagrams(kb, engine) -> dict[str, str]:
     demo = derivation_graph(engine.run(case_from_mapping(kb, dict(kb.demo))))
     runner = engine.run(case_from_mapping(kb, STRESS_FRACTURE))
+    styles, urgent = kind_styles(kb), kb.urgent_kinds
     return {
-        "demo case": to_mermaid(demo, layout="tb"),
-        "demo --focus muscle_cramps": to_mermaid(focus(demo, "muscle_cramps"), layout="tb"),
-        "map --highlight --focus stress_fracture": to_mermaid(
-            focus(highlight(kb_graph(kb), runner), "stress_fracture")
+        "demo case": to_mermaid(demo, styles, layout="tb"),
+        "demo --focus muscle_cramps": to_mermaid(
+            focus(demo, "muscle_cramps", urgent=urgent), styles, layout="tb"
         ),
-        "map --focus dehydration": to_mermaid(focus(kb_graph(kb), "dehydration"), layout="tb"),
-        "overview": to_mermaid(overview(kb), layout="tb"),
+        "map --highlight --focus stress_fracture": to_mermaid(
+            focus(highlight(kb_graph(kb), runner), "stress_fracture", urgent=urgent), styles
+        ),
+        "map --focus dehydration": to_mermaid(
+            focus(kb_graph(kb), "dehydration", urgent=urgent), styles, layout="tb"
+        ),
+        "overview": to_mermaid(overview(kb), styles, layout="tb"),
     }
 
 

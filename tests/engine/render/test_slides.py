@@ -19,7 +19,7 @@ import pytest
 from whyache.engine import Engine, KnowledgeBase, case_from_mapping, derivation_graph
 from whyache.engine.analysis.kb_graph import focus
 from whyache.engine.analysis.overview import overview
-from whyache.engine.render.dot import to_dot
+from whyache.engine.render.dot import kind_styles, to_dot
 from whyache.knowledge_base.scenarios import load_scenarios
 
 from ...tools import REPO, need
@@ -33,10 +33,12 @@ SCALE = re.compile(r'<g id="[^"]*graph0" class="graph" transform="scale\(([\d.]+
 def focused_graphs(kb: KnowledgeBase, engine: Engine) -> dict[str, str]:
     """DOT text -> what it shows, one entry per distinct picture."""
     pictures: dict[str, str] = {}
+    styles = kind_styles(kb)
     demo = derivation_graph(engine.run(case_from_mapping(kb, dict(kb.demo))))
     derived = [n for n, d in demo.nodes(data=True) if d["type"] == "fact" and not d["given"]]
     for fact in derived:
-        pictures.setdefault(to_dot(focus(demo, fact, 1), layout="tb"), f"demo --focus {fact}")
+        picture = focus(demo, fact, 1, urgent=kb.urgent_kinds)
+        pictures.setdefault(to_dot(picture, styles, layout="tb"), f"demo --focus {fact}")
     for path in sorted((REPO / "tests" / "scenarios").glob("*.scenarios.yaml")):
         for scenario in load_scenarios(kb, path):
             graph = derivation_graph(engine.run(scenario.case))
@@ -44,7 +46,8 @@ def focused_graphs(kb: KnowledgeBase, engine: Engine) -> dict[str, str]:
             named += scenario.red_flags_exact or ()
             for fact in dict.fromkeys(f for f in named if f in graph):
                 shown = f"{scenario.name} --focus {fact}"
-                pictures.setdefault(to_dot(focus(graph, fact, 1), layout="tb"), shown)
+                picture = focus(graph, fact, 1, urgent=kb.urgent_kinds)
+                pictures.setdefault(to_dot(picture, styles, layout="tb"), shown)
     return pictures
 
 
@@ -76,7 +79,9 @@ def test_every_focused_graph_fits_a_slide_at_a_legible_size(bundled_kb, bundled_
 def test_the_overview_is_small_and_fits_a_slide(bundled_kb):
     graph = overview(bundled_kb)
     assert graph.number_of_nodes() < 100
-    ((width, height, scale),) = rendered_sizes([to_dot(graph, layout="tb")])
+    ((width, height, scale),) = rendered_sizes(
+        [to_dot(graph, kind_styles(bundled_kb), layout="tb")]
+    )
     assert width <= 1920.5 and height <= 1080.5
     assert 14 * 4 / 3 * scale >= LEGIBLE_PX  # category names and link counts are 14 pt
 
@@ -86,7 +91,8 @@ def test_png_renders(tmp_path: Path, bundled_kb, bundled_engine, layout):
     # The PNG the docs show: one real raster render per layout, within the slide when tb.
     dot = need("dot", "Graphviz")
     result = bundled_engine.run(case_from_mapping(bundled_kb, dict(bundled_kb.demo)))
-    text = to_dot(focus(derivation_graph(result), "muscle_cramps", 1), layout=layout)
+    picture = focus(derivation_graph(result), "muscle_cramps", 1, urgent=bundled_kb.urgent_kinds)
+    text = to_dot(picture, kind_styles(bundled_kb), layout=layout)
     out = tmp_path / "cramps.png"
     subprocess.run([dot, "-Tpng", "-o", str(out)], input=text, text=True, check=True)
     header = out.read_bytes()[:24]

@@ -15,12 +15,15 @@ firings::
   ``role="conclusion"``.
 
 :func:`focus` keeps the chains through one fact and :func:`chains` those between two (both
-keep every red flag one step from what they draw); :func:`highlight` marks, on the map, the
-facts, rules and edges a case actually used (attribute ``highlighted`` on every node and
-edge, and graph attribute ``highlight=True``).
+keep every fact of an urgent kind, a red flag, one step from what they draw: the caller names
+the urgent kinds, ``kb.urgent_kinds``, since kinds are the knowledge base's data);
+:func:`highlight` marks, on the map, the facts, rules and edges a case actually used
+(attribute ``highlighted`` on every node and edge, and graph attribute ``highlight=True``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import networkx as nx
 
@@ -37,7 +40,7 @@ def kb_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """The map of every fact and rule, in knowledge-base order."""
     graph = nx.DiGraph(kb=kb.name, kb_version=kb.version, view="knowledge_base")
     for fact in kb.facts:
-        graph.add_node(fact.id, type="fact", kind=fact.kind.value, label=fact.label)
+        graph.add_node(fact.id, type="fact", kind=fact.kind, label=fact.label)
     for rule in kb.rules:
         node = rule_node(rule.id)
         graph.add_node(
@@ -62,7 +65,9 @@ def kb_graph(kb: KnowledgeBase) -> nx.DiGraph:
     return graph
 
 
-def focus(graph: nx.DiGraph, fact_id: str, depth: int | None = None) -> nx.DiGraph:
+def focus(
+    graph: nx.DiGraph, fact_id: str, depth: int | None = None, *, urgent: Collection[str]
+) -> nx.DiGraph:
     """Only the chains through one fact: it, what leads to it and what follows from it.
 
     ``depth`` counts steps (one rule or firing each) either way. Red flags concluded from the
@@ -70,7 +75,7 @@ def focus(graph: nx.DiGraph, fact_id: str, depth: int | None = None) -> nx.DiGra
     """
     _require(graph, fact_id)
     keep = _within(graph, fact_id, depth, upstream=True) | _within(graph, fact_id, depth)
-    return _view(graph, _with_red_flags(graph, keep), focus=fact_id)
+    return _view(graph, _with_red_flags(graph, keep, urgent), focus=fact_id)
 
 
 def chains(
@@ -78,6 +83,8 @@ def chains(
     source: str | None,
     target: str | None,
     depth: int | None = None,
+    *,
+    urgent: Collection[str],
 ) -> nx.DiGraph:
     """The chains from ``source`` to ``target``; with one of them, all chains from or to it."""
     if source is None and target is None:
@@ -97,7 +104,7 @@ def chains(
             hint="try --to alone for everything that leads there",
         )
     attrs = {k: v for k, v in (("from", source), ("to", target)) if v is not None}
-    return _view(graph, _with_red_flags(graph, keep), **attrs)
+    return _view(graph, _with_red_flags(graph, keep, urgent), **attrs)
 
 
 def _require(graph: nx.DiGraph, fact_id: str) -> None:
@@ -115,8 +122,9 @@ def _within(graph: nx.DiGraph, start: str, depth: int | None, upstream: bool = F
     return set(nx.single_source_shortest_path_length(walk, start, cutoff=cutoff))
 
 
-def _with_red_flags(graph: nx.DiGraph, keep: set[str]) -> set[str]:
-    """``keep`` plus every red flag one step from it, so that no view hides a red flag.
+def _with_red_flags(graph: nx.DiGraph, keep: set[str], urgent: Collection[str]) -> set[str]:
+    """``keep`` plus every red flag (fact of an ``urgent`` kind) one step from it, so that no
+    view hides a red flag.
 
     A rule or firing that is drawn may conclude, besides what is drawn, a sign that a red flag
     rule reads (``stress_fracture_pain_pattern`` concludes ``stress_fracture`` and
@@ -126,7 +134,7 @@ def _with_red_flags(graph: nx.DiGraph, keep: set[str]) -> set[str]:
     out = set(keep)
 
     def is_flag(node: str) -> bool:
-        return bool(graph.nodes[node].get("kind") == "red_flag")
+        return graph.nodes[node].get("kind") in urgent
 
     def flag_steps(fact: str) -> set[str]:
         found: set[str] = set()

@@ -9,7 +9,9 @@ rule turns a fact of A into a fact of B (the rule may belong to either)::
 
 * Category nodes are named ``"category:<title>"``; attributes ``type="category"``, ``label``
   (the title), ``facts`` and ``rules`` (how many belong to it), ``kinds`` (its facts counted
-  by kind, e.g. ``{"red_flag": 12}``) and ``red_flags`` (how many of its facts are red flags).
+  by kind, e.g. ``{"red_flag": 12}``), ``urgent`` (the facts of each urgent kind, by kind
+  title: ``{"Red flags": 12}``) and ``red_flags`` (how many of its facts are of an urgent
+  kind, which kb.yaml declares: the bundled knowledge base's red flags).
 * Edges carry ``role="link"`` and ``rules``, how many rules make that link.
 
 Facts and rules without a category are grouped under ``"(no category)"``. Categories appear in
@@ -36,14 +38,15 @@ def overview(kb: KnowledgeBase, min_rules: int = 3) -> nx.DiGraph:
 
     Links made by fewer than ``min_rules`` rules are left out (the graph records
     ``min_rules``): 88 links between 25 categories draw a hairball, the ~45 strong ones a
-    map. Every link into the red-flag category is kept whatever its weight.
+    map. Every link into a category with urgent facts is kept whatever its weight.
     """
     graph = nx.DiGraph(kb=kb.name, kb_version=kb.version, view="overview", min_rules=min_rules)
     fact_category = {f.id: f.category or UNCATEGORISED for f in kb.facts}
     titles = list(dict.fromkeys([*fact_category.values(), *(_of(r.category) for r in kb.rules)]))
     rules = Counter(_of(r.category) for r in kb.rules)
     for title in titles:
-        kinds = Counter(f.kind.value for f in kb.facts if fact_category[f.id] == title)
+        kinds = Counter(f.kind for f in kb.facts if fact_category[f.id] == title)
+        urgent = {kb.kind(k).title: kinds[k] for k in kb.urgent_kinds if kinds[k]}
         graph.add_node(
             category_node(title),
             type="category",
@@ -51,7 +54,8 @@ def overview(kb: KnowledgeBase, min_rules: int = 3) -> nx.DiGraph:
             facts=sum(kinds.values()),
             rules=rules[title],
             kinds=dict(sorted(kinds.items())),
-            red_flags=kinds["red_flag"],
+            urgent=urgent,
+            red_flags=sum(urgent.values()),
         )
     links: Counter[tuple[str, str]] = Counter()
     for rule in kb.rules:

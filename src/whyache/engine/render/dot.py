@@ -1,30 +1,42 @@
 """Graphviz DOT rendering of a derivation graph or knowledge-base map (pure; returns str).
 
-Facts are styled by kind; red flags are red, bold double octagons so they cannot be missed.
-Firings (or rules, on the map) are small boxes labelled by rule id; labels are wrapped so a
-top-to-bottom picture stays narrow, and a legend node says what every mark means. Edges keep
-the documented direction fact -> firing -> fact. Premise edges show their condition when it
-says more than the fact id (``water = no``, ``hours >= 24``); absence conditions on the map
-are dashed. With ``highlight`` set on the graph, what the case used is drawn blue and the rest
-is greyed.
+Facts are styled by the style their kind declares in kb.yaml (``styles`` maps kind to style;
+the engine knows no kinds but ``input``): ``alert`` facts (a medical knowledge base's red
+flags) are red, bold double octagons so they cannot be missed. Firings (or rules, on the
+map) are small boxes labelled by rule id; labels are wrapped so a top-to-bottom picture stays
+narrow, and a legend node says what every mark means: each kind by its declared title. Edges
+keep the documented direction fact -> firing -> fact. Premise edges show their condition when
+it says more than the fact id (``water = no``, ``hours >= 24``); absence conditions on the
+map are dashed. With ``highlight`` set on the graph, what the case used is drawn blue and the
+rest is greyed.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
 
-from whyache.engine.render.legend import category_label, fact_label, legend, step_label
+from whyache.engine.model.definitions import KnowledgeBase
+from whyache.engine.render.legend import (
+    category_label,
+    fact_label,
+    legend,
+    step_label,
+    style_of,
+)
 from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
 
-_KIND_STYLE: dict[str, dict[str, str]] = {
+#: The styles a kind may declare (``style:`` in kb.yaml), by name (see ``STYLE_NAMES``).
+STYLES: dict[str, dict[str, str]] = {
     "input": {"shape": "box", "style": "filled", "fillcolor": "#fff7d6"},
-    "mechanism": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f0fe"},
-    "symptom": {"shape": "box", "style": "rounded,filled", "fillcolor": "#d2e3fc"},
-    "condition": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fde7c8"},
-    "red_flag": {
+    "plain": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f0fe"},
+    "step": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f0fe"},
+    "felt": {"shape": "box", "style": "rounded,filled", "fillcolor": "#d2e3fc"},
+    "named": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fde7c8"},
+    "alert": {
         "shape": "doubleoctagon",
         "style": "filled,bold",
         "fillcolor": "#ffe0e0",
@@ -32,7 +44,7 @@ _KIND_STYLE: dict[str, dict[str, str]] = {
         "fontcolor": "red",
         "penwidth": "2.5",
     },
-    "recommendation": {"shape": "note", "style": "filled", "fillcolor": "#e6f4ea"},
+    "advice": {"shape": "note", "style": "filled", "fillcolor": "#e6f4ea"},
 }
 #: Font sizes in points; at Graphviz's 96 dpi, 11 pt is about 15 px: legible on a projector.
 _NORMAL, _SMALL = "14", "11"
@@ -71,19 +83,26 @@ def _attrs(attrs: dict[str, str]) -> str:
     return ", ".join(f"{key}={quote(value)}" for key, value in attrs.items())
 
 
-def _node_attrs(node: str, data: dict[str, Any], highlight: bool) -> dict[str, str]:
+def kind_styles(kb: KnowledgeBase) -> dict[str, str]:
+    """Each kind of the knowledge base with the diagram style it declares."""
+    return {kind: kb.kind(kind).style for kind in kb.kind_order}
+
+
+def _node_attrs(
+    node: str, data: dict[str, Any], highlight: bool, styles: Mapping[str, str] | None
+) -> dict[str, str]:
     if data.get("type") == "category":
         attrs = {"label": category_label(data), **_CATEGORY_STYLE}
         if data.get("red_flags"):
-            attrs.update(_KIND_STYLE["red_flag"], shape="box")
+            attrs.update(STYLES["alert"], shape="box")
         return attrs
     if data.get("type") == "fact":
         attrs = {"label": fact_label(node, data)}
-        kind = str(data.get("kind", "mechanism"))
-        attrs.update(_KIND_STYLE.get(kind, _KIND_STYLE["mechanism"]))
+        style = style_of(data, styles)
+        attrs.update(STYLES[style])
         if data.get("given"):
             attrs["peripheries"] = "2"
-        if highlight and kind != "red_flag":
+        if highlight and style != "alert":
             attrs.update(_ON if data.get("highlighted") else _OFF)
         return attrs
     attrs = {"label": step_label(node, data), **_STEP_STYLE}
@@ -143,12 +162,16 @@ def _cell(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def legend_label(graph: nx.DiGraph) -> str:
+def legend_label(
+    graph: nx.DiGraph,
+    styles: Mapping[str, str] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> str:
     """The legend as one Graphviz HTML-like table: a swatch and a line per entry."""
     rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
-    for entry in legend(graph):
+    for entry in legend(graph, styles, titles):
         if entry.section == "kinds":
-            style = _KIND_STYLE[entry.key]
+            style = STYLES[entry.style]
             swatch = f'<TD BGCOLOR="{style["fillcolor"]}" WIDTH="28"></TD>'
         elif entry.key == "given":
             swatch = '<TD BORDER="3" WIDTH="28"></TD>'
@@ -162,9 +185,17 @@ def legend_label(graph: nx.DiGraph) -> str:
 
 
 def to_dot(
-    graph: nx.DiGraph, layout: str = "lr", with_legend: bool = True, fit: bool = True
+    graph: nx.DiGraph,
+    styles: Mapping[str, str] | None = None,
+    layout: str = "lr",
+    with_legend: bool = True,
+    fit: bool = True,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """The graph as a DOT ``digraph``, nodes and edges in a deterministic order.
+
+    ``styles`` maps each kind to its declared style (see :func:`kind_styles`), ``titles`` to
+    its legend line (:func:`whyache.engine.render.legend.kind_titles`).
 
     ``layout`` is ``"tb"`` (top to bottom, for slides: at most :data:`SLIDE`, 1920 x 1080 px
     at Graphviz's 96 dpi) or ``"lr"`` (left to right, unscaled: a poster). The legend is one
@@ -183,12 +214,14 @@ def to_dot(
         f"  edge [{_attrs({'fontname': _FONT, 'fontsize': _SMALL})}];",
     ]
     for node, data in nodes_in_order(graph):
-        lines.append(f"  {quote(node)} [{_attrs(_node_attrs(node, data, highlight))}];")
+        lines.append(f"  {quote(node)} [{_attrs(_node_attrs(node, data, highlight, styles))}];")
     stagger = staggered(graph)
     for source, target, data in edges_in_order(graph):
         attrs = _edge_attrs(graph, source, data, highlight, stagger.get((source, target), 1))
         lines.append(f"  {quote(source)} -> {quote(target)}{attrs};")
     if with_legend and graph.number_of_nodes():
-        lines.append(f'  "whyache:legend" [shape="plain", label={legend_label(graph)}];')
+        lines.append(
+            f'  "whyache:legend" [shape="plain", label={legend_label(graph, styles, titles)}];'
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -4,8 +4,9 @@ The drawing is Graphviz's SVG (made at the CLI edge, which runs ``dot``) embedde
 short script of our own, inline, pans (drag), zooms (wheel, or the + and - buttons) and, on a
 click on a node, shows its explanation in a side panel: HOW for a concluded fact, "given" for
 an input, the rule with its premises and sources for a firing, and WHY-NOT for a fact the case
-did not conclude (the conditions and red flags listed beside the drawing). Nothing is fetched:
-no script, style or font comes from the network, so the file opens offline from a USB stick.
+did not conclude (listed beside the drawing: the facts of the knowledge base's urgent kinds,
+its red flags, then of its goal kinds, its conditions; kinds are kb.yaml's data). Nothing is
+fetched: no script, style or font comes from the network, so the file opens offline.
 
 Every text reaches the page as JSON inside ``<script type="application/json">`` with ``<``
 escaped, and is shown with ``textContent``, never parsed as HTML.
@@ -20,11 +21,13 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from whyache.engine.analysis.consultation import goal_kinds
 from whyache.engine.explain.how import how
 from whyache.engine.explain.why_not import why_not
-from whyache.engine.model.definitions import Kind
+from whyache.engine.model.definitions import KnowledgeBase
+from whyache.engine.render.dot import kind_styles
 from whyache.engine.render.explain import how_text, why_not_text
-from whyache.engine.render.legend import legend
+from whyache.engine.render.legend import kind_titles, legend
 from whyache.engine.runtime.result import Result
 
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
@@ -39,7 +42,7 @@ class Panel:
 
 
 def explanations(result: Result, graph: nx.DiGraph) -> dict[str, Panel]:
-    """A panel for every node drawn, and for every condition and red flag not concluded."""
+    """A panel for every node drawn, and for every fact :func:`not_concluded` lists."""
     kb = result.kb
     panels: dict[str, Panel] = {}
     for node, data in graph.nodes(data=True):
@@ -58,18 +61,25 @@ def explanations(result: Result, graph: nx.DiGraph) -> dict[str, Panel]:
             panels[node] = Panel(f"Rule {rule.id} (firing {data['number']})", "\n".join(lines))
         elif data.get("type") == "fact":
             panels[node] = fact_panel(result, node)
-    for fact in kb.facts:
-        if fact.kind in {Kind.CONDITION, Kind.RED_FLAG} and result.value(fact.id) is None:
-            panels.setdefault(fact.id, fact_panel(result, fact.id))
+    for fact_id, _label, _kind in not_concluded(result):
+        panels.setdefault(fact_id, fact_panel(result, fact_id))
     return panels
 
 
+def open_kinds(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The kinds whose unconcluded facts a page lists: urgent kinds (red flags) first, then the
+    goal kinds a consultation settles (conditions), each in knowledge-base order."""
+    urgent = kb.urgent_kinds
+    return (*urgent, *(k for k in goal_kinds(kb) if k not in urgent))
+
+
 def not_concluded(result: Result) -> list[tuple[str, str, str]]:
-    """(fact id, label, kind) of every red flag, then condition, the case did not conclude."""
-    order = {Kind.RED_FLAG: 0, Kind.CONDITION: 1}
+    """(fact id, label, kind) of every fact of :func:`open_kinds` the case did not conclude:
+    red flags first, then conditions, by id within a kind."""
+    order = {kind: rank for rank, kind in enumerate(open_kinds(result.kb))}
     facts = [f for f in result.kb.facts if f.kind in order and result.value(f.id) is None]
     facts.sort(key=lambda f: (order[f.kind], f.id))
-    return [(f.id, f.label, f.kind.value) for f in facts]
+    return [(f.id, f.label, f.kind) for f in facts]
 
 
 def fact_panel(result: Result, fact_id: str) -> Panel:
@@ -89,18 +99,22 @@ def to_html(graph: nx.DiGraph, svg: str, result: Result, title: str, disclaimer:
     data = {node: {"title": p.title, "text": p.text} for node, p in sorted(panels.items())}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     drawing = _PROLOG.sub("", svg, count=1)
+    kb = result.kb
+    urgent = set(kb.urgent_kinds)
     missing = "".join(
         f'<li><a href="#" data-node="{html.escape(fact)}">'
-        f"{'!! ' if kind == 'red_flag' else ''}{html.escape(label)}</a></li>"
+        f"{'!! ' if kind in urgent else ''}{html.escape(label)}</a></li>"
         for fact, label, kind in not_concluded(result)
     )
-    keys = "".join(f"<li>{html.escape(entry.text)}</li>" for entry in legend(graph))
+    entries = legend(graph, kind_styles(kb), kind_titles(kb))
+    keys = "".join(f"<li>{html.escape(entry.text)}</li>" for entry in entries)
+    nothing_open = " and ".join(kb.kind(k).title.lower() for k in open_kinds(kb))
     return _PAGE.format(
         title=html.escape(title),
         disclaimer=html.escape(disclaimer),
         drawing=drawing,
         payload=payload,
-        missing=missing or "<li>(every condition and red flag was concluded)</li>",
+        missing=missing or f"<li>(all {html.escape(nothing_open)} were concluded)</li>",
         legend=keys,
         script=SCRIPT,
         style=STYLE,

@@ -2,7 +2,9 @@
 
 A picture explains its own marks: :func:`legend` lists only what the graph actually shows
 (the kinds of fact in it, given facts, steps, and the edge styles used), in a fixed order, so
-DOT, Mermaid and HTML legends agree. Link levels, when the model gains them, add one
+DOT, Mermaid and HTML legends agree. Kinds are data (kb.yaml): a kind's line is its declared
+title, drawn in its declared style, in knowledge-base order; an urgent kind's line adds what
+to do about it (``Red flags: see a clinician``). Link levels, when the model gains them, add one
 :class:`Entry` per level in :func:`legend` (section ``"levels"``); renderers draw every entry
 they are given and need no change.
 """
@@ -10,41 +12,71 @@ they are given and need no change.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
-from whyache.engine.model.definitions import KIND_ORDER
+from whyache.engine.model.definitions import INPUT, KnowledgeBase
 
 #: Characters per line of a wrapped label: a node stays narrow enough for a top-down slide.
 WRAP = 22
-
-KIND_NAMES = {
-    "red_flag": "red flag: see a clinician",
-    "condition": "condition",
-    "symptom": "symptom",
-    "mechanism": "mechanism",
-    "recommendation": "advice",
-    "input": "input (what the runner reports)",
-}
+#: The diagram styles a kind may declare (``style:`` in kb.yaml); every renderer draws each.
+STYLE_NAMES = ("input", "plain", "step", "felt", "named", "alert", "advice")
 
 
 @dataclass(frozen=True)
 class Entry:
     """One legend line: ``section`` is ``"kinds"``, ``"marks"``, ``"edges"`` or ``"levels"``;
-    ``key`` is what renderers style it by (a kind, ``"given"``, ``"step"``, an edge style)."""
+    ``key`` is what renderers style it by (a kind, ``"given"``, ``"step"``, an edge style);
+    ``style`` is a kind's declared diagram style (empty for other entries)."""
 
     section: str
     key: str
     text: str
+    style: str = ""
 
 
-def legend(graph: nx.DiGraph) -> tuple[Entry, ...]:
-    """The legend of exactly what this graph shows."""
+def style_of(data: Mapping[str, object], styles: Mapping[str, str] | None) -> str:
+    """The style name of a fact node: its kind's declared style, ``plain`` if none."""
+    kind = str(data.get("kind", ""))
+    style = (styles or {}).get(kind) or ("input" if kind == INPUT else "plain")
+    return style if style in STYLE_NAMES else "plain"
+
+
+def kind_titles(kb: KnowledgeBase) -> dict[str, str]:
+    """Each kind of the knowledge base with its legend line: its title, and for an urgent
+    kind what to do about it."""
+    out = {}
+    for kind_id in kb.kind_order:
+        kind = kb.kind(kind_id)
+        action = kind.action[:1].lower() + kind.action[1:].rstrip(".") if kind.urgent else ""
+        out[kind_id] = f"{kind.title}: {action}" if action else kind.title
+    return out
+
+
+def legend(
+    graph: nx.DiGraph,
+    styles: Mapping[str, str] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> tuple[Entry, ...]:
+    """The legend of exactly what this graph shows.
+
+    ``styles`` maps each kind to its declared style and ``titles`` to its legend line (see
+    :func:`whyache.engine.render.dot.kind_styles` and :func:`kind_titles`); kinds come in
+    their order, then any the mappings do not name, by id.
+    """
     nodes = [d for _n, d in graph.nodes(data=True)]
     edges = [d for _u, _v, d in graph.edges(data=True)]
-    kinds = {d.get("kind") for d in nodes if d.get("type") == "fact"}
-    out = [Entry("kinds", k.value, KIND_NAMES[k.value]) for k in KIND_ORDER if k.value in kinds]
+    shown = {str(d.get("kind", "")) for d in nodes if d.get("type") == "fact"}
+    order = [*(styles or {}), *(titles or {})]
+    kinds = [k for k in dict.fromkeys(order) if k in shown] + sorted(shown - set(order))
+    out = [
+        Entry(
+            "kinds", k, (titles or {}).get(k) or k.replace("_", " "), style_of({"kind": k}, styles)
+        )
+        for k in kinds
+    ]
     if any(d.get("given") for d in nodes):
         out.append(Entry("marks", "given", "double border: given in the case"))
     if any(d.get("type") == "firing" for d in nodes):
@@ -98,7 +130,9 @@ def step_label(node: str, data: dict[str, object]) -> str:
 
 
 def category_label(data: dict[str, object]) -> str:
+    """A category of the overview: its title, its counts, and its urgent facts by kind."""
     facts, rules = data.get("facts", 0), data.get("rules", 0)
-    flags = data.get("red_flags", 0)
-    counts = f"{facts} facts · {rules} rules" + (f"\n{flags} red flags" if flags else "")
-    return f"{wrap_text(str(data.get('label', '')))}\n{counts}"
+    urgent = data.get("urgent") or {}
+    assert isinstance(urgent, Mapping)
+    flags = "".join(f"\n{count} {title.lower()}" for title, count in urgent.items() if count)
+    return f"{wrap_text(str(data.get('label', '')))}\n{facts} facts · {rules} rules{flags}"

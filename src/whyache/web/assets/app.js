@@ -124,28 +124,28 @@
     });
   }
 
-  var KINDS = [["red_flag", "Red flags: see a clinician"], ["condition", "Conditions"],
-               ["symptom", "Symptoms"], ["mechanism", "Mechanisms"], ["recommendation", "Advice"]];
-
   function render(data) {
     var report = $("report");
     report.textContent = "";
-    KINDS.forEach(function (pair) {
-      var items = data.report[pair[0]] || [];
+    var urgent = {};
+    // The kinds are the knowledge base's (kb.yaml), urgent ones (red flags) first.
+    data.kinds.forEach(function (kind) {
+      urgent[kind.kind] = kind.urgent;
+      var items = data.report[kind.kind] || [];
       if (!items.length) { return; }
       var heading = document.createElement("h3");
-      heading.textContent = pair[1] + " (" + items.length + ")";
-      if (pair[0] === "red_flag") { heading.className = "red_flag"; }
+      heading.textContent = kind.title + " (" + items.length + ")";
+      if (kind.urgent) { heading.className = "urgent"; }
       report.appendChild(heading);
       var ul = document.createElement("ul");
-      ul.dataset.kind = pair[0];
+      ul.dataset.kind = kind.kind;
       items.forEach(function (item) {
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = "#";
         a.dataset.node = item.fact;
         a.textContent = item.label;
-        if (pair[0] === "red_flag") { li.className = "red_flag"; }
+        if (kind.urgent) { li.className = "urgent"; }
         li.appendChild(a);
         ul.appendChild(li);
       });
@@ -159,7 +159,7 @@
       var a = document.createElement("a");
       a.href = "#";
       a.dataset.node = item.fact;
-      a.textContent = (item.kind === "red_flag" ? "!! " : "") + item.label;
+      a.textContent = (urgent[item.kind] ? "!! " : "") + item.label;
       li.appendChild(a);
       missing.appendChild(li);
     });
