@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 
 from whyache.engine import InputError, Location
+from whyache.knowledge_base.reading import MAX_BYTES
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 50
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
