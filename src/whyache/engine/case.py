@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from whyache.engine.conditions import Value, format_number, format_value
-from whyache.engine.errors import FactValueError, InputError, Location, UnknownFactError
+from whyache.engine.errors import FactValueError, InputError, Location, UnknownFactError, echo
 from whyache.engine.model import FactDef, KnowledgeBase
 from whyache.engine.vocabulary import normalise, suggest
 
@@ -93,9 +93,8 @@ def parse_value(fact: FactDef, raw: object, location: Location | None = None) ->
         return True
     if isinstance(raw, str) and raw.strip().lower() in _NO:
         return False
-    shown = raw if isinstance(raw, str) else repr(raw)
     raise FactValueError(
-        f"{fact.id!r} is yes/no, not {shown!r}",
+        f"{fact.id!r} is yes/no, not {echo(raw)}",
         hint=f"write {fact.id} or {fact.id}=no",
         location=location,
     )
@@ -107,7 +106,12 @@ def _parse_number(fact: FactDef, raw: object, location: Location | None) -> floa
     if isinstance(raw, bool) or raw is None:
         raise FactValueError(f"{fact.id!r} needs a number{unit}", hint=example, location=location)
     if isinstance(raw, int | float):
-        number = float(raw)
+        try:
+            number = float(raw)
+        except OverflowError:  # a whole number beyond any float (401 digits or more)
+            raise FactValueError(
+                f"{fact.id!r} = {echo(raw)} is too large a number", location=location
+            ) from None
     else:
         text = str(raw).strip()
         if fact.unit and text.lower().endswith(fact.unit.lower()):
@@ -116,7 +120,7 @@ def _parse_number(fact: FactDef, raw: object, location: Location | None) -> floa
             number = float(text)
         except ValueError:
             raise FactValueError(
-                f"{fact.id!r} needs a number{unit}, not {str(raw)!r}",
+                f"{fact.id!r} needs a number{unit}, not {echo(str(raw))}",
                 hint=example,
                 location=location,
             ) from None
@@ -180,7 +184,9 @@ def parse_assignment(text: str) -> tuple[str, object]:
     if not sep:
         return name, True
     if not raw.strip():
-        raise InputError(f"no value after '=' in {text!r}", hint="write FACT, FACT=no or FACT=48")
+        raise InputError(
+            f"no value after '=' in {echo(text)}", hint="write FACT, FACT=no or FACT=48"
+        )
     return name, raw
 
 
@@ -195,10 +201,10 @@ def case_from_mapping(
     pairs = []
     for name, raw in data.items():
         if not isinstance(name, str):
-            raise InputError(f"fact names must be text, not {name!r}", location=location)
+            raise InputError(f"fact names must be text, not {echo(name)}", location=location)
         if raw is None:
             raise InputError(
-                f"{name!r} has no value", hint="use yes, no or a number", location=location
+                f"{echo(name)} has no value", hint="use yes, no or a number", location=location
             )
         pairs.append((name, raw))
     return build_case(kb, pairs, location)
