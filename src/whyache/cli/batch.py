@@ -10,13 +10,15 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import click
 
 from whyache.cli import exit_codes
 from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, Location
+from whyache.engine.errors import visible
 from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
 
 
@@ -64,6 +66,8 @@ def _count_lines(path: Path) -> int:
 
 def _open_input(stack: ExitStack, source: str) -> TextIO:
     if source == "-":
+        if getattr(sys.stdin, "buffer", None) is None:
+            raise InputError("standard input is closed", hint="give an input file instead of -")
         wrapper = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
         stack.callback(wrapper.detach)  # leave stdin itself open
         return wrapper
@@ -136,6 +140,7 @@ def batch(
             f"cannot tell the format of {source!r} from its name",
             hint="name it .jsonl or .csv, or pass --input-format",
         )
+    refuse_input_as_output(output, [source])
     kb, engine = load(kb_dir)
     count = workers or os.cpu_count() or 1
     show = not quiet and sys.stderr.isatty()
@@ -145,11 +150,7 @@ def batch(
     failed = 0
     with ExitStack() as stack:
         stream = _open_input(stack, source)
-        out: TextIO = (
-            stack.enter_context(output.open("w", encoding="utf-8", newline="\n"))
-            if output is not None
-            else sys.stdout
-        )
+        out: IO[Any] = stack.enter_context(replacing(output)) if output is not None else sys.stdout
         progress = Progress(sys.stderr, total, show)
         stack.callback(progress.close)
         items = read_items(stream, fmt, source)
@@ -168,9 +169,9 @@ def batch(
 def text_line(encoded: str) -> str:
     """One batch record as a line a person reads: red flags first, loud; counts for the rest."""
     record: dict[str, Any] = json.loads(encoded)
-    head = f"{record['id']} (line {record['line']}):"
+    head = visible(f"{record['id']} (line {record['line']}):")
     if "error" in record:
-        return f"{head} error: {record['error']}"
+        return f"{head} error: {visible(record['error'])}"
     conclusions: dict[str, list[str]] = record["conclusions"]
     parts = []
     if record["red_flags"]:

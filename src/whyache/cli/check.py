@@ -15,7 +15,9 @@ import click
 
 from whyache.cli import exit_codes
 from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, KnowledgeBase
+from whyache.engine.errors import visible
 from whyache.knowledge_base.scenarios import (
     SUFFIX,
     Outcome,
@@ -88,7 +90,7 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=file,
+            name=visible(file),
             tests=str(len(members)),
             failures=str(sum(1 for o in members if not o.passed)),
             errors="0",
@@ -99,9 +101,9 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=_classname(file),
-                name=outcome.scenario.name,
-                file=file,
+                classname=visible(_classname(file)),
+                name=visible(outcome.scenario.name),
+                file=visible(file),
                 line=str(outcome.scenario.location.line or 0),
                 time="0",
             )
@@ -109,8 +111,10 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
                 first = outcome.failures[0].splitlines()[0]
                 more = len(outcome.failures) - 1
                 message = first + (f" (and {more} more)" if more else "")
-                failure = ET.SubElement(case, "failure", message=message, type="ScenarioFailure")
-                failure.text = "\n".join(outcome.failures)
+                failure = ET.SubElement(
+                    case, "failure", message=visible(message), type="ScenarioFailure"
+                )
+                failure.text = visible("\n".join(outcome.failures))
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
@@ -154,10 +158,9 @@ def check_command(
     scenarios = [s for file in files for s in load_scenarios(kb, file)]
     outcomes = [check(engine, s) for s in scenarios]
     if junit_file is not None:
-        try:
-            junit_file.write_bytes(render_junit(outcomes))
-        except OSError as exc:
-            raise InputError(f"cannot write JUnit report {junit_file}: {exc.strerror}") from None
+        refuse_input_as_output(junit_file, files)
+        with replacing(junit_file, binary=True) as out:
+            out.write(render_junit(outcomes))
     if output_format == "json":
         click.echo(json.dumps(to_dict(kb, outcomes), indent=2, ensure_ascii=False))
     else:

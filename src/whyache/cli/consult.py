@@ -27,13 +27,13 @@ from whyache.cli.consult_text import (
 from whyache.cli.errors import CliError
 from whyache.cli.options import build, case_options, format_option, kb_option, load
 from whyache.cli.run import emit
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.cli.trace import given_value
 from whyache.engine import (
     Case,
     Engine,
     FactDef,
     FactValueError,
-    InputError,
     Kind,
     KnowledgeBase,
     Result,
@@ -216,10 +216,8 @@ def _save(path: Path, consultation: Consultation) -> None:
     if consultation.declined:
         header.append(f"# Answered unknown: {', '.join(consultation.declined)}")
     text = "\n".join(header) + "\n" + dump_case(consultation.case, name="consultation")
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot save the answers: {exc.strerror}", hint=str(path)) from None
+    with replacing(path) as out:
+        out.write(text)
 
 
 @click.command()
@@ -261,6 +259,7 @@ def consult(
       whyache consult -f shin_pain --save answers.yaml
       whyache consult --answers answers.txt --format json
     """
+    refuse_input_as_output(save_file, [case_file, answers_file])
     kb, engine = load(kb_dir)
     start = build(kb, facts, case_file)
     lines = read_text(answers_file, "answers file").splitlines() if answers_file else None

@@ -8,6 +8,7 @@ import click
 import networkx as nx
 
 from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.kb_graph import focus, highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
@@ -80,5 +81,6 @@ def graph(
     if output is None:
         click.echo(text, nl=False)
     else:
-        with click.open_file(str(output), "w", encoding="utf-8") as handle:
+        refuse_input_as_output(output, [case_file])
+        with replacing(output) as handle:
             handle.write(text)

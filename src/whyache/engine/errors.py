@@ -50,6 +50,20 @@ def echo(value: object) -> str:
     return text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + "…"
 
 
+_CONTROL = {
+    code: f"\\x{code:02x}"
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+    if chr(code) not in "\n\t"
+}
+
+
+def visible(text: str) -> str:
+    """Text with its control characters (an escape sequence, a NUL, a carriage return) shown
+    as ``\\xNN``, so that text from a file never drives the terminal or breaks XML; line
+    breaks and tabs stay."""
+    return text.translate(_CONTROL)
+
+
 class WhyacheError(Exception):
     """Base of every error whyache raises on purpose."""
 

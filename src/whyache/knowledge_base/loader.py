@@ -31,6 +31,7 @@ from whyache.engine import (
     validate,
 )
 from whyache.engine.conditions import FACT_ID, ConditionSyntaxError, from_data
+from whyache.engine.errors import visible
 from whyache.engine.vocabulary import suggest
 from whyache.knowledge_base.yaml_source import load_yaml_file
 
@@ -84,7 +85,7 @@ class _File:
         value = node.get(key, default)
         if not isinstance(value, str):
             raise self.error(f"{what}: {key!r} must be text", node)
-        return value.strip()
+        return visible(value.strip())
 
     def texts(self, node: Any, key: str, what: str) -> tuple[str, ...]:
         value = node.get(key, [])
@@ -92,7 +93,7 @@ class _File:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(f"{what}: {key!r} must be a list of text", node)
-        return tuple(v.strip() for v in value)
+        return tuple(visible(v.strip()) for v in value)
 
     def items(self, data: dict[str, Any], key: str) -> list[Any]:
         value = data.get(key, [])
@@ -137,6 +138,7 @@ def _fact(f: _File, node: Any) -> FactDef:
     unit = node.get("unit")
     if unit is not None and not isinstance(unit, str):
         raise f.error(f"{what}: unit must be text", node)
+    unit = None if unit is None else visible(unit)
     question = node.get("question")
     if question is not None and not isinstance(question, str):
         raise f.error(f"{what}: question must be text", node)
@@ -149,7 +151,7 @@ def _fact(f: _File, node: Any) -> FactDef:
         minimum=minimum,
         maximum=maximum,
         aliases=f.texts(node, "aliases", what),
-        question=question.strip() if question else None,
+        question=visible(question.strip()) if question else None,
         description=f.text(node, "description", what, ""),
         location=f.at(node),
     )

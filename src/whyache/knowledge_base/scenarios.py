@@ -67,6 +67,7 @@ from whyache.engine import (
     derivation_graph,
     format_value,
 )
+from whyache.engine.errors import visible
 from whyache.engine.vocabulary import suggest
 from whyache.knowledge_base.case_files import parse_case_data
 from whyache.knowledge_base.failure_explanations import (
@@ -319,7 +320,7 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InputError("scenario needs a name", location=where)
-        name = name.strip()
+        name = visible(name.strip())
         if name in names:
             raise InputError(
                 f"scenario name {name!r} is used twice (first at line {names[name].line})",
@@ -410,7 +411,7 @@ def _expand(
             via=via,
             fires=lists["fires"],
             does_not_fire=lists["does_not_fire"],
-            description=str(item.get("description") or ""),
+            description=visible(str(item.get("description") or "")),
         )
 
 
