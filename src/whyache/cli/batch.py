@@ -20,6 +20,7 @@ from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, Location
 from whyache.engine.errors import visible
 from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
+from whyache.knowledge_base.reading import check_regular
 
 
 class Progress:
@@ -140,6 +141,8 @@ def batch(
             f"cannot tell the format of {source!r} from its name",
             hint="name it .jsonl or .csv, or pass --input-format",
         )
+    if source != "-":
+        check_regular(source, "batch input")  # /dev/zero or a FIFO never ends: use - to stream
     refuse_input_as_output(output, [source])
     kb, engine = load(kb_dir)
     count = workers or os.cpu_count() or 1

@@ -44,7 +44,7 @@ from whyache.engine import (
 )
 from whyache.engine.consultation import Consultant, Consultation
 from whyache.knowledge_base import dump_case
-from whyache.knowledge_base.yaml_source import read_text
+from whyache.knowledge_base.reading import read_text
 
 _UNKNOWN = {"unknown", "u", "dk", "don't know", "dont know", "not sure"}
 _YES_NO = {"yes", "y", "true", "no", "n", "false"}

@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 
 from whyache.engine import Case, InputError, KnowledgeBase, Location, case_from_mapping
-from whyache.knowledge_base.yaml_source import load_yaml, read_text
+from whyache.knowledge_base.reading import read_text
+from whyache.knowledge_base.yaml_source import load_yaml
 
 _CASE_KEYS = {"name", "description", "facts"}
 

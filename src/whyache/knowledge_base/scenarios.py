@@ -77,7 +77,8 @@ from whyache.knowledge_base.failure_explanations import (
     explain_rule,
     explain_unexpected,
 )
-from whyache.knowledge_base.yaml_source import load_yaml, read_text
+from whyache.knowledge_base.reading import read_text
+from whyache.knowledge_base.yaml_source import load_yaml
 
 SUFFIX = ".scenarios.yaml"
 _KEYS = {

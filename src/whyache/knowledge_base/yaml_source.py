@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from whyache.engine import InputError, Location
-from whyache.knowledge_base.reading import MAX_BYTES
+from whyache.knowledge_base.reading import read_text
 
 MAX_DEPTH = 50
 
@@ -69,35 +69,6 @@ class _Loader(_Base):  # type: ignore[misc]
 _Loader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_line_mapping
 )
-
-
-def read_text(path: Path, what: str = "file") -> str:
-    """Read a UTF-8 text file, turning every OS and decoding failure into one-line errors."""
-    location = Location(str(path))
-    try:
-        if path.is_dir():
-            raise InputError(f"{what} is a directory, not a file", location=location)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"{what} is too large ({size} bytes; at most {MAX_BYTES})", location=location
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} not found", location=location) from None
-    except PermissionError:
-        raise InputError(f"permission denied reading {what}", location=location) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", location=location) from None
-    if b"\x00" in data:
-        raise InputError(f"{what} is binary, not text", location=location)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{what} is not valid UTF-8 text", location=Location(str(path), line)
-        ) from None
 
 
 def load_yaml(text: str, origin: str) -> Any:
