@@ -86,6 +86,10 @@ def read_case_file(kb: KnowledgeBase, path: Path) -> Case:
             raise InputError(
                 "invalid JSON: nested too deeply", location=Location(str(path))
             ) from None
+        except ValueError:  # Python's limit on the digits of a whole number (4,300)
+            raise InputError(
+                "invalid JSON: a number with too many digits", location=Location(str(path))
+            ) from None
     else:
         data = load_yaml(text, str(path))
     return parse_case_data(kb, data, str(path))

@@ -11,6 +11,7 @@ Every error names the file and line. Nothing in a file is evaluated as code.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,14 @@ class _File:
         return value
 
 
+def _finite(value: int | float) -> bool:
+    """Whether a number fits a float and is finite (a 401-digit whole number does not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _fact(f: _File, node: Any) -> FactDef:
     f.mapping(node, "fact", _FACT_KEYS, {"id", "label", "kind"})
     fact_id = f.text(node, "id", "fact")
@@ -129,9 +138,10 @@ def _fact(f: _File, node: Any) -> FactDef:
             not isinstance(rng, list)
             or len(rng) != 2
             or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
+            or not all(_finite(v) for v in rng)
             or rng[0] > rng[1]
         ):
-            raise f.error(f"{what}: range must be [minimum, maximum] numbers", node)
+            raise f.error(f"{what}: range must be [minimum, maximum] finite numbers", node)
         minimum, maximum = float(rng[0]), float(rng[1])
         if value_type is not ValueType.NUMBER:
             raise f.error(f"{what}: only number facts have a range", node)

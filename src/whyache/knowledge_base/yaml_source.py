@@ -84,6 +84,10 @@ def load_yaml(text: str, origin: str) -> Any:
         raise InputError(f"invalid YAML: {exc}", location=Location(origin)) from None
     except RecursionError:
         raise InputError("invalid YAML: nested too deeply", location=Location(origin)) from None
+    except ValueError:  # Python's limit on the digits of a whole number (4,300)
+        raise InputError(
+            "invalid YAML: a number with too many digits", location=Location(origin)
+        ) from None
 
 
 def load_yaml_file(path: Path, what: str = "file") -> Any:
