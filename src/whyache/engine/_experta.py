@@ -24,7 +24,11 @@ from experta import AND, NOT, Fact, InitialFact, KnowledgeEngine, P, Rule  # noq
 from experta.abstract import Strategy  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import TypeCheck  # noqa: E402
-from experta.matchers.rete.nodes import BusNode  # noqa: E402
+from experta.matchers.rete.mixins import AnyChild, ChildNode  # noqa: E402
+from experta.matchers.rete.nodes import (
+    BusNode,
+    ConflictSetNode,
+)
 from experta.matchers.rete.token import Token  # noqa: E402
 
 logging.root.handlers[:] = _root_handlers
@@ -32,7 +36,10 @@ logging.root.handlers[:] = _root_handlers
 __all__ = [
     "AND",
     "NOT",
+    "AnyChild",
     "BusNode",
+    "ChildNode",
+    "ConflictSetNode",
     "Fact",
     "InitialFact",
     "KnowledgeEngine",

@@ -87,6 +87,10 @@ def _pattern(literal: Literal, cls: type[Datum], numeric: bool) -> Any:
     return pattern if positive != literal.negated else NOT(pattern)
 
 
+#: The firing limit of a small knowledge base; a large one's is its number of alternatives.
+MIN_FIRING_LIMIT = 10_000
+
+
 class _Recorder(KnowledgeEngine):  # type: ignore[misc]
     """experta engine that runs with our strategy and records each firing as it happens."""
 
@@ -96,7 +100,7 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
     # Set on each generated subclass.
     _whyache_rules: ClassVar[dict[str, _Compiled]] = {}
     _whyache_classes: ClassVar[dict[str, type[Datum]]] = {}
-    _whyache_max_firings = 10_000
+    _whyache_max_firings = 10_000  # replaced by each compiled engine's own bound
 
     def get_deffacts(self) -> Any:
         # experta looks DefFacts up with inspect.getmembers on every reset: O(#rules) per case.
@@ -223,10 +227,14 @@ class Engine:
         self,
         kb: KnowledgeBase,
         *,
-        max_firings: int = 10_000,
+        max_firings: int | None = None,
         only_for: Iterable[str] | None = None,
     ) -> None:
         strata = validate(kb)
+        if max_firings is None:
+            # Facts are concluded once each, so a compiled alternative fires at most once per
+            # case: more firings than alternatives can only be a runaway.
+            max_firings = max(MIN_FIRING_LIMIT, sum(len(r.alternatives) for r in kb.rules))
         self.kb = kb
         self._only = None if only_for is None else frozenset(only_for)
         possible = None if self._only is None else _possible(kb, self._only)

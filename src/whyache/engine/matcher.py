@@ -11,6 +11,11 @@ every conflict-set node for new activations after each change (here only the nod
 reached are asked), and its reset walks the network visiting shared nodes many times (here
 each node is emptied once).
 
+Building the network was quadratic in the number of rules in two places, both replaced here:
+a node's ``add_child`` searched its children list for the new node (a search that can never
+succeed: the list holds ``ChildNode`` pairs, never nodes), and the list of conflict-set nodes
+was deduplicated by list search. Compiling 20,000 rules took minutes; now it is linear.
+
 This relies on experta 1.9.4 internals (``BusNode.children``, ``TypeCheck.fact_type``,
 ``Token``, a node's ``_activate`` and ``_reset``); 1.9.4 is the last release and our
 dependency is pinned below 2.
@@ -20,7 +25,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from whyache.engine._experta import NOT, BusNode, InitialFact, ReteMatcher, Token, TypeCheck
+from whyache.engine._experta import (
+    NOT,
+    AnyChild,
+    BusNode,
+    ChildNode,
+    ConflictSetNode,
+    InitialFact,
+    ReteMatcher,
+    Token,
+    TypeCheck,
+)
 
 
 class _DispatchingBus(BusNode):  # type: ignore[misc]
@@ -82,6 +97,31 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
             node._activate = _marking(node, node._activate, self._touched)
         self._nodes = _unique_nodes(self.root_node)
 
+    def build_network(self) -> None:
+        # experta's add_child looks for the node among ChildNode pairs: never found, so an
+        # append, but at a cost linear in the children (quadratic over a network).
+        original = AnyChild.add_child
+        AnyChild.add_child = _append_child
+        try:
+            super().build_network()
+        finally:
+            AnyChild.add_child = original
+
+    def _get_conflict_set_nodes(self) -> list[Any]:
+        """experta's walk (depth first, first-seen order), each node visited once."""
+        nodes: list[Any] = []
+        seen: set[int] = set()
+        stack = [self.root_node]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:  # a shared node: its subtree was walked the first time
+                continue
+            seen.add(id(node))
+            if isinstance(node, ConflictSetNode):
+                nodes.append(node)
+            stack.extend(child.node for child in reversed(node.children))
+        return nodes
+
     def reset(self) -> None:
         """Empty every node's memory once (experta walks the network, shared nodes many times).
 
@@ -113,6 +153,10 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
             removed.extend(gone)
         self._touched.clear()
         return added, removed
+
+
+def _append_child(self: Any, node: Any, callback: Any) -> None:
+    self.children.append(ChildNode(node, callback))
 
 
 def _unique_nodes(root: Any) -> list[Any]:
