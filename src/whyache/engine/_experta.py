@@ -25,10 +25,7 @@ from experta.abstract import Strategy  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import TypeCheck  # noqa: E402
 from experta.matchers.rete.mixins import AnyChild, ChildNode  # noqa: E402
-from experta.matchers.rete.nodes import (
-    BusNode,
-    ConflictSetNode,
-)
+from experta.matchers.rete.nodes import BusNode, ConflictSetNode  # noqa: E402
 from experta.matchers.rete.token import Token  # noqa: E402
 
 logging.root.handlers[:] = _root_handlers
