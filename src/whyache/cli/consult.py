@@ -34,6 +34,7 @@ from whyache.engine import (
     Engine,
     FactDef,
     FactValueError,
+    InputError,
     Kind,
     KnowledgeBase,
     Result,
@@ -85,7 +86,17 @@ class _Reader:
     def _next_line(self) -> str | None:
         if self._lines is not None:
             return next(self._lines, None)
-        return self._stdin.readline() or None
+        try:
+            line: str = self._stdin.readline(_MAX_ANSWER + 1)
+        except UnicodeDecodeError:
+            raise InputError("standard input is not valid UTF-8 text") from None
+        if len(line) > _MAX_ANSWER:
+            raise InputError(f"an answer longer than {_MAX_ANSWER} characters")
+        return line or None
+
+
+#: The longest answer read from the terminal (an answer is a word or a number).
+_MAX_ANSWER = 4096
 
 
 def parse_answer(fact: FactDef, text: str) -> tuple[Value | None, str | None]:
