@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from whyache.engine.conditions import MAX_ATOM_LENGTH, ConditionSyntaxError, parse_atom
+from whyache.engine.model.conditions import MAX_ATOM_LENGTH, ConditionSyntaxError, parse_atom
 
 from ..conftest import TINY
 from .conftest import run_cli

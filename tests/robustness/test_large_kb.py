@@ -14,8 +14,8 @@ from whyache.engine import (
     Source,
     case_from_assignments,
 )
-from whyache.engine.conditions import Present
-from whyache.engine.engine import MIN_FIRING_LIMIT
+from whyache.engine.model.conditions import Present
+from whyache.engine.runtime.engine import MIN_FIRING_LIMIT
 
 RULES = 20_000
 

@@ -19,8 +19,8 @@ from whyache.cli.options import format_option, kb_option, load
 from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, Location
 from whyache.engine.errors import visible
-from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
 from whyache.knowledge_base.reading import check_regular
+from whyache.workflows.batch import FORMATS, format_for, read_items, run_batch
 
 
 class Progress:

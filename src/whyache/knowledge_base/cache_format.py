@@ -22,7 +22,7 @@ from whyache.engine import (
     Source,
     ValueType,
 )
-from whyache.engine.conditions import (
+from whyache.engine.model.conditions import (
     OPERATORS,
     All,
     AnyOf,
