@@ -64,6 +64,8 @@ def test_an_interrupted_batch_leaves_the_old_output_intact(tmp_path: Path, sig: 
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A shell's background job ignores SIGINT, and Python keeps an ignored SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 30
