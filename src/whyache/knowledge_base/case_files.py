@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from whyache.engine import Case, InputError, KnowledgeBase, Location, case_from_mapping
+from whyache.engine.errors import echo
 from whyache.knowledge_base.reading import read_text
 from whyache.knowledge_base.yaml_source import load_yaml
 
@@ -37,7 +38,7 @@ def parse_case_data(kb: KnowledgeBase, data: Any, origin: str) -> Case:
         extra = sorted(str(k) for k in data if k not in _CASE_KEYS)
         if extra:
             raise InputError(
-                f"unknown key {extra[0]!r} in case file",
+                f"unknown key {echo(extra[0])} in case file",
                 hint="allowed: name, description, facts",
                 location=location,
             )
@@ -64,7 +65,7 @@ def unique_keys(
         for key, value in pairs:
             if key in data:
                 raise InputError(
-                    f"invalid JSON: key {key!r} appears twice in one object", location=location
+                    f"invalid JSON: key {echo(key)} appears twice in one object", location=location
                 )
             data[key] = value
         return data

@@ -31,7 +31,7 @@ from whyache.engine import (
     ValueType,
     validate,
 )
-from whyache.engine.errors import visible
+from whyache.engine.errors import echo, visible
 from whyache.engine.model.conditions import FACT_ID, ConditionSyntaxError, from_data
 from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base.yaml_source import load_yaml_file
@@ -76,7 +76,7 @@ class _File:
                     if close
                     else f"allowed: {', '.join(sorted(allowed))}"
                 )
-                raise self.error(f"unknown key {key!r} in {what}", node, hint)
+                raise self.error(f"unknown key {echo(key)} in {what}", node, hint)
         for key in sorted(required):
             if key not in node or node[key] in (None, ""):
                 raise self.error(f"{what} is missing {key!r}", node)
@@ -114,7 +114,7 @@ def _finite(value: int | float) -> bool:
 def _fact(f: _File, node: Any) -> FactDef:
     f.mapping(node, "fact", _FACT_KEYS, {"id", "label", "kind"})
     fact_id = f.text(node, "id", "fact")
-    what = f"fact {fact_id!r}"
+    what = f"fact {echo(fact_id)}"
     if not FACT_ID.match(fact_id):
         raise f.error(f"{what}: ids are lower_snake_case (letters, digits, _)", node)
     kind_text = f.text(node, "kind", what)
@@ -122,7 +122,7 @@ def _fact(f: _File, node: Any) -> FactDef:
         kind = Kind(kind_text)
     except ValueError:
         raise f.error(
-            f"{what}: unknown kind {kind_text!r}",
+            f"{what}: unknown kind {echo(kind_text)}",
             node,
             f"use one of {', '.join(k.value for k in Kind)}",
         ) from None
@@ -130,7 +130,9 @@ def _fact(f: _File, node: Any) -> FactDef:
     try:
         value_type = ValueType(type_text)
     except ValueError:
-        raise f.error(f"{what}: type must be boolean or number, not {type_text!r}", node) from None
+        raise f.error(
+            f"{what}: type must be boolean or number, not {echo(type_text)}", node
+        ) from None
     minimum = maximum = None
     if "range" in node:
         rng = node["range"]

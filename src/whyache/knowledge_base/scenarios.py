@@ -63,7 +63,7 @@ from whyache.engine import (
     UnknownFactError,
     format_value,
 )
-from whyache.engine.errors import visible
+from whyache.engine.errors import echo, visible
 from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base.case_files import parse_case_data
 from whyache.knowledge_base.reading import read_text
@@ -185,14 +185,14 @@ def _check_names(
             close = suggest(name, pool, limit=1, cutoff=0.6)
             what = "rule" if rules else "fact"
             raise InputError(
-                f"unknown {what} {name!r} in {key!r}",
+                f"unknown {what} {echo(name)} in {key!r}",
                 hint=f"did you mean {close[0]!r}?" if close else None,
                 location=source.location(line, key, *path, index),
             )
         kind = None if rules else kb.fact(name).kind
         if wanted is not None and kind is not None and kind is not wanted:
             raise InputError(
-                f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
+                f"{echo(name)} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
                 f"not a {wanted.value.replace('_', ' ')}",
                 location=source.location(line, key, *path, index),
             )
@@ -251,7 +251,7 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
     extra = sorted(str(k) for k in data if k != "scenarios")
     if extra:
         raise InputError(
-            f"unknown key {extra[0]!r} in scenario file",
+            f"unknown key {echo(extra[0])} in scenario file",
             hint="a scenario file holds only 'scenarios:'",
             location=source.location(getattr(data, "line", None), extra[0]),
         )
@@ -269,7 +269,7 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
                 f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(_KEYS))}"
             )
             raise InputError(
-                f"unknown key {unknown[0]!r} in scenario",
+                f"unknown key {echo(unknown[0])} in scenario",
                 hint=hint,
                 location=source.location(line, unknown[0]),
             )
@@ -279,7 +279,7 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
         name = visible(name.strip())
         if name in names:
             raise InputError(
-                f"scenario name {name!r} is used twice (first at line {names[name].line})",
+                f"scenario name {echo(name)} is used twice (first at line {names[name].line})",
                 hint="give each scenario its own name",
                 location=where,
             )
@@ -289,7 +289,7 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
         twice = sorted({label for label in labels if labels.count(label) > 1})
         if twice:
             raise InputError(
-                f"variant {twice[0]!r} appears twice",
+                f"variant {echo(twice[0])} appears twice",
                 hint="remove the repeated variant",
                 location=source.location(line, "variants"),
             )

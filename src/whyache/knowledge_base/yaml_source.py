@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from whyache.engine import InputError, Location
+from whyache.engine.errors import echo
 from whyache.knowledge_base.reading import read_text
 
 MAX_DEPTH = 50
@@ -58,7 +59,7 @@ class _Loader(_Base):  # type: ignore[misc]
             key = key_node.value
             if key in seen:
                 raise yaml.MarkedYAMLError(
-                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                    None, None, f"key {echo(key)} appears twice in one mapping", key_node.start_mark
                 )
             seen.add(key)
         mapping = LineDict(self.construct_mapping(node, deep=True))

@@ -157,7 +157,9 @@ def _check_header(header: list[str], location: Location) -> None:
         if not name:
             raise InputError("empty column name in the CSV header", location=location)
         if name in seen:
-            raise InputError(f"column {name!r} appears twice in the CSV header", location=location)
+            raise InputError(
+                f"column {echo(name)} appears twice in the CSV header", location=location
+            )
         seen.add(name)
 
 
