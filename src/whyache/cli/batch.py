@@ -23,6 +23,10 @@ from whyache.knowledge_base.reading import check_regular
 from whyache.workflows.batch import FORMATS, format_for, read_items, run_batch
 
 
+#: The most worker processes a batch starts (a larger --workers is refused, not attempted).
+MAX_WORKERS = 256
+
+
 class Progress:
     """A one-line counter on stderr, shown only once a run has lasted longer than a moment."""
 
@@ -126,9 +130,9 @@ def _first_bytes(source: str, size: int = 4096) -> bytes:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_WORKERS),
     default=None,
-    help="Worker processes  [default: the number of cores]",
+    help=f"Worker processes, at most {MAX_WORKERS}  [default: the number of cores]",
 )
 @click.option("--explain", is_flag=True, help="Add each case's derivations (every firing).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress counter on stderr.")
