@@ -22,7 +22,6 @@ from whyache.engine.errors import visible
 from whyache.knowledge_base.reading import check_regular
 from whyache.workflows.batch import FORMATS, format_for, read_items, run_batch
 
-
 #: The most worker processes a batch starts (a larger --workers is refused, not attempted).
 MAX_WORKERS = 256
 
