@@ -182,3 +182,36 @@ def test_only_a_truthy_no_cache_turns_it_off(value, off, monkeypatch, tmp_path, 
     assert cache_disabled() is off
     assert load_cached(kb_dir) == load_knowledge_base(kb_dir)
     assert (tmp_path / "cache").exists() is not off
+
+
+_EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "whyache" / "examples"
+
+
+@pytest.mark.parametrize(
+    "directory",
+    [None, _EXAMPLES / "squeaky-bicycle-kb", _EXAMPLES / "differential-kb", TINY],
+    ids=["bundled", "bicycle", "differential", "tiny"],
+)
+def test_a_cache_hit_is_the_knowledge_base_itself(directory, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("WHYACHE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("WHYACHE_NO_CACHE", raising=False)
+    fresh = load_knowledge_base(directory)
+    assert load_cached(directory) == fresh  # a miss, written
+    hit = load_cached(directory)
+    assert list((tmp_path / "cache").glob("kb-*.json"))
+    assert hit == fresh  # every field compared, kinds and tagline included
+    assert hit.kinds == fresh.kinds and hit.known_strata() is not None
+
+
+def test_every_model_field_has_a_place_in_the_entry():
+    from dataclasses import fields
+
+    from whyache.engine import Disagreement, Document, FactDef, KindDef, KnowledgeBase, RuleDef
+    from whyache.knowledge_base import cache_format
+
+    sizes = {FactDef: 11, RuleDef: 7, Document: 5, Disagreement: 5, KindDef: 14}
+    for cls, size in sizes.items():
+        assert len([f for f in fields(cls) if f.init]) == size, f"{cls.__name__} changed"
+    kb_fields = {f.name for f in fields(KnowledgeBase) if f.init}
+    encoded = cache_format.encode(load_knowledge_base(TINY), "x")
+    assert kb_fields <= set(encoded)

@@ -15,7 +15,7 @@ from whyache.engine import (
     Disagreement,
     Document,
     FactDef,
-    Kind,
+    KindDef,
     KnowledgeBase,
     Location,
     RuleDef,
@@ -34,7 +34,7 @@ from whyache.engine.model.conditions import (
     Unknown,
 )
 
-FORMAT = "whyache.kb-cache/1"
+FORMAT = "whyache.kb-cache/2"
 
 
 def encode(kb: KnowledgeBase, identity: str) -> dict[str, Any]:
@@ -47,6 +47,8 @@ def encode(kb: KnowledgeBase, identity: str) -> dict[str, Any]:
         "description": kb.description,
         "disclaimer": kb.disclaimer,
         "root": kb.root,
+        "tagline": kb.tagline,
+        "kinds": [_kind(k) for k in kb.kinds],
         "demo": [list(pair) for pair in kb.demo],
         "facts": [_fact(f) for f in kb.facts],
         "rules": [_rule(r) for r in kb.rules],
@@ -64,11 +66,30 @@ def _loc(location: Location | None) -> list[Any] | None:
     return None if location is None else [location.file, location.line]
 
 
+def _kind(k: KindDef) -> list[Any]:
+    return [
+        k.id,
+        k.title,
+        k.style,
+        k.weight,
+        k.tier,
+        k.summary,
+        k.urgent,
+        k.advice,
+        k.detail,
+        k.alert,
+        k.action,
+        k.name,
+        k.description,
+        _loc(k.location),
+    ]
+
+
 def _fact(f: FactDef) -> list[Any]:
     return [
         f.id,
         f.label,
-        f.kind.value,
+        f.kind,
         f.type.value,
         f.unit,
         f.minimum,
@@ -125,6 +146,8 @@ def decode(data: Any, identity: str) -> KnowledgeBase:
         demo=tuple(_pair(x) for x in _list(d["demo"])),
         disclaimer=_str(d["disclaimer"]),
         root=_str(d["root"]),
+        kinds=tuple(_decode_kind(x) for x in _list(d["kinds"])),
+        tagline=_str(d["tagline"]),
     )
     strata = d["strata"]
     if strata is not None:
@@ -185,12 +208,45 @@ def _decode_loc(x: Any) -> Location | None:
     return Location(_str(file), line)
 
 
+def _int(x: Any) -> int:
+    if isinstance(x, bool) or not isinstance(x, int):
+        raise ValueError("expected a whole number")
+    return x
+
+
+def _bool(x: Any) -> bool:
+    if not isinstance(x, bool):
+        raise ValueError("expected true or false")
+    return x
+
+
+def _decode_kind(x: Any) -> KindDef:
+    (kid, title, style, weight, tier, summary, urgent, advice, detail, alert, action, name,
+     desc, loc) = _list(x, 14)  # fmt: skip
+    return KindDef(
+        id=_str(kid),
+        title=_str(title),
+        style=_str(style),
+        weight=_int(weight),
+        tier=_int(tier),
+        summary=_str(summary),
+        urgent=_bool(urgent),
+        advice=_bool(advice),
+        detail=_bool(detail),
+        alert=_str(alert),
+        action=_str(action),
+        name=_str(name),
+        description=_str(desc),
+        location=_decode_loc(loc),
+    )
+
+
 def _decode_fact(x: Any) -> FactDef:
     (fid, label, kind, vtype, unit, low, high, aliases, question, desc, loc) = _list(x, 11)
     return FactDef(
         id=_str(fid),
         label=_str(label),
-        kind=Kind(_str(kind)),
+        kind=_str(kind),
         type=ValueType(_str(vtype)),
         unit=_opt_str(unit),
         minimum=_opt_number(low),
