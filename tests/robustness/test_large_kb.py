@@ -7,7 +7,7 @@ import pytest
 from whyache.engine import (
     Engine,
     FactDef,
-    Kind,
+    KindDef,
     KnowledgeBase,
     RuleDef,
     RunawayError,
@@ -15,6 +15,7 @@ from whyache.engine import (
     case_from_assignments,
 )
 from whyache.engine.model.conditions import Present
+from whyache.engine.model.definitions import INPUT
 from whyache.engine.runtime.engine import MIN_FIRING_LIMIT
 
 RULES = 20_000
@@ -22,14 +23,15 @@ RULES = 20_000
 
 def _independent_rules(count: int) -> KnowledgeBase:
     """``count`` rules, no cycle, no chain: each concludes its own fact from one input."""
-    facts = [FactDef("sun", "Sun", Kind.INPUT, question="Sunny?")]
-    facts += [FactDef(f"c{n}", f"C{n}", Kind.MECHANISM) for n in range(count)]
+    facts = [FactDef("sun", "Sun", INPUT, question="Sunny?")]
+    facts += [FactDef(f"c{n}", f"C{n}", "mechanism") for n in range(count)]
     source = (Source("doc.txt", "One"),)
     rules = tuple(
         RuleDef(f"r{n}", "An independent rule.", Present("sun"), (f"c{n}",), source)
         for n in range(count)
     )
-    return KnowledgeBase("wide", "1", "", tuple(facts), rules)
+    kinds = (KindDef("mechanism", "Mechanisms", detail=True),)
+    return KnowledgeBase("wide", "1", "", tuple(facts), rules, kinds=kinds)
 
 
 @pytest.fixture(scope="module")
