@@ -277,7 +277,11 @@ class _Hang(Exception):
     """Raised by the alarm in an example still running after WALL_TIMEOUT seconds."""
 
 
+_ALARMED: list[bool] = [False]
+
+
 def _alarm(signum: int, frame: object) -> None:
+    _ALARMED[0] = True  # the CLI's error edge turns the exception into exit 70: remember why
     raise _Hang
 
 
@@ -289,6 +293,7 @@ def run_one(arena: Arena, args: list[str], stdin: bytes, figures: Figures) -> No
     runner = CliRunner()
     start, cpu = time.monotonic(), time.process_time()
     previous = signal.signal(signal.SIGALRM, _alarm)
+    _ALARMED[0] = False
     signal.alarm(WALL_TIMEOUT)
     try:
         result = runner.invoke(main, args, input=stdin, env=arena.env, catch_exceptions=True)
@@ -301,7 +306,7 @@ def run_one(arena: Arena, args: list[str], stdin: bytes, figures: Figures) -> No
     figures.slowest_cpu = max(figures.slowest_cpu, took_cpu)
     code = result.exit_code
     figures.exit_codes[code] = figures.exit_codes.get(code, 0) + 1
-    hung = isinstance(result.exception, _Hang)
+    hung = _ALARMED[0] or isinstance(result.exception, _Hang)
     escaped = not hung and result.exception is not None
     escaped = escaped and not isinstance(result.exception, SystemExit)
     text = result.output + (result.stderr if result.stderr_bytes is not None else "")
@@ -309,7 +314,7 @@ def run_one(arena: Arena, args: list[str], stdin: bytes, figures: Figures) -> No
     if code not in DOCUMENTED:
         figures.outside_table += 1
         problems.append(f"exit {code}")
-    if escaped or code == 70 or "internal error" in text:
+    if not hung and (escaped or code == 70 or "internal error" in text):
         figures.internal_errors += 1
         problems.append(f"internal error {result.exception!r}")
     if hung or took_cpu >= HANG_SECONDS:

@@ -232,3 +232,13 @@ def test_a_file_name_with_an_escape_sequence_in_an_error(tmp_path: Path):
     out = run_cli("run", "--case", str(name))
     assert out.returncode == 2
     assert b"\x1b" not in out.stderr and b"evil\\x1b[2J.yaml" in out.stderr
+
+
+def test_a_nul_in_a_file_name_is_exit_2():
+    from click.testing import CliRunner
+
+    from whyache.cli import main
+
+    out = CliRunner().invoke(main, ["check", "\x00x"])  # no real argv can hold a NUL
+    assert out.exit_code == 2, out.output
+    assert out.stderr == "Error: a file name cannot contain a NUL character\n"

@@ -134,6 +134,12 @@ class TranslatingGroup(click.Group):
                     as_json=as_json,
                 ) from None
             raise file_error(exc, as_json=as_json) from None
+        except ValueError as exc:
+            if "null byte" not in str(exc):
+                raise _internal(exc, as_json) from None
+            raise CliError(
+                "a file name cannot contain a NUL character", exit_codes.USAGE, as_json=as_json
+            ) from None
         except Exception as exc:
             raise _internal(exc, as_json) from None
 
