@@ -45,7 +45,7 @@ class Datum(Fact):  # type: ignore[misc]
 
     def __hash__(self) -> int:
         try:
-            return self._whyache_hash  # type: ignore[no-any-return]
+            return self._whyache_hash
         except AttributeError:
             # Cached like experta's own: a fact is not changed once it is hashed.
             self._whyache_hash: int = hash((self.fact_id, frozenset(self.items())))

@@ -174,7 +174,7 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
             found = self._conflict_sets = tuple(
                 node for node in nodes if isinstance(node, ConflictSetNode)
             )
-        return found  # type: ignore[no-any-return]
+        return found
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
