@@ -24,15 +24,25 @@ def validate(kb: KnowledgeBase) -> dict[str, int]:
     known = kb.known_strata()
     if known is not None:
         return dict(known)
-    for problem in problems(kb):
+    for problem in _problems_before_strata(kb):
         raise problem
-    strata = stratify(kb)
+    strata = stratify(kb)  # raises its own problem: the last that problems() reports
     kb.remember_strata(strata)
     return strata
 
 
 def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
     """Every error in a knowledge base, in a fixed order (the one :func:`validate` raises)."""
+    yield from _problems_before_strata(kb)
+    try:
+        stratify(kb)
+    except KnowledgeBaseError as exc:
+        yield exc
+    except ConditionSyntaxError:
+        pass  # a condition too large to expand, reported above for its rule
+
+
+def _problems_before_strata(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
     yield from _check_unique(kb)
     for fact in kb.facts:
         if fact.kind is Kind.INPUT and not fact.question:
@@ -51,12 +61,6 @@ def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
             )
     for rule in kb.rules:
         yield from _check_rule(kb, rule)
-    try:
-        stratify(kb)
-    except KnowledgeBaseError as exc:
-        yield exc
-    except ConditionSyntaxError:
-        pass  # a condition too large to expand, reported above for its rule
 
 
 def _check_unique(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
@@ -103,11 +107,13 @@ def _check_unique(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
             )
             continue
         rules[rule.id] = str(rule.location) if rule.location else "?"
-    for doc_count, doc in enumerate(kb.documents):
-        if any(d.file == doc.file for d in kb.documents[:doc_count]):
+    files: set[str] = set()
+    for doc in kb.documents:
+        if doc.file in files:
             yield KnowledgeBaseProblem(
                 "duplicate-id", f"document {doc.file!r} is registered twice", location=doc.location
             )
+        files.add(doc.file)
     for dis in kb.disagreements:
         for rule_id in dis.rules:
             if not kb.has_rule(rule_id):
@@ -138,7 +144,6 @@ def _check_rule(kb: KnowledgeBase, rule: RuleDef) -> Iterator[KnowledgeBaseError
             check, message, location=rule.location, rule=rule.id, hint=hint, fact=fact
         )
 
-    fact_ids = [f.id for f in kb.facts]
     if not rule.description.strip():
         yield fail("schema", "needs a description")
     if not rule.sources:
@@ -163,7 +168,7 @@ def _check_rule(kb: KnowledgeBase, rule: RuleDef) -> Iterator[KnowledgeBaseError
             yield fail(
                 "undeclared-fact",
                 f"uses undeclared fact {fact_id!r}",
-                _did_you_mean(fact_id, fact_ids),
+                _did_you_mean(fact_id, [f.id for f in kb.facts]),
                 fact=fact_id,
             )
     for fact_id in rule.concludes:

@@ -15,6 +15,7 @@ the rest of their home directory.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -48,7 +49,22 @@ def cache_dir() -> Path:
 
 
 def load_cached(directory: Path | str | None = None) -> KnowledgeBase:
-    """What :func:`load_knowledge_base` returns, from the cache when nothing changed."""
+    """What :func:`load_knowledge_base` returns, from the cache when nothing changed.
+
+    The cyclic garbage collector is paused meanwhile: loading makes many objects and no
+    garbage, and the collections it would trigger scan everything made so far again and
+    again (on 8,000 rules they were half the time of unpickling).
+    """
+    if not gc.isenabled():
+        return _load_cached(directory)
+    gc.disable()
+    try:
+        return _load_cached(directory)
+    finally:
+        gc.enable()
+
+
+def _load_cached(directory: Path | str | None) -> KnowledgeBase:
     if os.environ.get("WHYACHE_NO_CACHE"):
         return _loader()(directory)
     try:
