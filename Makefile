@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/whyache: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dask]"
 	@touch $@
 
 demo: $(BIN)/whyache  ## run the demo case on the bundled knowledge base
@@ -28,6 +28,7 @@ docs: $(BIN)/whyache  ## regenerate the command reference from the commands' --h
 	$(BIN)/python -m whyache.cli.reference > docs/cli.md
 
 bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (not pass/fail)
+	$(BIN)/python -m pip install --quiet -e ".[test,dask,bench]"
 	$(BIN)/python benchmarks/run.py
 
 clean:

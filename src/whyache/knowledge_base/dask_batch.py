@@ -71,7 +71,13 @@ def run_batch_dask(
     with ExitStack() as stack:
         client = _client(stack, distributed, address, workers)
         digest = hashlib.sha256(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-        shipped = client.scatter(kb, broadcast=True, hash=False)
+        try:
+            shipped = client.scatter(kb, broadcast=True, hash=False, timeout=timeout)
+        except (TimeoutError, distributed.TimeoutError):
+            reason = f"no Dask worker took the knowledge base within {timeout:g} s"
+            for item in items:
+                yield _encoded(_lost(item, reason))
+            return
         limit = max(1, _worker_count(client)) * IN_FLIGHT_PER_WORKER
         pending: deque[tuple[list[Item], Any]] = deque()
         try:
