@@ -5,6 +5,7 @@ The clusters are real (``LocalCluster``, worker processes, bound to 127.0.0.1).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -25,13 +26,13 @@ from ..conftest import TINY
 distributed = pytest.importorskip("distributed")
 
 # Enough cases for several partitions of three, with error records among them.
-MANY = "".join(
-    [
-        '{"id": "n%d", "facts": {"sun": true, "water": %s, "hours": %d}}\n'
-        % (i, "false" if i % 3 else "true", i % 50)
+MANY = (
+    "".join(
+        json.dumps({"id": f"n{i}", "facts": {"sun": True, "water": i % 3 == 0, "hours": i % 50}})
+        + "\n"
         for i in range(40)
-    ]
-    + [JSONL]
+    )
+    + JSONL
 )
 
 
@@ -131,9 +132,7 @@ def test_without_the_extra_the_option_says_what_to_install(monkeypatch, tmp_path
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails, as if not installed
     source = tmp_path / "cases.jsonl"
     source.write_text(JSONL)
-    result = CliRunner().invoke(
-        main, ["batch", "--kb", str(TINY), str(source), "--dask", "local"]
-    )
+    result = CliRunner().invoke(main, ["batch", "--kb", str(TINY), str(source), "--dask", "local"])
     assert result.exit_code == 2
     assert "--dask needs dask.distributed, which is not installed" in result.stderr
     assert "pip install 'whyache[dask]'" in result.stderr

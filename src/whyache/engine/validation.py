@@ -213,17 +213,16 @@ def stratify(kb: KnowledgeBase) -> dict[str, int]:
     fact_stratum: dict[str, int] = {f.id: 0 for f in kb.facts}
     levels = [0] * len(kb.rules)  # by position: a duplicated rule id must not make this loop
     limit = len(kb.facts) + 1
+    # Per rule, what each literal adds to the fact's stratum (1: a derived fact's absence),
+    # worked out once rather than on every pass.
+    needs = [_needs(kb, rule) for rule in kb.rules]
     changed = True
     while changed:
         changed = False
         for index, rule in enumerate(kb.rules):
             level = 0
-            for conj in rule.alternatives:
-                for lit in conj:
-                    base = fact_stratum.get(lit.fact, 0)
-                    is_input = kb.has_fact(lit.fact) and kb.fact(lit.fact).is_input
-                    needs_absence = not lit.is_positive_pattern and not is_input
-                    level = max(level, base + 1 if needs_absence else base)
+            for fact_id, extra in needs[index].items():
+                level = max(level, fact_stratum.get(fact_id, 0) + extra)
             if level > limit:
                 raise KnowledgeBaseProblem(
                     "negation-cycle",
@@ -243,3 +242,13 @@ def stratify(kb: KnowledgeBase) -> dict[str, int]:
     for rule, level in zip(kb.rules, levels, strict=True):
         rule_stratum[rule.id] = max(level, rule_stratum.get(rule.id, 0))
     return rule_stratum
+
+
+def _needs(kb: KnowledgeBase, rule: RuleDef) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for conj in rule.alternatives:
+        for lit in conj:
+            is_input = kb.has_fact(lit.fact) and kb.fact(lit.fact).is_input
+            extra = 1 if not lit.is_positive_pattern and not is_input else 0
+            found[lit.fact] = max(found.get(lit.fact, 0), extra)
+    return found
