@@ -9,7 +9,7 @@ the knowledge base stratified (a ``not`` only ever names a lower layer) and lint
 from warnings a random knowledge base cannot avoid.
 
 The output is deterministic for a given size and seed, and split into files of at most
-``RULES_PER_FILE`` rules, below the loader's size limit per file::
+``RULES_PER_FILE`` rules and ``FACTS_PER_FILE`` facts, below the loader's size limit::
 
     python benchmarks/synthetic_kb.py 8000 /tmp/kb8k      # writes the directory
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RULES_PER_FILE = 1_000
+FACTS_PER_FILE = 10_000
 LAYERS = 5  # derived layers above the inputs
 DOCUMENT = "synthetic.txt"
 SECTIONS = tuple(f"Section {i}" for i in range(1, 11))
@@ -132,7 +133,9 @@ def write_kb(directory: Path, rules: int, seed: int = 19) -> Shape:
         for fact_id in ids:
             kind = _KINDS[layer]
             facts.append(f"  - id: {fact_id}\n    label: Fact {fact_id}\n    kind: {kind}\n")
-    (directory / "facts.yaml").write_text("".join(facts))
+    for number, start in enumerate(range(1, len(facts), FACTS_PER_FILE), start=1):
+        part = facts[start : start + FACTS_PER_FILE]
+        (directory / f"facts_{number:04d}.yaml").write_text("facts:\n" + "".join(part))
 
     per_layer = -(-rules // LAYERS)
     part: list[str] = []
