@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from whyache.engine import Case, Engine, KnowledgeBase  # noqa: E402
-from whyache.engine.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
-from whyache.engine.validation import validate  # noqa: E402
+from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
+from whyache.engine.model.validation import validate  # noqa: E402
 
 _CLIPS_OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "<>"}
 

@@ -17,7 +17,7 @@ import click
 from whyache.cli import exit_codes
 from whyache.cli.options import format_option, kb_option, load, load_kb
 from whyache.engine import InputError, Location
-from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
+from whyache.workflows.batch import FORMATS, format_for, read_items, run_batch
 
 
 class Progress:
@@ -166,7 +166,7 @@ def batch(
         items = read_items(stream, fmt, source)
         results: Iterator[tuple[bool, str]]
         if dask_address is not None:
-            from whyache.knowledge_base.dask_batch import run_batch_dask  # only when asked
+            from whyache.workflows.dask_batch import run_batch_dask  # only when asked
 
             results = run_batch_dask(
                 kb, items, address=dask_address, explain=explain, workers=count
