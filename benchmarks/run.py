@@ -362,7 +362,7 @@ clock = time.process_time
 t0 = clock()
 import whyache.cli.run
 t1 = clock()
-from whyache.cli.options import load_kb, run_one
+from whyache.cli.options import load_kb
 kb = load_kb(None)
 t2 = clock()
 from whyache.engine import Engine, case_from_assignments, validate
