@@ -426,9 +426,7 @@ def _additions(
 ) -> tuple[Addition, ...]:
     working: list[tuple[Need, tuple[tuple[str, Value], ...]]] = []
     for need in analysis.needs[fact_id]:
-        # Sorted: a frozenset's order follows the string hash seed, and the first literal's
-        # threshold is the first candidate value, so the example would change between runs.
-        example = _example(kb, [analysis.literals[text] for text in sorted(need)])
+        example = _example(kb, [analysis.literals[text] for text in need])
         if example is None:
             continue
         values = dict(result.case.facts)
