@@ -39,6 +39,7 @@ from pathlib import Path
 from whyache import __version__
 from whyache.engine import KnowledgeBase
 from whyache.knowledge_base.cache_format import FORMAT, decode, encode
+from whyache.knowledge_base.collector import collector_paused
 from whyache.knowledge_base.reading import MAX_BYTES
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ _CODE = (
     "knowledge_base/reading.py",
     "knowledge_base/cache.py",
     "knowledge_base/cache_format.py",
+    "knowledge_base/collector.py",
 )
 #: Entries kept in the cache directory; older ones are removed when a new one is written.
 MAX_ENTRIES = 16
@@ -82,6 +84,30 @@ def cache_disabled() -> bool:
 
 def load_cached(directory: Path | str | None = None) -> KnowledgeBase:
     """What :func:`load_knowledge_base` returns, from the cache when nothing changed."""
+    with collector_paused():  # see collector.py
+        return _load_cached(directory)
+
+
+def cached_only(directory: Path | str | None = None) -> KnowledgeBase | None:
+    """The cached knowledge base when there is a fresh, trusted entry for it, else None.
+
+    An entry exists only for a knowledge base that read and validated cleanly.
+    """
+    if cache_disabled():
+        return None
+    try:
+        identity = _identity(directory)
+    except (OSError, _Uncacheable):
+        return None
+    folder = cache_dir()
+    if not _trusted(folder, create=False):
+        return None
+    key = hashlib.sha256(identity.encode("ascii")).hexdigest()[:32]
+    with collector_paused():
+        return _read(folder / f"kb-{key}.json", identity)
+
+
+def _load_cached(directory: Path | str | None) -> KnowledgeBase:
     if cache_disabled():
         return _loader()(directory)
     try:
