@@ -8,11 +8,7 @@ import itertools
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
-from whyache.engine import Case, Engine, KnowledgeBase, RunawayError, validate
-from whyache.engine.conditions import Value
-from whyache.engine.reference import NO, OPEN, YES, Program, program
 from tests.engine.test_properties import (
     _BUNDLED,
     _BUNDLED_ENGINE,
@@ -26,6 +22,9 @@ from tests.engine.test_properties import (
     small_cases,
     small_kbs,
 )
+from whyache.engine import Case, Engine, KnowledgeBase, RunawayError, validate
+from whyache.engine.conditions import Value
+from whyache.engine.reference import NO, OPEN, YES, Program, program
 
 _BUNDLED_PROGRAM = Program(_BUNDLED, validate(_BUNDLED))
 

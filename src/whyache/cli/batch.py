@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.options import engine_option, format_option, kb_option, load
 from whyache.engine import InputError, Location
 from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
 
@@ -98,6 +98,7 @@ def _open_input(stack: ExitStack, source: str) -> TextIO:
 )
 @click.option("--explain", is_flag=True, help="Add each case's derivations (every firing).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress counter on stderr.")
+@engine_option(default="reference")
 @kb_option
 @format_option(default="json")
 def batch(
@@ -108,6 +109,7 @@ def batch(
     explain: bool,
     quiet: bool,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Run many cases and write one result per case, in input order.
@@ -136,7 +138,7 @@ def batch(
             f"cannot tell the format of {source!r} from its name",
             hint="name it .jsonl or .csv, or pass --input-format",
         )
-    kb, engine = load(kb_dir)
+    kb, engine = load(kb_dir, engine_name)
     count = workers or os.cpu_count() or 1
     show = not quiet and sys.stderr.isatty()
     total = None
@@ -154,7 +156,13 @@ def batch(
         stack.callback(progress.close)
         items = read_items(stream, fmt, source)
         results: Iterator[tuple[bool, str]] = run_batch(
-            kb, engine, items, explain=explain, workers=count, kb_dir=kb_dir
+            kb,
+            engine,
+            items,
+            explain=explain,
+            workers=count,
+            kb_dir=kb_dir,
+            engine_name=engine_name,
         )
         for done, (bad, line) in enumerate(results, start=1):
             failed += bad

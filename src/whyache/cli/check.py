@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.options import engine_option, format_option, kb_option, load
 from whyache.engine import InputError, KnowledgeBase
 from whyache.knowledge_base.scenarios import (
     SUFFIX,
@@ -118,6 +118,7 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@engine_option()
 @kb_option
 @format_option()
 @click.option(
@@ -132,6 +133,7 @@ def check_command(
     ctx: click.Context,
     paths: tuple[Path, ...],
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
     junit_file: Path | None,
 ) -> None:
@@ -146,7 +148,7 @@ def check_command(
       whyache check tests/scenarios
       whyache check heat.scenarios.yaml --kb my_kb --junit report.xml
     """
-    kb, engine = load(kb_dir)
+    kb, engine = load(kb_dir, engine_name)
     files = list(scenario_files(paths))
     if not files:
         shown = ", ".join(str(p) for p in paths)

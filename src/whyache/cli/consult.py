@@ -25,12 +25,11 @@ from whyache.cli.consult_text import (
     why_lines,
 )
 from whyache.cli.errors import CliError
-from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.options import build, case_options, engine_option, format_option, kb_option, load
 from whyache.cli.run import emit
 from whyache.cli.trace import given_value
 from whyache.engine import (
     Case,
-    Engine,
     FactDef,
     FactValueError,
     InputError,
@@ -43,6 +42,7 @@ from whyache.engine import (
     resolve_fact,
 )
 from whyache.engine.consultation import Consultant, Consultation
+from whyache.engine.engines import Runner
 from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.yaml_source import read_text
 
@@ -105,7 +105,7 @@ class _Session:
     """One consultation in the terminal: the loop of asking, answering and commands."""
 
     def __init__(
-        self, kb: KnowledgeBase, engine: Engine, start: Case, reader: _Reader, err: bool
+        self, kb: KnowledgeBase, engine: Runner, start: Case, reader: _Reader, err: bool
     ) -> None:
         self.kb = kb
         self.engine = engine
@@ -224,6 +224,7 @@ def _save(path: Path, consultation: Consultation) -> None:
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @click.option(
     "--answers",
@@ -244,6 +245,7 @@ def consult(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     answers_file: Path | None,
     save_file: Path | None,
     output_format: str,
@@ -261,7 +263,7 @@ def consult(
       whyache consult -f shin_pain --save answers.yaml
       whyache consult --answers answers.txt --format json
     """
-    kb, engine = load(kb_dir)
+    kb, engine = load(kb_dir, engine_name)
     start = build(kb, facts, case_file)
     lines = read_text(answers_file, "answers file").splitlines() if answers_file else None
     err = output_format == "json"

@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+    run_one,
+)
 from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.kb_graph import focus, highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
@@ -25,6 +33,7 @@ RENDERERS = {
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @format_option("dot", "mermaid", "graphml", default="dot")
 @click.option("--focus", "focus_fact", metavar="FACT", help="Keep only the chains through FACT.")
@@ -45,6 +54,7 @@ def graph(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
     focus_fact: str | None,
     highlighted: bool,
@@ -70,7 +80,7 @@ def graph(
         raise InputError("--highlight needs a case", hint="give facts with -f or --case")
     picture: nx.DiGraph
     if has_case:
-        result = run_one(kb, build(kb, facts, case_file))
+        result = run_one(kb, build(kb, facts, case_file), engine_name)
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)

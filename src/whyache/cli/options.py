@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
-from whyache.engine import Case, Engine, KnowledgeBase, Result, build_case, parse_assignment
+from whyache.engine import Case, KnowledgeBase, Result, build_case, parse_assignment
+from whyache.engine.engines import ENGINES, Runner, make_engine
 from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,6 +35,19 @@ def format_option(*extra: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
+def engine_option(default: str = "experta") -> Callable[[F], F]:
+    """--engine: which engine runs the cases (both give the same results, record for record)."""
+    return click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(list(ENGINES)),
+        default=default,
+        show_default=True,
+        help="Run cases on experta (the rule engine) or on the reference evaluator "
+        "(linear-time, the same results).",
+    )
+
+
 def case_options(func: F) -> F:
     """-f/--fact (repeatable) and --case FILE."""
     func = click.option(
@@ -55,14 +69,14 @@ def case_options(func: F) -> F:
 
 
 @lru_cache(maxsize=4)
-def _load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
+def _load(kb_dir: Path | None, engine_name: str) -> tuple[KnowledgeBase, Runner]:
     kb = load_cached(kb_dir)
-    return kb, Engine(kb)
+    return kb, make_engine(kb, engine_name)
 
 
-def load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
+def load(kb_dir: Path | None, engine_name: str = "experta") -> tuple[KnowledgeBase, Runner]:
     """The knowledge base and its compiled engine (compiled once per process)."""
-    return _load(kb_dir)
+    return _load(kb_dir, engine_name)
 
 
 def load_kb(kb_dir: Path | None) -> KnowledgeBase:
@@ -70,14 +84,16 @@ def load_kb(kb_dir: Path | None) -> KnowledgeBase:
     return load_cached(kb_dir)
 
 
-def engine_for(kb: KnowledgeBase, *cases: Case) -> Engine:
-    """An engine compiled only with the rules these cases could fire (same results for them)."""
-    return Engine(kb, only_for=[fact_id for case in cases for fact_id, _ in case.facts])
+def engine_for(kb: KnowledgeBase, *cases: Case, engine_name: str = "experta") -> Runner:
+    """An engine for these cases: experta compiled only with the rules they could fire (same
+    results for them), or the reference evaluator (which compiles everything in linear time)."""
+    facts = [fact_id for case in cases for fact_id, _ in case.facts]
+    return make_engine(kb, engine_name, only_for=facts)
 
 
-def run_one(kb: KnowledgeBase, case: Case) -> Result:
-    """Run a single case, compiling only the rules that could fire for it (same result)."""
-    return engine_for(kb, case).run(case)
+def run_one(kb: KnowledgeBase, case: Case, engine_name: str = "experta") -> Result:
+    """Run a single case on the named engine (experta compiles only what it could fire)."""
+    return engine_for(kb, case, engine_name=engine_name).run(case)
 
 
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+    run_one,
+)
 from whyache.cli.trace import render_trace
 from whyache.engine import Result, case_from_mapping
 from whyache.engine.serialize import result_to_dict
@@ -22,10 +30,15 @@ def emit(result: Result, output_format: str) -> None:
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @format_option()
 def run(
-    facts: tuple[str, ...], case_file: Path | None, kb_dir: Path | None, output_format: str
+    facts: tuple[str, ...],
+    case_file: Path | None,
+    kb_dir: Path | None,
+    engine_name: str,
+    output_format: str,
 ) -> None:
     """Run a case and print the reasoning trace: every firing, sourced.
 
@@ -37,13 +50,14 @@ def run(
       whyache run --case case.yaml --format json
     """
     kb = load_kb(kb_dir)
-    emit(run_one(kb, build(kb, facts, case_file)), output_format)
+    emit(run_one(kb, build(kb, facts, case_file), engine_name), output_format)
 
 
 @click.command()
+@engine_option()
 @kb_option
 @format_option()
-def demo(kb_dir: Path | None, output_format: str) -> None:
+def demo(kb_dir: Path | None, engine_name: str, output_format: str) -> None:
     """Run the knowledge base's built-in demo case and print its trace.
 
     \b
@@ -54,4 +68,4 @@ def demo(kb_dir: Path | None, output_format: str) -> None:
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(run_one(kb, case), output_format)
+    emit(run_one(kb, case, engine_name), output_format)

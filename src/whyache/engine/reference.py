@@ -41,10 +41,10 @@ from whyache.engine.conditions import (
     Unknown,
     Value,
 )
-from whyache.engine.errors import RunawayError
+from whyache.engine.errors import EngineError, RunawayError
 from whyache.engine.model import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.result import Firing, Premise, Result
-from whyache.engine.validation import stratify
+from whyache.engine.validation import stratify, validate
 
 #: Literal kinds, as small ints for the inner loops.
 _PRESENT, _DENIED, _UNKNOWN, _COMPARE = range(4)
@@ -453,3 +453,20 @@ def program(kb: KnowledgeBase, strata: Mapping[str, int] | None = None) -> Progr
         _PROGRAMS.pop(next(iter(_PROGRAMS)))
     _PROGRAMS[id(kb)] = (kb, made)
     return made
+
+
+class ReferenceEngine:
+    """The reference evaluator behind the same interface as :class:`~whyache.engine.Engine`:
+    a validated knowledge base, compiled once, running cases to the same results."""
+
+    def __init__(self, kb: KnowledgeBase, *, max_firings: int = 10_000) -> None:
+        self.kb = kb
+        self._max_firings = max_firings
+        self._program = Program(kb, validate(kb))
+
+    def run(self, case: Case) -> Result:
+        """Run one case (nothing is kept between cases)."""
+        for fact_id, _value in case.facts:
+            if not self.kb.has_fact(fact_id):
+                raise EngineError(f"the case gives undeclared fact {fact_id!r}")
+        return self._program.run(case, self._max_firings)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from whyache.engine.case import Case
 from whyache.engine.conditions import Value
-from whyache.engine.engine import Engine
+from whyache.engine.engines import Runner
 from whyache.engine.errors import InputError
 from whyache.engine.model import KIND_ORDER, Kind
 from whyache.engine.result import Firing, Result
@@ -66,7 +66,7 @@ def changed_case(case: Case, add: Case, remove: Iterable[str]) -> Case:
     return changed
 
 
-def what_if(engine: Engine, case: Case, add: Case, remove: Iterable[str] = ()) -> WhatIf:
+def what_if(engine: Runner, case: Case, add: Case, remove: Iterable[str] = ()) -> WhatIf:
     """Compare the case with its changed copy (see :func:`changed_case`)."""
     after_case = changed_case(case, add, tuple(remove))
     return compare(engine.run(case), engine.run(after_case))

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from whyache.engine import (
-    Engine,
     InputError,
     Kind,
     KnowledgeBase,
@@ -38,6 +37,7 @@ from whyache.engine import (
     WhyacheError,
     case_from_mapping,
 )
+from whyache.engine.engines import Runner, make_engine
 from whyache.engine.model import KIND_ORDER
 from whyache.engine.serialize import firing_to_dict
 from whyache.knowledge_base.case_files import unique_keys
@@ -155,7 +155,7 @@ def _check_id(case_id: object, line: int) -> str | int:
     return case_id
 
 
-def run_item(kb: KnowledgeBase, engine: Engine, item: Item, explain: bool) -> dict[str, Any]:
+def run_item(kb: KnowledgeBase, engine: Runner, item: Item, explain: bool) -> dict[str, Any]:
     """The result record of one item; any error a user can cause becomes an error record."""
     case_id: str | int = item.line
     try:
@@ -191,12 +191,12 @@ def encode(record: dict[str, Any]) -> str:
 
 # --- worker processes ---------------------------------------------------------------------
 
-_worker: tuple[KnowledgeBase, Engine, bool] | None = None
+_worker: tuple[KnowledgeBase, Runner, bool] | None = None
 # The parent's compiled engine: a forked worker inherits it and need not compile its own.
-_inherited: tuple[KnowledgeBase, Engine] | None = None
+_inherited: tuple[KnowledgeBase, Runner] | None = None
 
 
-def _init_worker(kb_dir: Path | None, explain: bool) -> None:
+def _init_worker(kb_dir: Path | None, explain: bool, engine_name: str) -> None:
     """Have a compiled knowledge base once per worker process (inherited or loaded)."""
     global _worker
     if _inherited is not None:
@@ -205,7 +205,7 @@ def _init_worker(kb_dir: Path | None, explain: bool) -> None:
         from whyache.knowledge_base.cache import load_cached
 
         kb = load_cached(kb_dir)
-        engine = Engine(kb)
+        engine = make_engine(kb, engine_name)
     _worker = (kb, engine, explain)
 
 
@@ -232,19 +232,21 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def run_batch(
     kb: KnowledgeBase,
-    engine: Engine,
+    engine: Runner,
     items: Iterable[Item],
     *,
     explain: bool = False,
     workers: int = 1,
     kb_dir: Path | None = None,
+    engine_name: str = "experta",
 ) -> Iterator[tuple[bool, str]]:
     """Yield ``(failed, encoded record)`` per item, in input order.
 
     With ``workers > 1`` the items go in chunks to that many processes, each of which loads
     the knowledge base from ``kb_dir`` (None: the bundled one) once; at most
     ``workers * IN_FLIGHT_PER_WORKER`` chunks are read ahead, so memory does not grow with
-    the input.
+    the input. ``engine_name`` names the engine a spawned worker compiles (a forked one
+    inherits ``engine``).
     """
     global _inherited
     if workers <= 1:
@@ -256,7 +258,7 @@ def run_batch(
     # to it; a garbage collection in a worker would, touching every object it scans.
     gc.freeze()
     with multiprocessing.get_context().Pool(
-        workers, initializer=_init_worker, initargs=(kb_dir, explain)
+        workers, initializer=_init_worker, initargs=(kb_dir, explain, engine_name)
     ) as pool:
         pending: deque[Any] = deque()
         limit = workers * IN_FLIGHT_PER_WORKER

@@ -57,7 +57,6 @@ import yaml
 
 from whyache.engine import (
     Case,
-    Engine,
     InputError,
     Kind,
     KnowledgeBase,
@@ -67,6 +66,7 @@ from whyache.engine import (
     derivation_graph,
     format_value,
 )
+from whyache.engine.engines import Runner
 from whyache.engine.vocabulary import suggest
 from whyache.knowledge_base.case_files import parse_case_data
 from whyache.knowledge_base.failure_explanations import (
@@ -473,7 +473,7 @@ def via_problems(
     return problems
 
 
-def check(engine: Engine, scenario: Scenario) -> Outcome:
+def check(engine: Runner, scenario: Scenario) -> Outcome:
     """Run a scenario's case and compare every expectation with what happened."""
     result = engine.run(scenario.case)
     found: list[Failure] = []
