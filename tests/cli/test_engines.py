@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 
-from tests.engine.test_properties import (
+from tests.engine.runtime.test_properties import (
     _BUNDLED,
     _SETTINGS,
     _engine_or_skip,
@@ -21,11 +21,11 @@ from tests.engine.test_properties import (
 )
 from whyache.cli import main
 from whyache.engine import Case, Engine
-from whyache.engine.engines import ENGINES, make_engine
-from whyache.engine.reference import ReferenceEngine
-from whyache.engine.serialize import result_to_dict
-from whyache.knowledge_base.batch import Item, encode, run_item
+from whyache.engine.render.serialize import result_to_dict
+from whyache.engine.runtime.engines import ENGINES, make_engine
+from whyache.engine.runtime.reference import ReferenceEngine
 from whyache.knowledge_base.scenarios import load_scenarios, scenario_files
+from whyache.workflows.batch import Item, encode, run_item
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "golden"))
 import generate

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import networkx as nx
 
+from whyache.api.session import run_case
 from whyache.cli.options import (
     build,
     case_options,
@@ -14,10 +15,9 @@ from whyache.cli.options import (
     format_option,
     kb_option,
     load_kb,
-    run_one,
 )
 from whyache.engine import InputError, derivation_graph, resolve_fact
-from whyache.engine.kb_graph import focus, highlight, kb_graph
+from whyache.engine.analysis.kb_graph import focus, highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import to_dot
 from whyache.engine.render.mermaid import to_mermaid
@@ -80,7 +80,7 @@ def graph(
         raise InputError("--highlight needs a case", hint="give facts with -f or --case")
     picture: nx.DiGraph
     if has_case:
-        result = run_one(kb, build(kb, facts, case_file), engine_name)
+        result = run_case(kb, build(kb, facts, case_file), engine_name)
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
-from whyache.engine import Case, KnowledgeBase, Result, build_case, parse_assignment
-from whyache.engine.engines import ENGINES, Runner, make_engine
+from whyache.engine import Case, KnowledgeBase, build_case, parse_assignment
+from whyache.engine.runtime.engines import ENGINES, Runner, make_engine
 from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,18 +82,6 @@ def load(kb_dir: Path | None, engine_name: str = "experta") -> tuple[KnowledgeBa
 def load_kb(kb_dir: Path | None) -> KnowledgeBase:
     """The knowledge base alone, for commands that compile only what one case needs."""
     return load_cached(kb_dir)
-
-
-def engine_for(kb: KnowledgeBase, *cases: Case, engine_name: str = "experta") -> Runner:
-    """An engine for these cases: experta compiled only with the rules they could fire (same
-    results for them), or the reference evaluator (which compiles everything in linear time)."""
-    facts = [fact_id for case in cases for fact_id, _ in case.facts]
-    return make_engine(kb, engine_name, only_for=facts)
-
-
-def run_one(kb: KnowledgeBase, case: Case, engine_name: str = "experta") -> Result:
-    """Run a single case on the named engine (experta compiles only what it could fire)."""
-    return engine_for(kb, case, engine_name=engine_name).run(case)
 
 
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:

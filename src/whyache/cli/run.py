@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from whyache.api.session import run_case
 from whyache.cli.options import (
     build,
     case_options,
@@ -14,11 +15,10 @@ from whyache.cli.options import (
     format_option,
     kb_option,
     load_kb,
-    run_one,
 )
-from whyache.cli.trace import render_trace
 from whyache.engine import Result, case_from_mapping
-from whyache.engine.serialize import result_to_dict
+from whyache.engine.render.serialize import result_to_dict
+from whyache.engine.render.trace import render_trace
 
 
 def emit(result: Result, output_format: str) -> None:
@@ -50,7 +50,7 @@ def run(
       whyache run --case case.yaml --format json
     """
     kb = load_kb(kb_dir)
-    emit(run_one(kb, build(kb, facts, case_file), engine_name), output_format)
+    emit(run_case(kb, build(kb, facts, case_file), engine_name), output_format)
 
 
 @click.command()
@@ -68,4 +68,4 @@ def demo(kb_dir: Path | None, engine_name: str, output_format: str) -> None:
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(run_one(kb, case, engine_name), output_format)
+    emit(run_case(kb, case, engine_name), output_format)

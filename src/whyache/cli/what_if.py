@@ -6,19 +6,19 @@ from pathlib import Path
 
 import click
 
+from whyache.api.session import engine_for
 from whyache.cli.options import (
     build,
     case_options,
-    engine_for,
     engine_option,
     format_option,
     kb_option,
     load_kb,
 )
-from whyache.cli.trace import header
 from whyache.engine import InputError, resolve_fact
+from whyache.engine.explain.what_if import what_if as compare_case
+from whyache.engine.render.trace import header
 from whyache.engine.render.what_if import what_if_json, what_if_text
-from whyache.engine.what_if import what_if as compare_case
 
 
 @click.command(name="what-if")
