@@ -26,6 +26,7 @@ Sections (see docs/performance.md for what each goal means):
 2. throughput: cases per second in one process and through ``whyache batch --workers 1|2``
 3. start-up: wall time of ``whyache run -f ...`` and where the import time goes
 4. scaling: synthetic knowledge bases (a chain of N rules, a join over M facts)
+5. reference: batch on experta and on the reference evaluator (``reference_batch.py``)
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ from whyache.engine.runtime.matcher import DispatchingReteMatcher  # noqa: E402
 from whyache.engine.model.definitions import Kind  # noqa: E402
 from whyache.engine.model.validation import validate  # noqa: E402
 from whyache.knowledge_base import load_knowledge_base  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reference_batch import reference_figures  # noqa: E402
 
 START_UP_GOAL_MS = 300.0
 OVERHEAD_GOAL = 1.05
@@ -297,14 +301,13 @@ def batch_figures(
 
         def batch(workers: int) -> Callable[[], None]:
             command = [*exe, "batch", str(source), "-q", "-o", os.devnull]
-            command += ["--workers", str(workers)]
+            command += ["--workers", str(workers), "--engine", "experta"]
             return lambda: _check_run(command, ok=(0, 1))
 
         def two_processes() -> None:
             # The machine's own ceiling: two independent one-worker batches, half each.
-            commands = [
-                [*exe, "batch", str(h), "-q", "-o", os.devnull, "--workers", "1"] for h in halves
-            ]
+            one = ["-q", "-o", os.devnull, "--workers", "1", "--engine", "experta"]
+            commands = [[*exe, "batch", str(h), *one] for h in halves]
             procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
             for proc in procs:
                 proc.wait()
@@ -621,6 +624,7 @@ def main() -> None:
     started = time.perf_counter()
     naive_rate = sweep_figures(report, kb, cases[:cases_n], naive_n, runs)
     batch_figures(report, kb, cases[:batch_n], 3, naive_rate)
+    reference_figures(report, kb, cases[:batch_n], runs)
     startup_figures(report, kb, 9 if not args.quick else 5)
     scaling_figures(report, sizes, 3)
     elapsed = time.perf_counter() - started
