@@ -34,7 +34,7 @@ from whyache.engine.model.conditions import (
     Value,
     format_value,
 )
-from whyache.engine.model.definitions import Kind, KnowledgeBase, Source
+from whyache.engine.model.definitions import KnowledgeBase, Source
 from whyache.engine.model.validation import stratify
 from whyache.engine.runtime import reference
 from whyache.engine.runtime.result import Result
@@ -95,11 +95,12 @@ class FactWhyNot:
 
     fact: str
     label: str
-    kind: Kind
+    kind: str
     status: Status
     rules: tuple[RuleCheck, ...]
     blockers: tuple[str, ...]
     shown_above: bool = False
+    urgent: bool = False  # of a kind the knowledge base marks urgent (see KindDef)
 
 
 @dataclass(frozen=True)
@@ -320,14 +321,27 @@ class _Analysis:
         needs = self.needs[fact_id]
         status = Status.UNKNOWN if needs else Status.FAILED
         return FactWhyNot(
-            fact_id, fact.label, fact.kind, status, tuple(rules), self.blockers[fact_id]
+            fact_id,
+            fact.label,
+            fact.kind,
+            status,
+            tuple(rules),
+            self.blockers[fact_id],
+            urgent=self.kb.is_urgent(fact_id),
         )
 
     def _stub(self, fact_id: str) -> FactWhyNot:
         fact = self.kb.fact(fact_id)
         status = Status.UNKNOWN if self.needs[fact_id] else Status.FAILED
         return FactWhyNot(
-            fact_id, fact.label, fact.kind, status, (), self.blockers[fact_id], shown_above=True
+            fact_id,
+            fact.label,
+            fact.kind,
+            status,
+            (),
+            self.blockers[fact_id],
+            shown_above=True,
+            urgent=self.kb.is_urgent(fact_id),
         )
 
 
@@ -368,7 +382,9 @@ def _example(kb: KnowledgeBase, need: list[Literal]) -> tuple[tuple[str, Value],
     """A value for each fact that satisfies every literal of the set, or None if none does."""
     chosen: list[tuple[str, Value]] = []
     for fact_id in sorted({lit.fact for lit in need}):
-        lits = [lit for lit in need if lit.fact == fact_id]
+        # Sorted, so that the example does not depend on the order a set handed the literals
+        # over in (it varied with the hash seed: hours 24 in one process, 72 in another).
+        lits = sorted((lit for lit in need if lit.fact == fact_id), key=str)
         value = next(
             (v for v in _candidates(kb, fact_id, lits) if all(lit.holds(v) for lit in lits)),
             None,
