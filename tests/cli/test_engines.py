@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +25,7 @@ from whyache.engine import Case, Engine
 from whyache.engine.render.serialize import result_to_dict
 from whyache.engine.runtime.engines import ENGINES, make_engine
 from whyache.engine.runtime.reference import ReferenceEngine
+from whyache.knowledge_base.cache import load_cached
 from whyache.knowledge_base.scenarios import load_scenarios, scenario_files
 from whyache.workflows.batch import Item, encode, run_item
 
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "golden"))
 import generate
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
+EXAMPLES = Path(__file__).parents[2] / "src" / "whyache" / "examples"
 _CASES = [
     (f"{path.name}::{scenario.name}", scenario.case)
     for path in scenario_files([SCENARIOS])
@@ -137,3 +140,31 @@ def test_an_unknown_engine_name_is_refused():
     result = CliRunner().invoke(main, ["run", "-f", "hot_weather", "--engine", "clips"])
     assert result.exit_code == 2
     assert "'clips' is not one of 'experta', 'reference'" in result.output
+
+
+@pytest.mark.parametrize("kb_name", ["squeaky-bicycle-kb", "differential-kb", "cycle-kb"])
+def test_the_example_knowledge_bases_check_and_batch_the_same(kb_name):
+    kb_dir = str(EXAMPLES / kb_name)
+    if kb_name == "squeaky-bicycle-kb":
+        scenarios = str(EXAMPLES / "squeaky-bicycle-scenarios")
+        experta, reference = _both("check", scenarios, "--kb", kb_dir, "--format", "json")
+        assert experta.startswith(b"exit 0\n")
+        assert experta == reference
+    kb = load_cached(Path(kb_dir))
+    inputs = [f for f in kb.facts if f.is_input][:12]
+
+    def value(fact: Any, bit: int) -> object:
+        if fact.is_numeric:  # the ends of the range
+            return (fact.maximum if bit else fact.minimum) or 0
+        return bool(bit)
+
+    lines = [
+        json.dumps({"id": n, "facts": {f.id: value(f, (n >> i) % 2) for i, f in enumerate(inputs)}})
+        for n in range(0, 2 ** len(inputs), max(1, 2 ** len(inputs) // 64))
+    ]
+    assert len(lines) >= 2
+    stdin = "\n".join(lines) + "\n"
+    argv = ["batch", "-", "--input-format", "jsonl", "--explain", "--kb", kb_dir]
+    experta, reference = _both(*argv, stdin=stdin)
+    assert b'"derivations": [{' in experta  # rules fired
+    assert experta == reference
