@@ -18,8 +18,16 @@ from whyache.engine import KnowledgeBase
 from ..conftest import REPO
 
 PAGE = REPO / "docs" / "kb-coverage.md"
-STRENGTHS = ("causes", "can lead to", "raises the risk of", "contributes to", "relieves or prevents")
-STATEMENT_HEADER = "| id | document | section | cause | effect | strength | rules | note, or why left out |"
+STRENGTHS = (
+    "causes",
+    "can lead to",
+    "raises the risk of",
+    "contributes to",
+    "relieves or prevents",
+)
+STATEMENT_HEADER = (
+    "| id | document | section | cause | effect | strength | rules | note, or why left out |"
+)
 RULE_ID = re.compile(r"^`([a-z0-9_]+)`$")
 SUMMARY = re.compile(
     r"Statements: (\d+)\. Encoded: (\d+) \((\d+\.\d)%\)\. Left out: (\d+)\. "
