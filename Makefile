@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint check docs bench clean
+.PHONY: demo test lint check docs bench golden clean
 
 $(BIN)/whyache: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ lint: $(BIN)/whyache  ## ruff and mypy
 	$(BIN)/mypy
 
 check: test lint
+
+golden: $(BIN)/whyache  ## every scenario's output through run, explain, why-not, what-if, graph: unchanged?
+	$(BIN)/python tests/golden/generate.py
 
 docs: $(BIN)/whyache  ## regenerate the command reference from the commands' --help
 	$(BIN)/python -m whyache.cli.reference > docs/cli.md
