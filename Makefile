@@ -17,10 +17,11 @@ demo: $(BIN)/whyache  ## run the demo case on the bundled knowledge base
 test: $(BIN)/whyache  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(BIN)/whyache  ## ruff and mypy
+lint: $(BIN)/whyache  ## ruff, mypy and the import contract (the layers of docs/architecture.md)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 check: test lint
 

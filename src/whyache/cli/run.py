@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
-from whyache.cli.trace import render_trace
+from whyache.api.session import run_case
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
 from whyache.engine import Result, case_from_mapping
-from whyache.engine.serialize import result_to_dict
+from whyache.engine.render.serialize import result_to_dict
+from whyache.engine.render.trace import render_trace
 
 
 def emit(result: Result, output_format: str) -> None:
@@ -37,7 +38,7 @@ def run(
       whyache run --case case.yaml --format json
     """
     kb = load_kb(kb_dir)
-    emit(run_one(kb, build(kb, facts, case_file)), output_format)
+    emit(run_case(kb, build(kb, facts, case_file)), output_format)
 
 
 @click.command()
@@ -54,4 +55,4 @@ def demo(kb_dir: Path | None, output_format: str) -> None:
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(run_one(kb, case), output_format)
+    emit(run_case(kb, case), output_format)
