@@ -133,7 +133,8 @@ def test_demo_runs():
         ),
         (
             ["-f", "hot_weather=maybe"],
-            "Error: 'hot_weather' is yes/no, not 'maybe' (write hot_weather or hot_weather=no)\n",
+            "Error: 'hot_weather' is yes/no, not 'maybe' "
+            "(write hot_weather, hot_weather=no or hot_weather=unknown)\n",
         ),
         (
             ["-f", "hot_weather", "-f", "hot_weather=no"],
@@ -299,3 +300,23 @@ def test_closed_stdout_exits_quietly(args, stdin):
     stderr = proc.stderr.read()
     assert proc.wait(timeout=60) in (0, 141)
     assert stderr == b""
+
+
+def test_run_without_facts_says_why_the_report_is_empty():
+    result = invoke("run", "--kb", str(TINY))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "whyache run: no facts given, so every fact is unknown and nothing follows. "
+        "Give facts with -f FACT (list them: whyache kb facts --kind input), "
+        "or let whyache ask: whyache consult\n"
+    )
+    assert "Nothing was concluded" in result.stdout
+    assert invoke("run", "--kb", str(TINY), "-f", "sun").stderr == ""
+
+
+@pytest.mark.parametrize("args", [[], ["kb"]], ids=["whyache", "whyache kb"])
+def test_bare_group_prints_help_and_succeeds(args):
+    result = CliRunner().invoke(main, args, prog_name="whyache")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: {' '.join(['whyache', *args])} [OPTIONS] COMMAND")
+    assert "Commands:" in result.stdout and result.stderr == ""

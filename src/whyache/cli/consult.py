@@ -33,7 +33,6 @@ from whyache.engine import (
     FactDef,
     FactValueError,
     InputError,
-    Kind,
     KnowledgeBase,
     Result,
     UnknownFactError,
@@ -42,12 +41,10 @@ from whyache.engine import (
     resolve_fact,
 )
 from whyache.engine.analysis.consultation import Consultant, Consultation
+from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.render.trace import given_value
 from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.yaml_source import read_text
-
-_UNKNOWN = {"unknown", "u", "dk", "don't know", "dont know", "not sure"}
-_YES_NO = {"yes", "y", "true", "no", "n", "false"}
 
 
 class _Reader:
@@ -90,10 +87,9 @@ class _Reader:
 
 def parse_answer(fact: FactDef, text: str) -> tuple[Value | None, str | None]:
     """(value, None) for a usable answer, (None, reason) for one that is not."""
-    lowered = " ".join(text.lower().split())
-    if lowered in _UNKNOWN:
+    if is_unknown(text):
         return None, None
-    if not fact.is_numeric and lowered not in _YES_NO:
+    if not fact.is_numeric and yes_no(text) is None:
         return None, "Please answer yes, no or unknown (or type help)."
     try:
         return parse_value(fact, text), None
@@ -122,7 +118,8 @@ class _Session:
     def run(self) -> str:
         """Ask until nothing can change; return how the session ended."""
         kb = self.kb
-        self.say(f"Consultation · {kb.name} {kb.version} · educational reasoning, not a diagnosis")
+        tagline = f" · {kb.tagline}" if kb.tagline else ""
+        self.say(f"Consultation · {kb.name} {kb.version}{tagline}")
         self.say("Answer yes, no or unknown (a number for amounts); type help for commands.")
         self.say("")
         if self.consultation.given.facts:
@@ -131,7 +128,7 @@ class _Session:
             )
             self.say(f"Given up front: {given}")
             self.say(change_lines(kb, None, self.result))
-        kinds: tuple[Kind, ...] | None = None  # every goal, until the person says done
+        kinds: tuple[str, ...] | None = None  # every goal, until the person says done
         while True:
             question = self.consultant.next_question(self.consultation, kinds)
             if question is None:
@@ -154,9 +151,10 @@ class _Session:
             elif command == "help":
                 self.say([INDENT + line for line in HELP])
             elif command == "done":
-                kinds = (Kind.RED_FLAG,)
+                kinds = self.kb.urgent_kinds
                 if self.consultant.next_question(self.consultation, kinds) is not None:
-                    self.say(f"{INDENT}Questions that could raise a red flag are still asked.")
+                    flag = " or ".join(self.kb.kind(k).singular for k in kinds)
+                    self.say(f"{INDENT}Questions that could raise a {flag} are still asked.")
             elif command == "quit":
                 return "quit"
             else:
@@ -194,11 +192,13 @@ class _Session:
         self.say(how_lines(self.result, fact.id, answered))
 
     def example_fact(self) -> str:
-        for kind in (Kind.RED_FLAG, Kind.CONDITION, Kind.SYMPTOM):
+        kb = self.kb
+        for kind in kb.kind_order:
             concluded = self.result.conclusions(kind)
-            if concluded:
+            if concluded and not (kb.kind(kind).detail or kb.kind(kind).advice):
                 return concluded[0]
-        return next((f.id for f in self.kb.facts if f.kind is Kind.CONDITION), "FACT")
+        always = {k for k in kb.kind_order if kb.kind(k).summary == "always"}
+        return next((f.id for f in kb.facts if f.kind in always), "FACT")
 
 
 _ENDINGS = {

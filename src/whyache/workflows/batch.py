@@ -32,13 +32,12 @@ from typing import Any, TextIO
 from whyache.engine import (
     Engine,
     InputError,
-    Kind,
     KnowledgeBase,
     Location,
     WhyacheError,
     case_from_mapping,
 )
-from whyache.engine.model.definitions import KIND_ORDER
+from whyache.engine.model.definitions import INPUT
 from whyache.engine.render.serialize import firing_to_dict
 from whyache.knowledge_base.case_files import unique_keys
 
@@ -116,7 +115,7 @@ class _Fault(InputError):
         self.case_id = case_id
 
 
-def _case_data(item: Item) -> tuple[object, dict[str, object]]:
+def _case_data(item: Item) -> tuple[object, dict[str, object] | list[object]]:
     """The case id (None when not given) and its fact mapping."""
     if isinstance(item.payload, dict):  # a CSV row
         row = dict(item.payload)
@@ -140,8 +139,11 @@ def _case_data(item: Item) -> tuple[object, dict[str, object]]:
         if extra:
             raise InputError(f"unknown key {extra[0]!r} next to 'facts'", hint="allowed: id, facts")
         facts = data["facts"]
-        if not isinstance(facts, dict):
-            raise InputError("'facts' must be an object of fact to value")
+        if not isinstance(facts, dict | list):
+            raise InputError(
+                "'facts' must be an object of fact to value or a list of facts",
+                hint='write {"facts": {"hot_weather": true}} or {"facts": ["hot_weather"]}',
+            )
         return data.get("id"), facts
     case_id = data.pop("id", None)
     return case_id, data
@@ -172,9 +174,7 @@ def run_item(kb: KnowledgeBase, engine: Engine, item: Item, explain: bool) -> di
         "id": case_id,
         "line": item.line,
         "conclusions": {
-            kind.value: list(result.conclusions(kind))
-            for kind in KIND_ORDER
-            if kind is not Kind.INPUT
+            kind: list(result.conclusions(kind)) for kind in result.kb.kind_order if kind != INPUT
         },
         "red_flags": list(result.red_flags),
         "firings": len(result.firings),

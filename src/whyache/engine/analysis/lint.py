@@ -57,7 +57,7 @@ from whyache.engine.model.conditions import (
     Value,
     format_number,
 )
-from whyache.engine.model.definitions import FactDef, Kind, KnowledgeBase, RuleDef
+from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.model.validation import problems
 
 Severity = Choice["error", "warning"]
@@ -299,11 +299,11 @@ def _unreachable(kb: KnowledgeBase, reached: frozenset[str]) -> Iterator[Finding
             why = f"every rule concluding it can never fire ({', '.join(concluding)})"
         else:
             why = "no rule concludes it and it is not an input"
-        if fact.kind is Kind.RED_FLAG:
+        if kb.is_urgent(fact.id):
             yield Finding(
                 "error",
                 "red-flag-unreachable",
-                f"red flag {fact.id!r} has no route from the inputs: {why}",
+                f"{kb.kind(fact.kind).singular} {fact.id!r} has no route from the inputs: {why}",
                 fact.location,
                 fact=fact.id,
             )

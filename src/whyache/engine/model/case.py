@@ -7,16 +7,14 @@ names the fact and how to fix it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from whyache.engine.errors import FactValueError, InputError, Location, UnknownFactError
+from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.model.conditions import Value, format_number, format_value
 from whyache.engine.model.definitions import FactDef, KnowledgeBase
 from whyache.engine.model.vocabulary import normalise, suggest
-
-_YES = {"yes", "y", "true", "present"}
-_NO = {"no", "n", "false", "denied", "absent"}
 
 
 @dataclass(frozen=True)
@@ -87,16 +85,13 @@ def parse_value(fact: FactDef, raw: object, location: Location | None = None) ->
     """Turn what a person typed (or a file held) into a value of the fact's type."""
     if fact.is_numeric:
         return _parse_number(fact, raw, location)
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.strip().lower() in _YES:
-        return True
-    if isinstance(raw, str) and raw.strip().lower() in _NO:
-        return False
+    answer = yes_no(raw)
+    if answer is not None:
+        return answer
     shown = raw if isinstance(raw, str) else repr(raw)
     raise FactValueError(
         f"{fact.id!r} is yes/no, not {shown!r}",
-        hint=f"write {fact.id} or {fact.id}=no",
+        hint=f"write {fact.id}, {fact.id}=no or {fact.id}=unknown",
         location=location,
     )
 
@@ -145,7 +140,7 @@ def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
         )[:3]
         hint = f"give what it is concluded from, e.g. {', '.join(inputs)}" if inputs else None
         raise InputError(
-            f"{fact.id!r} is a {fact.kind.value.replace('_', ' ')} that rules conclude; "
+            f"{fact.id!r} is a {kb.kind(fact.kind).singular} that rules conclude; "
             "a case gives only input facts",
             hint=hint,
             location=location,
@@ -158,10 +153,16 @@ def build_case(
     pairs: Iterable[tuple[str, object]],
     location: Location | None = None,
 ) -> Case:
-    """Validate (name, raw value) pairs into a Case; contradictions are errors."""
+    """Validate (name, raw value) pairs into a Case; contradictions are errors.
+
+    A value spelt "unknown" (see :mod:`whyache.engine.model.answers`) leaves the fact out, as if it
+    had not been given; its name must still be a known input fact.
+    """
     values: dict[str, Value] = {}
     for name, raw in pairs:
         fact = _given(kb, name, location)
+        if is_unknown(raw):
+            continue
         value = parse_value(fact, raw, location)
         if fact.id in values and values[fact.id] != value:
             raise InputError(
@@ -189,16 +190,40 @@ def case_from_assignments(kb: KnowledgeBase, texts: Iterable[str]) -> Case:
 
 
 def case_from_mapping(
-    kb: KnowledgeBase, data: Mapping[str, object], location: Location | None = None
+    kb: KnowledgeBase,
+    data: Mapping[str, object] | Sequence[object],
+    location: Location | None = None,
 ) -> Case:
-    """Build a case from a mapping of fact to value (``true``/``false``/``yes``/``no``/number)."""
+    """Build a case from a mapping of fact to value, or from a list of facts.
+
+    Values are yes/no spellings, ``unknown`` or numbers. A list names the present facts
+    (``["hot_weather", "pain_at_rest=no"]``: each item as ``-f`` takes it).
+    """
+    if not isinstance(data, Mapping):
+        return build_case(kb, (_list_item(item, location) for item in data), location)
     pairs = []
     for name, raw in data.items():
         if not isinstance(name, str):
             raise InputError(f"fact names must be text, not {name!r}", location=location)
         if raw is None:
             raise InputError(
-                f"{name!r} has no value", hint="use yes, no or a number", location=location
+                f"{name!r} has no value",
+                hint="use yes, no, unknown or a number",
+                location=location,
             )
         pairs.append((name, raw))
     return build_case(kb, pairs, location)
+
+
+def _list_item(item: object, location: Location | None) -> tuple[str, object]:
+    if not isinstance(item, str):
+        raise InputError(
+            f"a list of facts holds fact names, not {item!r}",
+            hint='write ["hot_weather", "pain_at_rest=no"] or {"hot_weather": true}',
+            location=location,
+        )
+    try:
+        return parse_assignment(item)
+    except InputError as exc:
+        exc.location = exc.location or location
+        raise

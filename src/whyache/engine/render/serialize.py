@@ -27,7 +27,7 @@ from typing import Any
 
 from whyache.engine.explain.narrative import disagreements_in
 from whyache.engine.model.conditions import Value
-from whyache.engine.model.definitions import KIND_ORDER, Kind
+from whyache.engine.model.definitions import INPUT
 from whyache.engine.runtime.result import Firing, Result
 
 RESULT_SCHEMA = "whyache.result/1"
@@ -64,9 +64,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "given": [{"fact": k, "value": plain(v)} for k, v in result.case.facts],
         "firings": [firing_to_dict(result, f) for f in result.firings],
         "conclusions": {
-            kind.value: list(result.conclusions(kind))
-            for kind in KIND_ORDER
-            if kind is not Kind.INPUT
+            kind: list(result.conclusions(kind)) for kind in result.kb.kind_order if kind != INPUT
         },
         "disagreements": [
             {"id": d.id, "topic": d.topic, "note": d.note, "rules": list(d.rules)}

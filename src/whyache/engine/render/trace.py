@@ -5,7 +5,7 @@ Pure functions from a Result to a string, so the output is easy to test and dete
 
 from __future__ import annotations
 
-from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Premise, Result, format_value
+from whyache.engine import KnowledgeBase, Premise, Result, format_value
 from whyache.engine.explain.narrative import (
     chain,
     cited_documents,
@@ -13,15 +13,6 @@ from whyache.engine.explain.narrative import (
     specific_conclusions,
 )
 from whyache.engine.model.conditions import Value
-
-KIND_TITLES = {
-    Kind.RED_FLAG: "Red flags",
-    Kind.CONDITION: "Conditions",
-    Kind.SYMPTOM: "Symptoms",
-    Kind.MECHANISM: "Mechanisms",
-    Kind.RECOMMENDATION: "Recommendations",
-    Kind.INPUT: "Inputs",
-}
 
 
 def given_value(kb: KnowledgeBase, fact_id: str, value: Value) -> str:
@@ -36,7 +27,13 @@ def premise_text(premise: Premise) -> str:
 
 
 def header(kb: KnowledgeBase) -> str:
-    return f"whyache · {kb.name} {kb.version} · educational reasoning, not a diagnosis"
+    tagline = f" · {kb.tagline}" if kb.tagline else ""
+    return f"whyache · {kb.name} {kb.version}{tagline}"
+
+
+def alert(kb: KnowledgeBase) -> str:
+    """The banner over urgent conclusions, from the first urgent kind that declares one."""
+    return next((kb.kind(k).alert for k in kb.urgent_kinds if kb.kind(k).alert), "ACT NOW")
 
 
 def red_flag_block(result: Result) -> list[str]:
@@ -44,7 +41,7 @@ def red_flag_block(result: Result) -> list[str]:
     if not flags:
         return []
     kb = result.kb
-    lines = ["!!! RED FLAGS: see a clinician !!!"]
+    lines = [f"!!! {alert(kb)} !!!"]
     for flag in flags:
         first = result.derivations(flag)[0]
         because = ", ".join(premise_text(p) for p in first.premises) or "the given facts"
@@ -82,16 +79,18 @@ def render_trace(result: Result) -> str:
         lines.append(f"{pad}sources: {'; '.join(str(s) for s in rule.sources)}")
     lines += ["", "Conclusions"]
     groups = result.by_kind()
-    if Kind.RED_FLAG not in groups:
-        lines.append("  Red flags: none concluded from the facts given")
-    for kind in KIND_ORDER:
+    for kind in kb.urgent_kinds:
+        if kind not in groups:
+            lines.append(f"  {kb.kind(kind).title}: none concluded from the facts given")
+    for kind in kb.kind_order:
         for index, fact_id in enumerate(groups.get(kind, ())):
-            title = f"{KIND_TITLES[kind]}:" if index == 0 else ""
+            title = f"{kb.kind(kind).title}:" if index == 0 else ""
             lines.append(f"  {title:<17}{kb.fact(fact_id).label} [{fact_id}]")
     if not groups:
         lines.append("  (nothing concluded)")
     lines += ["", *summary_block(result)]
-    lines += ["", kb.disclaimer or "Educational output, not a diagnosis."]
+    if kb.disclaimer:
+        lines += ["", kb.disclaimer]
     return "\n".join(lines) + "\n"
 
 
@@ -109,16 +108,18 @@ def summary_block(result: Result) -> list[str]:
         return [*lines, "  Nothing was concluded from the facts given."]
     for flag in result.red_flags:
         label = kb.fact(flag).label
-        lines.append(f"  !! {label}: {chain_text(result, flag)}. See a clinician.")
-    if not result.red_flags:
+        action = kb.kind(kb.fact(flag).kind).action
+        lines.append(f"  !! {label}: {chain_text(result, flag)}.{' ' + action if action else ''}")
+    for kind in kb.urgent_kinds if not result.red_flags else ():
+        singular = kb.kind(kind).singular
         lines.append(
-            "  No red flag was concluded from the facts given (that does not rule one out)."
+            f"  No {singular} was concluded from the facts given (that does not rule one out)."
         )
     for fact_id in specific_conclusions(result):
         lines.append(f"  {kb.fact(fact_id).label}: {chain_text(result, fact_id)}")
-    advice = [kb.fact(f).label for f in result.conclusions(Kind.RECOMMENDATION)]
+    advice = [kb.fact(f).label for f in result.advice]
     if advice:
-        lines.append("  Recommendations:")
+        lines.append(f"  {' and '.join(kb.kind(k).title for k in kb.advice_kinds)}:")
     lines += [f"    {label}" for label in advice]
     disputes = disagreements_in(result)
     if disputes:
