@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.options import format_option, kb_option, load, load_kb
 from whyache.engine import InputError, Location
 from whyache.workflows.batch import FORMATS, format_for, read_items, run_batch
 
@@ -127,6 +127,14 @@ def _first_bytes(source: str, size: int = 4096) -> bytes:
 )
 @click.option("--explain", is_flag=True, help="Add each case's derivations (every firing).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress counter on stderr.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786), or "
+    "'local' for --workers processes on this machine. Needs: pip install 'whyache[dask]'.",
+)
 @kb_option
 @format_option(default="json")
 def batch(
@@ -136,6 +144,7 @@ def batch(
     workers: int | None,
     explain: bool,
     quiet: bool,
+    dask_address: str | None,
     kb_dir: Path | None,
     output_format: str,
 ) -> None:
@@ -156,11 +165,13 @@ def batch(
       whyache batch runners.csv --workers 2 --explain
       whyache batch runners.csv --format text
       cat cases.jsonl | whyache batch -
+      whyache batch cases.jsonl --dask tcp://scheduler:8786 -o results.jsonl
     """
     if explain and output_format == "text":
         raise InputError("--explain adds derivations to JSON results", hint="use --format json")
     fmt = input_format or format_for(source) or sniff_format(_first_bytes(source))
-    kb, engine = load(kb_dir)
+    # On a cluster, the workers compile the knowledge base; here it is only read.
+    kb, engine = load(kb_dir) if dask_address is None else (load_kb(kb_dir), None)
     count = workers or os.cpu_count() or 1
     show = not quiet and sys.stderr.isatty()
     total = None
@@ -177,9 +188,16 @@ def batch(
         progress = Progress(sys.stderr, total, show)
         stack.callback(progress.close)
         items = read_items(stream, fmt, source)
-        results: Iterator[tuple[bool, str]] = run_batch(
-            kb, engine, items, explain=explain, workers=count, kb_dir=kb_dir
-        )
+        results: Iterator[tuple[bool, str]]
+        if dask_address is not None:
+            from whyache.workflows.dask_batch import run_batch_dask  # only when asked
+
+            results = run_batch_dask(
+                kb, items, address=dask_address, explain=explain, workers=count
+            )
+        else:
+            assert engine is not None
+            results = run_batch(kb, engine, items, explain=explain, workers=count, kb_dir=kb_dir)
         for done, (bad, line) in enumerate(results, start=1):
             failed += bad
             out.write((line if output_format == "json" else text_line(line)) + "\n")

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from whyache import __version__
 from whyache.engine import KnowledgeBase
+from whyache.knowledge_base.collector import collector_paused
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _BUNDLED = _PACKAGE / "knowledge_base" / "data"  # loader.BUNDLED, without importing PyYAML
@@ -36,6 +37,7 @@ _CODE = (
     "knowledge_base/loader.py",
     "knowledge_base/yaml_source.py",
     "knowledge_base/cache.py",
+    "knowledge_base/collector.py",
 )
 
 
@@ -49,6 +51,26 @@ def cache_dir() -> Path:
 
 def load_cached(directory: Path | str | None = None) -> KnowledgeBase:
     """What :func:`load_knowledge_base` returns, from the cache when nothing changed."""
+    with collector_paused():  # see collector.py: half the time of unpickling, otherwise
+        return _load_cached(directory)
+
+
+def cached_only(directory: Path | str | None = None) -> KnowledgeBase | None:
+    """The cached knowledge base when there is a fresh entry for the directory, else None.
+
+    An entry exists only for a knowledge base that read and validated cleanly.
+    """
+    if os.environ.get("WHYACHE_NO_CACHE"):
+        return None
+    try:
+        path = cache_dir() / f"kb-{_key(directory)}.pickle"
+    except OSError:
+        return None
+    with collector_paused():
+        return _read(path)
+
+
+def _load_cached(directory: Path | str | None) -> KnowledgeBase:
     if os.environ.get("WHYACHE_NO_CACHE"):
         return _loader()(directory)
     try:

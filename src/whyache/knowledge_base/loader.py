@@ -34,6 +34,7 @@ from whyache.engine import (
 )
 from whyache.engine.model.conditions import FACT_ID, ConditionSyntaxError, from_data
 from whyache.engine.model.vocabulary import suggest
+from whyache.knowledge_base.collector import collector_paused
 from whyache.knowledge_base.yaml_source import load_yaml_file
 
 BUNDLED = Path(__file__).parent / "data"
@@ -270,8 +271,9 @@ def _disagreement(f: _File, node: Any) -> Disagreement:
 
 def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
     """Read, build and validate a knowledge base (the bundled one when no directory is given)."""
-    kb = read_knowledge_base(directory)
-    validate(kb)
+    with collector_paused():
+        kb = read_knowledge_base(directory)
+        validate(kb)
     return kb
 
 
@@ -286,6 +288,11 @@ def read_knowledge_base(
     can report every one (problems in kb.yaml itself still stop reading).
     """
 
+    with collector_paused():  # see collector.py: most of the time of reading, otherwise
+        return _read(directory, errors)
+
+
+def _read(directory: Path | str | None, errors: list[KnowledgeBaseError] | None) -> KnowledgeBase:
     def skip(exc: KnowledgeBaseError) -> None:
         if errors is None:
             raise exc

@@ -247,14 +247,16 @@ def run_batch(
     the input.
     """
     global _inherited
+    # The compiled engine lives as long as the batch: out of the collector's way, it is not
+    # scanned again by every full collection (on 8,000 rules, a third of a case's time).
+    # Forked workers also share it page by page until something writes to it, as a
+    # collection scanning it in a worker would.
+    gc.freeze()
     if workers <= 1:
         for item in items:
             yield _encoded(run_item(kb, engine, item, explain))
         return
     _inherited = (kb, engine)
-    # Forked workers share the parent's compiled engine page by page until something writes
-    # to it; a garbage collection in a worker would, touching every object it scans.
-    gc.freeze()
     with multiprocessing.get_context().Pool(
         workers, initializer=_init_worker, initargs=(kb_dir, explain)
     ) as pool:

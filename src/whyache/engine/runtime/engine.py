@@ -32,9 +32,24 @@ from whyache.engine.runtime.strategy import StableStrategy
 
 
 class Datum(Fact):  # type: ignore[misc]
-    """Base of the per-fact-id classes of working memory; ``fact_id`` names the fact."""
+    """Base of the per-fact-id classes of working memory; ``fact_id`` names the fact.
+
+    experta's ``Fact.__hash__`` hashes the contents alone, though equality also compares the
+    class. With one class per fact id, every pattern ``Datum_x(value=True)`` then hashes
+    alike, and building the network compares patterns pairwise: compiling grew as rules^2.5
+    (10 million ``__eq__`` calls for 2,000 rules). Hashing the fact id as well keeps hash and
+    equality consistent and spreads the patterns out; only our own classes are affected.
+    """
 
     fact_id = ""
+
+    def __hash__(self) -> int:
+        try:
+            return self._whyache_hash
+        except AttributeError:
+            # Cached like experta's own: a fact is not changed once it is hashed.
+            self._whyache_hash: int = hash((self.fact_id, frozenset(self.items())))
+            return self._whyache_hash
 
 
 class _FactClasses(dict[str, type[Datum]]):
