@@ -28,6 +28,7 @@ Sections (see docs/performance.md for what each goal means):
 4. scaling: synthetic knowledge bases (a chain of N rules, a join over M facts)
 5. CLIPS (``clips.py``), ``batch --dask local`` with 1 and 2 workers, and layered synthetic
    knowledge bases of 500 to 20,000 rules (``scaling.py``; ``--large`` adds 100,000)
+6. reference: batch on experta and on the reference evaluator (``reference_batch.py``)
 
 ``--quick`` writes build/performance-quick.md, never the committed docs/performance.md.
 """
@@ -65,6 +66,10 @@ from whyache.knowledge_base import load_knowledge_base  # noqa: E402
 
 PAGE = ROOT / "docs" / "performance.md"
 QUICK_OUTPUT = ROOT / "build" / "performance-quick.md"  # build/ is ignored by git
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reference_batch import reference_figures  # noqa: E402
+
 START_UP_GOAL_MS = 300.0
 OVERHEAD_GOAL = 1.05
 SLOW = 5.0  # seconds: a naive-experta run longer than this is measured once
@@ -311,14 +316,13 @@ def batch_figures(
 
         def batch(workers: int) -> Callable[[], None]:
             command = [*exe, "batch", str(source), "-q", "-o", os.devnull]
-            command += ["--workers", str(workers)]
+            command += ["--workers", str(workers), "--engine", "experta"]
             return lambda: _check_run(command, ok=(0, 1))
 
         def two_processes() -> None:
             # The machine's own ceiling: two independent one-worker batches, half each.
-            commands = [
-                [*exe, "batch", str(h), "-q", "-o", os.devnull, "--workers", "1"] for h in halves
-            ]
+            one = ["-q", "-o", os.devnull, "--workers", "1", "--engine", "experta"]
+            commands = [[*exe, "batch", str(h), *one] for h in halves]
             procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
             for proc in procs:
                 proc.wait()
@@ -732,6 +736,7 @@ def main() -> None:
     started = time.perf_counter()
     naive_rate = sweep_figures(report, kb, cases[:cases_n], naive_n, runs)
     batch_figures(report, kb, cases[:batch_n], 3, naive_rate)
+    reference_figures(report, kb, cases[:batch_n], runs)
     startup_figures(report, kb, 9 if not args.quick else 5)
     scaling_figures(report, sizes, 3)
     clips_figures(report, kb, cases[: 300 if args.quick else 1000], 3)

@@ -15,7 +15,7 @@ from typing import IO, Any, TextIO
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import format_option, kb_option, load, load_kb
+from whyache.cli.options import engine_option, format_option, kb_option, load, load_kb
 from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, Location
 from whyache.engine.errors import visible
@@ -135,6 +135,7 @@ def _first_bytes(source: str, size: int = 4096) -> bytes:
 )
 @click.option("--explain", is_flag=True, help="Add each case's derivations (every firing).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress counter on stderr.")
+@engine_option(default="reference")
 @click.option(
     "--dask",
     "dask_address",
@@ -154,6 +155,7 @@ def batch(
     quiet: bool,
     dask_address: str | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Run many cases and write one result per case, in input order.
@@ -184,7 +186,7 @@ def batch(
     refuse_input_as_output(output, [source])
     fmt = input_format or format_for(source) or sniff_format(_first_bytes(source))
     # On a cluster, the workers compile the knowledge base; here it is only read.
-    kb, engine = load(kb_dir) if dask_address is None else (load_kb(kb_dir), None)
+    kb, engine = load(kb_dir, engine_name) if dask_address is None else (load_kb(kb_dir), None)
     count = workers or os.cpu_count() or 1
     show = not quiet and sys.stderr.isatty()
     total = None
@@ -206,7 +208,15 @@ def batch(
             )
         else:
             assert engine is not None
-            results = run_batch(kb, engine, items, explain=explain, workers=count, kb_dir=kb_dir)
+            results = run_batch(
+                kb,
+                engine,
+                items,
+                explain=explain,
+                workers=count,
+                kb_dir=kb_dir,
+                engine_name=engine_name,
+            )
         for done, (bad, line) in enumerate(results, start=1):
             failed += bad
             out.write((line if output_format == "json" else text_line(line)) + "\n")

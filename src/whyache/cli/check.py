@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.options import engine_option, format_option, kb_option, load
 from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, KnowledgeBase
 from whyache.engine.errors import visible
@@ -115,6 +115,7 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@engine_option()
 @kb_option
 @format_option()
 @click.option(
@@ -129,6 +130,7 @@ def check_command(
     ctx: click.Context,
     paths: tuple[Path, ...],
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
     junit_file: Path | None,
 ) -> None:
@@ -143,7 +145,7 @@ def check_command(
       whyache check tests/scenarios
       whyache check heat.scenarios.yaml --kb my_kb --junit report.xml
     """
-    kb, engine = load(kb_dir)
+    kb, engine = load(kb_dir, engine_name)
     files = list(scenario_files(paths))
     if not files:
         shown = ", ".join(str(p) for p in paths)

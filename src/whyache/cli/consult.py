@@ -25,12 +25,11 @@ from whyache.cli.consult_text import (
     why_lines,
 )
 from whyache.cli.errors import CliError
-from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.options import build, case_options, engine_option, format_option, kb_option, load
 from whyache.cli.run import emit
 from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import (
     Case,
-    Engine,
     FactDef,
     FactValueError,
     InputError,
@@ -44,6 +43,7 @@ from whyache.engine import (
 from whyache.engine.analysis.consultation import Consultant, Consultation
 from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.render.trace import given_value
+from whyache.engine.runtime.engines import Runner
 from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.reading import read_text
 
@@ -112,7 +112,7 @@ class _Session:
     """One consultation in the terminal: the loop of asking, answering and commands."""
 
     def __init__(
-        self, kb: KnowledgeBase, engine: Engine, start: Case, reader: _Reader, err: bool
+        self, kb: KnowledgeBase, engine: Runner, start: Case, reader: _Reader, err: bool
     ) -> None:
         self.kb = kb
         self.engine = engine
@@ -233,6 +233,7 @@ def _save(path: Path, consultation: Consultation) -> None:
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @click.option(
     "--answers",
@@ -253,6 +254,7 @@ def consult(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     answers_file: Path | None,
     save_file: Path | None,
     output_format: str,
@@ -271,7 +273,7 @@ def consult(
       whyache consult --answers answers.txt --format json
     """
     refuse_input_as_output(save_file, [case_file, answers_file])
-    kb, engine = load(kb_dir)
+    kb, engine = load(kb_dir, engine_name)
     start = build(kb, facts, case_file)
     lines = read_text(answers_file, "answers file").splitlines() if answers_file else None
     err = output_format == "json"

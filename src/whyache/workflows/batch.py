@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from whyache.engine import (
-    Engine,
     InputError,
     KnowledgeBase,
     Location,
@@ -43,6 +42,7 @@ from whyache.engine import (
 from whyache.engine.errors import echo
 from whyache.engine.model.definitions import INPUT
 from whyache.engine.render.serialize import firing_to_dict
+from whyache.engine.runtime.engines import Runner, make_engine
 from whyache.knowledge_base.case_files import unique_keys
 
 FORMATS = ("jsonl", "csv")
@@ -218,7 +218,7 @@ def _check_id(case_id: object, line: int) -> str | int:
     return case_id
 
 
-def run_item(kb: KnowledgeBase, engine: Engine, item: Item, explain: bool) -> dict[str, Any]:
+def run_item(kb: KnowledgeBase, engine: Runner, item: Item, explain: bool) -> dict[str, Any]:
     """The result record of one item; any failure becomes that item's error record."""
     case_id: str | int = item.line
     try:
@@ -235,7 +235,7 @@ def run_item(kb: KnowledgeBase, engine: Engine, item: Item, explain: bool) -> di
         return {"id": case_id, "line": item.line, "error": message}
 
 
-def _run_item(kb: KnowledgeBase, engine: Engine, item: Item, explain: bool) -> dict[str, Any]:
+def _run_item(kb: KnowledgeBase, engine: Runner, item: Item, explain: bool) -> dict[str, Any]:
     case_id: str | int = item.line
     try:
         raw_id, facts = _case_data(item)
@@ -268,12 +268,12 @@ def encode(record: dict[str, Any]) -> str:
 
 # --- worker processes ---------------------------------------------------------------------
 
-_worker: tuple[KnowledgeBase, Engine, bool] | None = None
+_worker: tuple[KnowledgeBase, Runner, bool] | None = None
 # The parent's compiled engine: a forked worker inherits it and need not compile its own.
-_inherited: tuple[KnowledgeBase, Engine] | None = None
+_inherited: tuple[KnowledgeBase, Runner] | None = None
 
 
-def _init_worker(kb_dir: Path | None, explain: bool) -> None:
+def _init_worker(kb_dir: Path | None, explain: bool, engine_name: str) -> None:
     """Have a compiled knowledge base once per worker process (inherited or loaded)."""
     global _worker
     if _inherited is not None:
@@ -282,7 +282,7 @@ def _init_worker(kb_dir: Path | None, explain: bool) -> None:
         from whyache.knowledge_base.cache import load_cached
 
         kb = load_cached(kb_dir)
-        engine = Engine(kb)
+        engine = make_engine(kb, engine_name)
     _worker = (kb, engine, explain)
 
 
@@ -309,19 +309,21 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def run_batch(
     kb: KnowledgeBase,
-    engine: Engine,
+    engine: Runner,
     items: Iterable[Item],
     *,
     explain: bool = False,
     workers: int = 1,
     kb_dir: Path | None = None,
+    engine_name: str = "experta",
 ) -> Iterator[tuple[bool, str]]:
     """Yield ``(failed, encoded record)`` per item, in input order.
 
     With ``workers > 1`` the items go in chunks to that many processes, each of which loads
     the knowledge base from ``kb_dir`` (None: the bundled one) once; at most
     ``workers * IN_FLIGHT_PER_WORKER`` chunks are read ahead, so memory does not grow with
-    the input.
+    the input. ``engine_name`` names the engine a spawned worker compiles (a forked one
+    inherits ``engine``).
     """
     global _inherited
     # The compiled engine lives as long as the batch: out of the collector's way, it is not
@@ -344,7 +346,7 @@ def run_batch(
             workers,
             mp_context=multiprocessing.get_context(),
             initializer=_init_worker,
-            initargs=(kb_dir, explain),
+            initargs=(kb_dir, explain, engine_name),
         )
         broken = False
         try:

@@ -27,6 +27,7 @@ from whyache.engine.model.definitions import KnowledgeBase, RuleDef
 from whyache.engine.model.validation import validate
 from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule
 from whyache.engine.runtime.matcher import DispatchingReteMatcher
+from whyache.engine.runtime.reference import closure, positive_facts
 from whyache.engine.runtime.result import Firing, Premise, Result
 from whyache.engine.runtime.strategy import StableStrategy
 
@@ -204,31 +205,6 @@ def _body(name: str, order: int) -> Any:
     return body
 
 
-def _possible(kb: KnowledgeBase, given: frozenset[str]) -> set[tuple[str, int]]:
-    """Rule alternatives that could fire when only ``given`` facts are given (any values).
-
-    An alternative fires only when every fact it needs present is present, and a fact is
-    present only when given or concluded by a firing, so the least fixpoint below (which
-    ignores values and absences, and so over-approximates) holds every alternative that can
-    ever fire. The others can never match, and leaving them out changes nothing else.
-    """
-    known = set(given)
-    possible: set[tuple[str, int]] = set()
-    grew = True
-    while grew:
-        grew = False
-        for rule in kb.rules:
-            for alt, literals in enumerate(rule.alternatives):
-                if (rule.id, alt) in possible:
-                    continue
-                if all(lit.fact in known for lit in literals if lit.is_positive_pattern):
-                    possible.add((rule.id, alt))
-                    if not known.issuperset(rule.concludes):
-                        known.update(rule.concludes)
-                        grew = True
-    return possible
-
-
 class Engine:
     """A compiled knowledge base, ready to run cases.
 
@@ -252,7 +228,9 @@ class Engine:
             max_firings = max(MIN_FIRING_LIMIT, sum(len(r.alternatives) for r in kb.rules))
         self.kb = kb
         self._only = None if only_for is None else frozenset(only_for)
-        possible = None if self._only is None else _possible(kb, self._only)
+        # Only alternatives that can fire when only these facts are given (any values): the
+        # reference's monotone closure, which ignores values and absences, over-approximates.
+        possible = None if self._only is None else closure(kb, self._only, positive_facts)[1]
         classes = _fact_classes(kb)
         attrs: dict[str, Any] = {
             "_whyache_rules": {},
