@@ -57,7 +57,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from whyache.engine import Case, Engine, KnowledgeBase, build_case  # noqa: E402
 from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
-from whyache.engine.model.definitions import Kind  # noqa: E402
 from whyache.engine.model.validation import validate  # noqa: E402
 from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
 from whyache.engine.runtime.engine import _fact_classes, _pattern, _test  # noqa: E402
@@ -217,7 +216,7 @@ def plain_run(engine: Any, case: Case) -> int:
 def random_cases(kb: KnowledgeBase, count: int, seed: int = 8) -> list[Case]:
     """Random cases over the knowledge base's inputs: 3 to 8 facts, mostly present."""
     rng = random.Random(seed)
-    inputs = [f for f in kb.facts if f.kind is Kind.INPUT]
+    inputs = [f for f in kb.facts if f.is_input]
     cases = []
     for _ in range(count):
         pairs: list[tuple[str, object]] = []
@@ -487,7 +486,7 @@ def _small_case(kb: KnowledgeBase) -> list[str]:
             f"{k}={v}" if not isinstance(v, bool) else (k if v else f"{k}=no")
             for k, v in dict(kb.demo).items()
         ]
-    return [f.id for f in kb.facts if f.kind is Kind.INPUT][:3]
+    return [f.id for f in kb.facts if f.is_input][:3]
 
 
 # --- 4: scaling ---------------------------------------------------------------------------
