@@ -10,7 +10,7 @@ INTERPRETER := $(VENV).interpreter
 $(BIN)/whyache: pyproject.toml $(INTERPRETER)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dask]"
 	@touch $@
 
 # Refuse a Python older than 3.11 before making anything, and say what to do instead. When
@@ -58,6 +58,7 @@ screenshots: $(BIN)/whyache  ## the pictures of docs/educators.md: slides (Graph
 	WHYACHE_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/web/test_browser.py
 
 bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (not pass/fail)
+	$(BIN)/python -m pip install --quiet -e ".[test,dask,bench]"
 	$(BIN)/python benchmarks/run.py
 
 clean:

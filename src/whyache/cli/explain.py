@@ -9,7 +9,14 @@ import click
 from whyache.api.session import run_case
 from whyache.cli import exit_codes
 from whyache.cli.errors import CliError
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+)
 from whyache.engine import resolve_fact
 from whyache.engine.explain.how import NotConcludedError, how
 from whyache.engine.explain.why_not import why_not as why_not_report
@@ -20,6 +27,7 @@ from whyache.engine.render.trace import header
 @click.command()
 @click.argument("conclusion")
 @case_options
+@engine_option()
 @kb_option
 @format_option()
 def explain(
@@ -27,6 +35,7 @@ def explain(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Show how CONCLUSION was derived: a tree from it down to the given facts.
@@ -42,7 +51,7 @@ def explain(
     """
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = run_case(kb, build(kb, facts, case_file))
+    result = run_case(kb, build(kb, facts, case_file), engine_name)
     try:
         tree = how(result, fact.id)
     except NotConcludedError as exc:
@@ -56,6 +65,7 @@ def explain(
 @click.command(name="why-not")
 @click.argument("conclusion")
 @case_options
+@engine_option()
 @kb_option
 @format_option()
 def why_not(
@@ -63,6 +73,7 @@ def why_not(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Explain why CONCLUSION was not concluded, and what would conclude it.
@@ -79,7 +90,7 @@ def why_not(
     """
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = run_case(kb, build(kb, facts, case_file))
+    result = run_case(kb, build(kb, facts, case_file), engine_name)
     report = why_not_report(kb, result, fact.id)
     if report.concluded:
         raise CliError(

@@ -8,8 +8,15 @@ import click
 import networkx as nx
 
 from whyache.api.session import run_case
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
-from whyache.cli.output import write_atomically
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+)
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.analysis.kb_graph import chains, focus, highlight, kb_graph
 from whyache.engine.analysis.overview import overview as kb_overview
@@ -33,6 +40,7 @@ LAYOUTS = ("tb", "lr")
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @format_option("dot", "mermaid", "graphml", "html", default="dot")
 @click.option("--focus", "focus_fact", metavar="FACT", help="Keep only the chains through FACT.")
@@ -74,6 +82,7 @@ def graph(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
     focus_fact: str | None,
     from_fact: str | None,
@@ -132,7 +141,7 @@ def graph(
     if overview:
         picture = kb_overview(kb)
     elif has_case:
-        result = run_case(kb, build(kb, facts, case_file))
+        result = run_case(kb, build(kb, facts, case_file), engine_name)
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)
@@ -153,7 +162,9 @@ def graph(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        refuse_input_as_output(output, [case_file])
+        with replacing(output) as handle:
+            handle.write(text)
 
 
 def render(

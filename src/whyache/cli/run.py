@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from whyache.api.session import run_case
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+)
 from whyache.engine import Result, case_from_mapping
 from whyache.engine.render.serialize import result_to_dict
 from whyache.engine.render.trace import render_trace
@@ -23,10 +30,15 @@ def emit(result: Result, output_format: str) -> None:
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @format_option()
 def run(
-    facts: tuple[str, ...], case_file: Path | None, kb_dir: Path | None, output_format: str
+    facts: tuple[str, ...],
+    case_file: Path | None,
+    kb_dir: Path | None,
+    engine_name: str,
+    output_format: str,
 ) -> None:
     """Run a case and print the reasoning trace: every firing, sourced.
 
@@ -41,7 +53,7 @@ def run(
     case = build(kb, facts, case_file)
     if not case.facts:
         click.echo(NO_FACTS_HINT, err=True)
-    emit(run_case(kb, case), output_format)
+    emit(run_case(kb, case, engine_name), output_format)
 
 
 #: Printed on stderr by ``whyache run`` without facts, so the empty report is not a mystery.
@@ -53,9 +65,10 @@ NO_FACTS_HINT = (
 
 
 @click.command()
+@engine_option()
 @kb_option
 @format_option()
-def demo(kb_dir: Path | None, output_format: str) -> None:
+def demo(kb_dir: Path | None, engine_name: str, output_format: str) -> None:
     """Run the knowledge base's built-in demo case and print its trace.
 
     \b
@@ -66,4 +79,4 @@ def demo(kb_dir: Path | None, output_format: str) -> None:
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(run_case(kb, case), output_format)
+    emit(run_case(kb, case, engine_name), output_format)
