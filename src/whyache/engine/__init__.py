@@ -43,6 +43,7 @@ from whyache.engine.model import (
     KnowledgeBase,
     RuleDef,
     Source,
+    Timing,
     ValueType,
 )
 from whyache.engine.result import Firing, Premise, Result
@@ -84,6 +85,7 @@ __all__ = [
     "RuleDef",
     "RunawayError",
     "Source",
+    "Timing",
     "UnknownFactError",
     "Value",
     "ValueType",

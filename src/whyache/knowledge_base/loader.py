@@ -27,6 +27,7 @@ from whyache.engine import (
     Location,
     RuleDef,
     Source,
+    Timing,
     ValueType,
     validate,
 )
@@ -39,8 +40,20 @@ MANIFEST = "kb.yaml"
 
 _TOP_KEYS = {"category", "facts", "rules", "disagreements", "documents", "notes"}
 _MANIFEST_KEYS = {"name", "version", "description", "disclaimer", "demo"}
-_FACT_KEYS = {"id", "label", "kind", "type", "unit", "range", "aliases", "question", "description"}
-_RULE_KEYS = {"id", "description", "if", "then", "sources", "note"}
+_FACT_KEYS = {
+    "id",
+    "label",
+    "kind",
+    "type",
+    "unit",
+    "range",
+    "aliases",
+    "question",
+    "description",
+    "timing",
+    "needs_review",
+}
+_RULE_KEYS = {"id", "description", "if", "then", "sources", "note", "kb_threshold"}
 _SOURCE_KEYS = {"doc", "section"}
 _DOC_KEYS = {"file", "title", "sections", "note"}
 _DIS_KEYS = {"id", "topic", "note", "rules"}
@@ -140,6 +153,7 @@ def _fact(f: _File, node: Any) -> FactDef:
     question = node.get("question")
     if question is not None and not isinstance(question, str):
         raise f.error(f"{what}: question must be text", node)
+    timing, needs_review = _advice(f, node, what, kind)
     return FactDef(
         id=fact_id,
         label=f.text(node, "label", what),
@@ -151,8 +165,34 @@ def _fact(f: _File, node: Any) -> FactDef:
         aliases=f.texts(node, "aliases", what),
         question=question.strip() if question else None,
         description=f.text(node, "description", what, ""),
+        timing=timing,
+        needs_review=needs_review,
         location=f.at(node),
     )
+
+
+def _advice(f: _File, node: Any, what: str, kind: Kind) -> tuple[Timing | None, bool]:
+    """A recommendation's ``timing`` and ``needs_review``; other kinds may not have them."""
+    if kind is not Kind.RECOMMENDATION:
+        for key in ("timing", "needs_review"):
+            if key in node:
+                raise f.error(f"{what}: only recommendations have {key!r}", node)
+        return None, False
+    timing = None
+    if "timing" in node:
+        text = node["timing"]
+        try:
+            timing = Timing(text)
+        except ValueError:
+            raise f.error(
+                f"{what}: unknown timing {text!r}",
+                node,
+                f"use one of {', '.join(t.value for t in Timing)}",
+            ) from None
+    needs_review = node.get("needs_review", False)
+    if not isinstance(needs_review, bool):
+        raise f.error(f"{what}: needs_review must be yes or no", node)
+    return timing, needs_review
 
 
 def _sources(f: _File, node: Any, rule_id: str) -> tuple[Source, ...]:
@@ -191,6 +231,7 @@ def _rule(f: _File, node: Any) -> RuleDef:
         concludes=tuple(dict.fromkeys(c.strip() for c in concludes)),
         sources=_sources(f, node, rule_id),
         note=f.text(node, "note", f"rule {rule_id!r}", ""),
+        kb_threshold=f.text(node, "kb_threshold", f"rule {rule_id!r}", ""),
         location=f.at(node),
     )
 
