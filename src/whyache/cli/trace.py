@@ -5,14 +5,11 @@ Pure functions from a Result to a string, so the output is easy to test and dete
 
 from __future__ import annotations
 
-from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Premise, Result, format_value
+from whyache.engine import KIND_ORDER, Firing, Kind, KnowledgeBase, Premise, Result, format_value
 from whyache.engine.conditions import Value
-from whyache.engine.narrative import (
-    chain,
-    cited_documents,
-    disagreements_in,
-    specific_conclusions,
-)
+from whyache.engine.narrative import cited_documents, disagreements_in, specific_conclusions
+from whyache.engine.report import because_text, chain_of
+from whyache.engine.report import chain_text as linked_chain_text
 
 KIND_TITLES = {
     Kind.RED_FLAG: "Red flags",
@@ -46,9 +43,8 @@ def red_flag_block(result: Result) -> list[str]:
     kb = result.kb
     lines = ["!!! RED FLAGS: see a clinician !!!"]
     for flag in flags:
-        first = result.derivations(flag)[0]
-        because = ", ".join(premise_text(p) for p in first.premises) or "the given facts"
-        lines.append(f"  !! {kb.fact(flag).label} [{flag}] because {because}")
+        because = because_text(kb, chain_of(result, flag))
+        lines.append(f"  !! {kb.fact(flag).label} [{flag}] from {because}")
     return [*lines, ""]
 
 
@@ -66,20 +62,25 @@ def render_trace(result: Result) -> str:
     if not result.firings:
         lines.append("  (no rule fired)")
     width = len(str(len(result.firings)))
+    pad = " " * (width + 4)
+    folded: list[Firing] = []
     for firing in result.firings:
+        if not firing.new:  # repeats what is known: folded into one line with its neighbours
+            folded.append(firing)
+            continue
+        lines += _folded(folded, width)
+        folded = []
         rule = kb.rule(firing.rule)
-        pad = " " * (width + 4)
         premises = ", ".join(premise_text(p) for p in firing.premises) or "(nothing given)"
-        known = [c for c in firing.concludes if c not in firing.new]
-        conclusion = ", ".join(firing.concludes)
-        if known and not firing.new:
-            conclusion += " (already known)"
         lines.append(f"  {firing.number:>{width}}. {firing.rule}")
-        lines.append(f"{pad}{premises} ⇒ {conclusion}")
+        lines.append(f"{pad}{premises} ⇒ {', '.join(firing.concludes)}")
         if firing.assumptions:
             lines.append(f"{pad}assuming: {'; '.join(firing.assumptions)}")
         lines.append(f"{pad}{rule.description}")
+        if rule.kb_threshold:
+            lines.append(f"{pad}threshold chosen by the knowledge base: {rule.kb_threshold}")
         lines.append(f"{pad}sources: {'; '.join(str(s) for s in rule.sources)}")
+    lines += _folded(folded, width)
     lines += ["", "Conclusions"]
     groups = result.by_kind()
     if Kind.RED_FLAG not in groups:
@@ -95,9 +96,19 @@ def render_trace(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _folded(firings: list[Firing], width: int) -> list[str]:
+    """Firings that concluded only what was already known, as one line per run of them."""
+    if not firings:
+        return []
+    first, last = firings[0].number, firings[-1].number
+    numbers = f"{first}" if first == last else f"{first}-{last}"
+    rules = ", ".join(f"{f.rule} ⇒ {', '.join(f.concludes)}" for f in firings)
+    return [f"  {numbers:>{width}}. (already known) {rules}"]
+
+
 def chain_text(result: Result, fact_id: str) -> str:
-    """``inadequate fluid intake → dehydration → … → leg ache`` (ids read as words)."""
-    return " → ".join(f.replace("_", " ") for f in chain(result, fact_id))
+    """The chain of a fact's first derivation, every premise of a conjunction named."""
+    return linked_chain_text(result.kb, chain_of(result, fact_id))
 
 
 def summary_block(result: Result) -> list[str]:

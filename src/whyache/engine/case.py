@@ -11,7 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from whyache.engine.conditions import Value, format_number, format_value
-from whyache.engine.errors import FactValueError, InputError, Location, UnknownFactError
+from whyache.engine.errors import (
+    FactValueError,
+    InputError,
+    Location,
+    UnknownFactError,
+    UnknownFactsError,
+)
 from whyache.engine.model import FactDef, KnowledgeBase
 from whyache.engine.vocabulary import normalise, suggest
 
@@ -160,8 +166,16 @@ def build_case(
 ) -> Case:
     """Validate (name, raw value) pairs into a Case; contradictions are errors."""
     values: dict[str, Value] = {}
+    unknown: list[UnknownFactError] = []
+    checked: list[tuple[FactDef, object]] = []
     for name, raw in pairs:
-        fact = _given(kb, name, location)
+        try:
+            checked.append((_given(kb, name, location), raw))
+        except UnknownFactError as exc:
+            unknown.append(exc)  # report every misspelt name at once, not only the first
+    if unknown:
+        raise unknown[0] if len(unknown) == 1 else UnknownFactsError(tuple(unknown))
+    for fact, raw in checked:
         value = parse_value(fact, raw, location)
         if fact.id in values and values[fact.id] != value:
             raise InputError(
