@@ -48,7 +48,7 @@ Conclusions
 Summary
   !! See a doctor: pain at rest → see a doctor. See a clinician.
   Ache: sunny + not drank water → thirst → ache
-  Recommendations:
+  Recommendations, now:
     Drink more
   Sources:
     doc.txt: A test document
@@ -83,7 +83,7 @@ No red flag from the facts given (that does not rule one out).
 Nothing was concluded from the facts given.
 
 Ask next
-  Pain at rest?  (-f rest_pain)
+  -f rest_pain: Pain at rest?
 
 Given but used by no rule that fired: water
 Test output only. Every step: --trace.
@@ -323,7 +323,8 @@ def test_summary_without_red_flags_says_so_and_gives_chains():
         " before, during or after the run → dehydration → " in summary
     )
     assert (
-        "  Recommendations:\n    Drink enough fluid before, during and after running\n" in summary
+        "  Recommendations, now:\n    Drink enough fluid before, during and after running\n"
+        in summary
     )
 
 

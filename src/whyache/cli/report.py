@@ -78,7 +78,7 @@ def _lines(
         cited.update(dict.fromkeys(shown))
         return tags(sources, 2, more=False)
 
-    lines = [style.bold(header), ""]
+    lines = [*(style.bold(line) for line in style.wrap(header)), ""]
     if report.flags:
         lines.append(style.alarm("RED FLAGS: see a clinician"))
         for flag in report.flags:
@@ -88,7 +88,7 @@ def _lines(
             because = f"from {because_text(kb, flag.chain)}{notes}  [{cite(flag.sources)}]"
             lines += style.wrap(because, "     ", "       ")
     else:
-        lines.append("No red flag from the facts given (that does not rule one out).")
+        lines += style.wrap("No red flag from the facts given (that does not rule one out).")
     lines.append("")
     explained = report.explained
     if terse:
@@ -98,7 +98,7 @@ def _lines(
         total = len(report.explained)
         listed = min(shown, len(explained))
         count = f" ({listed} of {total}; --trace for all)" if listed < total else ""
-        lines.append(style.bold("Explained") + count)
+        lines += [style.bold(line) for line in style.wrap(f"Explained{count}")]
         for item in explained[:shown]:
             ways = f" (1 of {item.other_ways + 1} ways)" if item.other_ways else ""
             notes = "".join(f" ({threshold_text(n)})" for n in item.thresholds)
@@ -113,7 +113,7 @@ def _lines(
             needs = " ".join(f"-f {f}" for f in miss.missing)
             lines += style.wrap(f"{short_label(kb, miss.fact)}: {needs}", "  ", "    ")
         for question in questions:
-            lines += style.wrap(f"{question.text}  (-f {question.fact})", "  ", "    ")
+            lines += style.wrap(f"-f {question.fact}: {question.text}", "  ", "    ")
         lines.append("")
     if report.advice:
         lines.append(style.bold("Advice"))
@@ -121,18 +121,17 @@ def _lines(
             group = [a for a in report.advice if a.timing is timing]
             if not group:
                 continue
-            title = TIMING_TITLES[timing]
-            if any(a.moved for a in group):
-                title += " - self-care waits while a red flag is up"
+            notes = ["self-care waits: a red flag is up"] if any(a.moved for a in group) else []
             if len(group) > shown:
-                title += f" ({shown} of {len(group)})"
-            lines.append(f"  {title}")
+                notes.append(f"{shown} of {len(group)}")
+            title = TIMING_TITLES[timing] + (f" ({'; '.join(notes)})" if notes else "")
+            lines += style.wrap(title, "  ", "    ")
             for advice in group[:shown]:
                 text = f"- {kb.fact(advice.fact).label}  [{cite(advice.sources)}]"
                 lines += style.wrap(text, "    ", "      ")
         lines.append("")
     if report.disagreements:
-        lines.append("The sources disagree (both views are kept):")
+        lines += style.wrap("The sources disagree (both views are kept):")
         for dispute in report.disagreements:
             files = sorted({s.document for r in dispute.rules for s in kb.rule(r).sources})
             cited.update(dict.fromkeys(files))

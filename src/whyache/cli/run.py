@@ -9,7 +9,7 @@ import click
 
 from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
 from whyache.cli.report import render_report
-from whyache.cli.style import style_for
+from whyache.cli.style import Style, style_for
 from whyache.cli.trace import header, render_trace
 from whyache.engine import Result, case_from_mapping
 from whyache.engine.consultation import Question
@@ -34,8 +34,12 @@ def emit(result: Result, output_format: str, full_trace: bool = False) -> None:
     if full_trace:
         click.echo(render_trace(result), nl=False)
     else:
-        text = render_report(result, style, header(result.kb), questions_for(result))
-        click.echo(text, nl=False, color=style.colour)
+        click.echo(report_text(result, style), nl=False, color=style.colour)
+
+
+def report_text(result: Result, style: Style) -> str:
+    """The short report as ``run`` prints it."""
+    return render_report(result, style, header(result.kb), questions_for(result))
 
 
 def questions_for(result: Result) -> tuple[Question, ...]:

@@ -36,10 +36,10 @@ class Style:
 
     def wrap(self, text: str, indent: str = "", hang: str | None = None) -> list[str]:
         """``text`` wrapped to the width; words (and fact ids) are never broken, nor is a
-        trailing ``[source tags]`` group."""
-        if text.endswith("]") and "  [" in text:
-            body, _, tail = text.rpartition("  [")
-            text = f"{body}  [{tail.replace(' ', _KEEP)}"
+        trailing group set off by two spaces (``  [000 §2]``, ``  (-f pain_sharp)``)."""
+        if text.endswith(("]", ")")) and "  " in text.strip():
+            body, _, tail = text.rpartition("  ")
+            text = f"{body}  {tail.replace(' ', _KEEP)}"
         lines = textwrap.wrap(
             text,
             width=self.width,

@@ -5,10 +5,19 @@ Pure functions from a Result to a string, so the output is easy to test and dete
 
 from __future__ import annotations
 
-from whyache.engine import KIND_ORDER, Firing, Kind, KnowledgeBase, Premise, Result, format_value
+from whyache.engine import (
+    KIND_ORDER,
+    Firing,
+    Kind,
+    KnowledgeBase,
+    Premise,
+    Result,
+    Timing,
+    format_value,
+)
 from whyache.engine.conditions import Value
 from whyache.engine.narrative import cited_documents, disagreements_in, specific_conclusions
-from whyache.engine.report import because_text, chain_of
+from whyache.engine.report import advice_timing, because_text, chain_of
 from whyache.engine.report import chain_text as linked_chain_text
 
 KIND_TITLES = {
@@ -18,6 +27,13 @@ KIND_TITLES = {
     Kind.MECHANISM: "Mechanisms",
     Kind.RECOMMENDATION: "Recommendations",
     Kind.INPUT: "Inputs",
+}
+
+
+TIMING_WORDS = {
+    Timing.IMMEDIATE: "now",
+    Timing.AFTER_REVIEW: "after a clinician has seen it",
+    Timing.PREVENTION: "long-term prevention",
 }
 
 
@@ -127,10 +143,15 @@ def summary_block(result: Result) -> list[str]:
         )
     for fact_id in specific_conclusions(result):
         lines.append(f"  {kb.fact(fact_id).label}: {chain_text(result, fact_id)}")
-    advice = [kb.fact(f).label for f in result.conclusions(Kind.RECOMMENDATION)]
-    if advice:
-        lines.append("  Recommendations:")
-    lines += [f"    {label}" for label in advice]
+    flagged = bool(result.red_flags)
+    timed = [(f, *advice_timing(kb, f, flagged)) for f in result.conclusions(Kind.RECOMMENDATION)]
+    for timing in Timing:
+        group = [(f, moved) for f, t, moved in timed if t is timing]
+        if group:
+            lines.append(f"  Recommendations, {TIMING_WORDS[timing]}:")
+        for fact_id, moved in group:
+            waits = " (self-care: waits while a red flag is up)" if moved else ""
+            lines.append(f"    {kb.fact(fact_id).label}{waits}")
     disputes = disagreements_in(result)
     if disputes:
         lines.append("  Where the sources disagree (both views are kept):")

@@ -8,7 +8,7 @@ Nothing here prints; ``whyache.cli.report`` lays it out. The choices:
 * *Explained* are the concluded conditions and symptoms, and the mechanisms no firing used
   as a premise (end points), best supported first (most derivations), each with its chain:
   a tree of its first derivation in which a conjunction keeps every premise. A conclusion
-  that already sits inside an earlier chain is not repeated.
+  that sits inside another one's chain is read there, not repeated.
 * *Advice* is grouped by the recommendation's ``timing``. When any red flag is up, advice
   the knowledge base marks ``needs_review`` (self-care: drugs, R.I.C.E., stretching,
   strength work, compression) moves to ``after_review``: no new medicine, only the
@@ -338,13 +338,13 @@ def build_report(result: Result) -> Report:
         chain = chain_of(result, flag)
         rules = chain.rules()
         flags.append(Flag(flag, chain, _thresholds(kb, rules), _sources(kb, rules)))
-    explained: list[Explained] = []
-    shown: set[str] = set(result.red_flags)
-    for fact_id in explained_facts(result):
-        if fact_id in shown:
+    chains = {f: chain_of(result, f) for f in explained_facts(result) if f not in result.red_flags}
+    # A conclusion that sits inside another one's chain is read there, not repeated.
+    inside = {f for fact_id, chain in chains.items() for f in chain.facts() if f != fact_id}
+    explained = []
+    for fact_id, chain in chains.items():
+        if fact_id in inside:
             continue
-        chain = chain_of(result, fact_id)
-        shown.update(chain.facts())
         rules = chain.rules()
         explained.append(
             Explained(
