@@ -109,8 +109,8 @@ def _lines(
         lines += ["Nothing was concluded from the facts given.", ""]
     if report.near_misses or questions:
         lines.append(style.bold("Ask next"))
-        for miss in report.near_misses:
-            needs = " ".join(f"-f {f}" for f in miss.missing)
+        for miss in report.near_misses[:shown]:
+            needs = " ".join(f"-f {f}" if " " not in f else f"({f})" for f in miss.missing)
             lines += style.wrap(f"{short_label(kb, miss.fact)}: {needs}", "  ", "    ")
         for question in questions:
             lines += style.wrap(f"-f {question.fact}: {question.text}", "  ", "    ")
@@ -121,10 +121,10 @@ def _lines(
             group = [a for a in report.advice if a.timing is timing]
             if not group:
                 continue
-            notes = ["self-care waits: a red flag is up"] if any(a.moved for a in group) else []
+            asides = ["self-care waits: a red flag is up"] if any(a.moved for a in group) else []
             if len(group) > shown:
-                notes.append(f"{shown} of {len(group)}")
-            title = TIMING_TITLES[timing] + (f" ({'; '.join(notes)})" if notes else "")
+                asides.append(f"{shown} of {len(group)}")
+            title = TIMING_TITLES[timing] + (f" ({'; '.join(asides)})" if asides else "")
             lines += style.wrap(title, "  ", "    ")
             for advice in group[:shown]:
                 text = f"- {kb.fact(advice.fact).label}  [{cite(advice.sources)}]"

@@ -15,7 +15,8 @@ Nothing here prints; ``whyache.cli.report`` lays it out. The choices:
   knowledge base's own marks and the flag's presence decide.
 * *Near misses* are conditions and red flags one rule alternative away: nothing given
   contradicts it, something given supports it, and only one or two unanswered inputs are
-  missing. They say what to ask next.
+  missing (through derived premises that are near misses themselves, a few steps deep).
+  They say what to ask next.
 * *Unused* are given facts that no firing used, as a premise or as an assumption (a
   denial that a rule mentions counts as used: it ruled that rule out).
 """
@@ -124,6 +125,7 @@ def because_text(kb: KnowledgeBase, link: Link) -> str:
 #: Near misses offered at most, and the most missing inputs one may need.
 MAX_NEAR_MISSES = 3
 _MAX_MISSING = 2
+_MAX_DEPTH = 3
 _EXPLAINED_KINDS = (Kind.CONDITION, Kind.SYMPTOM, Kind.MECHANISM)
 
 
@@ -198,7 +200,8 @@ class Advice:
 
 @dataclass(frozen=True)
 class NearMiss:
-    """A condition or red flag one step away: the unanswered inputs that would conclude it."""
+    """A condition or red flag one step away: the unanswered inputs that would conclude it,
+    each a fact id (present) or a condition on one (``hours_since_run > 72``)."""
 
     fact: str
     rule: str
@@ -302,9 +305,18 @@ def near_misses(result: Result, limit: int = MAX_NEAR_MISSES) -> tuple[NearMiss,
     return tuple(item[3] for item in found[:limit])
 
 
-def _closest(result: Result, values: dict[str, Value], fact_id: str) -> NearMiss | None:
+def _closest(
+    result: Result,
+    values: dict[str, Value],
+    fact_id: str,
+    depth: int = 0,
+    visiting: frozenset[str] = frozenset(),
+) -> NearMiss | None:
+    """The alternative closest to concluding ``fact_id`` from unanswered inputs: a derived
+    premise not yet concluded counts when it is itself a near miss (a few steps deep)."""
     kb = result.kb
     best: NearMiss | None = None
+    visiting = visiting | {fact_id}
     for rule in kb.rules_concluding(fact_id):
         for literals in rule.alternatives:
             missing: list[str] = []
@@ -315,11 +327,18 @@ def _closest(result: Result, values: dict[str, Value], fact_id: str) -> NearMiss
                     if value is not None and lit.is_positive_pattern:
                         support.append(lit.fact)
                     continue
-                if value is not None or not kb.fact(lit.fact).is_input:
-                    break  # contradicted, or hangs on a derived fact not concluded
-                if not lit.is_positive_pattern:
-                    break  # satisfied only by leaving the fact unknown; nothing to ask
-                missing.append(lit.fact)
+                if value is not None or not lit.is_positive_pattern:
+                    break  # contradicted, or satisfied only by leaving a fact unknown
+                if kb.fact(lit.fact).is_input:
+                    missing.append(lit.fact if str(lit) == lit.fact else str(lit))
+                    continue
+                sub = None
+                if depth < _MAX_DEPTH and lit.fact not in visiting:
+                    sub = _closest(result, values, lit.fact, depth + 1, visiting)
+                if sub is None:
+                    break  # hangs on a derived fact that is not within reach
+                missing += sub.missing
+                support += sub.supported_by
             else:
                 missing = list(dict.fromkeys(missing))
                 given = [f for f in dict.fromkeys(support) if result.case.get(f) is not None]
