@@ -51,12 +51,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from whyache.engine import Case, Engine, KnowledgeBase, build_case  # noqa: E402
-from whyache.engine._experta import NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
-from whyache.engine.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
-from whyache.engine.engine import _fact_classes, _pattern, _test  # noqa: E402
-from whyache.engine.matcher import DispatchingReteMatcher  # noqa: E402
-from whyache.engine.model import Kind  # noqa: E402
-from whyache.engine.validation import validate  # noqa: E402
+from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
+from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
+from whyache.engine.runtime.engine import _fact_classes, _pattern, _test  # noqa: E402
+from whyache.engine.runtime.matcher import DispatchingReteMatcher  # noqa: E402
+from whyache.engine.model.definitions import Kind  # noqa: E402
+from whyache.engine.model.validation import validate  # noqa: E402
 from whyache.knowledge_base import load_knowledge_base  # noqa: E402
 
 START_UP_GOAL_MS = 300.0
@@ -357,7 +357,7 @@ validate(kb)
 t3 = clock()
 engine = Engine(kb, only_for=[f for f, _ in case.facts])
 t4 = clock()
-from whyache.cli.trace import render_trace
+from whyache.engine.render.trace import render_trace
 render_trace(engine.run(case))
 t5 = clock()
 Engine(kb)

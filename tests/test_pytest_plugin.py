@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
+from whyache.api import Session, load
 from whyache.engine import InputError
-from whyache.pytest_plugin import ScenarioItem, WhyacheSession
+from whyache.pytest_plugin import ScenarioItem
 
 from .conftest import TINY
 
@@ -184,8 +185,8 @@ def test_own_scenario_suite_is_collected_once(request):
 
 
 @pytest.fixture(scope="module")
-def tiny_session() -> WhyacheSession:
-    return WhyacheSession.load(TINY)
+def tiny_session() -> Session:
+    return load(TINY)
 
 
 def test_verdicts_explain_themselves_folded_and_unfolded(tiny_session):

@@ -22,16 +22,15 @@ so merely having whyache installed costs other test suites nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
-    from whyache.engine import Engine, Firing, KnowledgeBase, Result
-    from whyache.knowledge_base.scenarios import Outcome, Scenario
+    from whyache.api import Session
+    from whyache.knowledge_base.scenarios import Scenario
+    from whyache.workflows.scenario_check import Outcome
 
 #: The scenario file suffix (the same as whyache.knowledge_base.scenarios.SUFFIX, kept here so
 #: deciding whether a file is ours imports nothing).
@@ -78,15 +77,17 @@ def kb_dir(config: pytest.Config) -> Path | None:
     return None
 
 
-_SESSIONS = pytest.StashKey["dict[Path | None, WhyacheSession]"]()
+_SESSIONS = pytest.StashKey["dict[Path | None, Session]"]()
 
 
-def whyache_session(config: pytest.Config) -> WhyacheSession:
+def whyache_session(config: pytest.Config) -> Session:
     """One loaded knowledge base and compiled engine per test run (compiling is the slow part)."""
     sessions = config.stash.setdefault(_SESSIONS, {})
     where = kb_dir(config)
     if where not in sessions:
-        sessions[where] = WhyacheSession.load(where)
+        from whyache.api import load
+
+        sessions[where] = load(where)
     return sessions[where]
 
 
@@ -122,7 +123,7 @@ class ScenarioItem(pytest.Item):
         self.add_marker(MARKER)
 
     def runtest(self) -> None:
-        from whyache.knowledge_base.scenarios import check
+        from whyache.workflows.scenario_check import check
 
         outcome = check(whyache_session(self.config).engine, self.scenario)
         if not outcome.passed:
@@ -149,182 +150,7 @@ class ScenarioItem(pytest.Item):
         return self.path, (line - 1 if line else None), self.name
 
 
-class Verdict:
-    """A yes/no answer that explains itself: pytest shows the explanation when an assert fails.
-
-    pytest prints a failed ``assert`` operand's ``repr`` on one line, so ``repr`` folds the
-    indented explanation into ``parent [child; child]`` form; ``str`` keeps the lines.
-    """
-
-    def __init__(self, value: bool, explanation: str) -> None:
-        self.value = value
-        self.explanation = explanation
-
-    def __bool__(self) -> bool:
-        return self.value
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Verdict | bool):
-            return self.value == bool(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-    def __repr__(self) -> str:
-        headline, *rest = self.explanation.splitlines()
-        return f"{headline}: {_fold(rest)}" if rest else headline
-
-    def __str__(self) -> str:
-        return self.explanation
-
-
-def _fold(lines: list[str]) -> str:
-    """Indented lines as one line: each line's deeper-indented followers go in brackets."""
-    parts: list[str] = []
-    index = 0
-    while index < len(lines):
-        depth = len(lines[index]) - len(lines[index].lstrip())
-        end = index + 1
-        while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > depth:
-            end += 1
-        text = " ".join(lines[index].split())
-        parts.append(f"{text} [{_fold(lines[index + 1 : end])}]" if end > index + 1 else text)
-        index = end
-    return "; ".join(parts)
-
-
-@dataclass(frozen=True, repr=False)
-class RunResult:
-    """A run's result with questions phrased the way test authors ask them."""
-
-    result: Result
-
-    def __repr__(self) -> str:
-        # Short, because pytest prints it in every failed assertion about the result.
-        from whyache.engine import format_value
-
-        given = ", ".join(f"{k}={format_value(v)}" for k, v in self.result.case.facts)
-        return f"<whyache run of {self.kb.name}: {given or 'nothing given'}>"
-
-    @property
-    def kb(self) -> KnowledgeBase:
-        return self.result.kb
-
-    @property
-    def red_flags(self) -> tuple[str, ...]:
-        return self.result.red_flags
-
-    @property
-    def recommendations(self) -> tuple[str, ...]:
-        from whyache.engine import Kind
-
-        return self.result.conclusions(Kind.RECOMMENDATION)
-
-    @property
-    def conclusions(self) -> tuple[str, ...]:
-        """Every derived fact, in the order it was first established."""
-        return self.result.derived
-
-    def concludes(self, fact: str) -> Verdict:
-        """Whether a rule derived the fact (a given fact is not concluded)."""
-        from whyache.knowledge_base.failure_explanations import (
-            explain_missing,
-            explain_unexpected,
-        )
-
-        self._known_fact(fact)
-        if self.result.concludes(fact):
-            return _verdict(True, f"{fact} was concluded", explain_unexpected(self.result, fact))
-        return _verdict(False, f"{fact} was not concluded", explain_missing(self.result, fact))
-
-    def path(self, *facts: str) -> Verdict:
-        """Whether the facts lie in this order along the derivation (steps may be skipped)."""
-        from whyache.knowledge_base.scenarios import via_problems
-
-        if len(facts) < 2:
-            raise ValueError("path() needs at least two facts")
-        for fact in facts:
-            self._known_fact(fact)
-        problems = via_problems(self.result, self._graph, facts)
-        chain = " → ".join(facts)
-        if problems:
-            return _verdict(False, f"the derivation does not pass through {chain}", problems)
-        return Verdict(True, f"the derivation passes through {chain}")
-
-    def fired(self, rule: str) -> Verdict:
-        """Whether the rule fired at least once."""
-        from whyache.knowledge_base.failure_explanations import explain_firing, explain_rule
-
-        if not self.kb.has_rule(rule):
-            raise _unknown(rule, [r.id for r in self.kb.rules], "rule")
-        first = next((f for f in self.result.firings if f.rule == rule), None)
-        if first is not None:
-            return _verdict(True, f"rule {rule} fired", explain_firing(self.result, first))
-        why = explain_rule(self.result, self.kb.rule(rule))
-        return _verdict(False, f"rule {rule} did not fire", [f"why not: {why[0]}", *why[1:]])
-
-    def derivations(self, fact: str) -> tuple[Firing, ...]:
-        """Every firing that concluded the fact, first one first."""
-        self._known_fact(fact)
-        return self.result.derivations(fact)
-
-    @cached_property
-    def _graph(self) -> Any:
-        from whyache.engine import derivation_graph
-
-        return derivation_graph(self.result)
-
-    def _known_fact(self, fact: str) -> None:
-        # A misspelt name must not make ``assert not result.concludes(...)`` pass silently.
-        if not self.kb.has_fact(fact):
-            raise _unknown(fact, [f.id for f in self.kb.facts], "fact")
-
-
-def _verdict(value: bool, headline: str, lines: Any) -> Verdict:
-    return Verdict(value, "\n".join([headline, *("  " + line for line in lines)]))
-
-
-def _unknown(name: str, pool: list[str], what: str) -> Exception:
-    from whyache.engine import InputError
-    from whyache.engine.vocabulary import suggest
-
-    close = suggest(name, pool, limit=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else None
-    return InputError(f"unknown {what} {name!r}", hint=hint)
-
-
-@dataclass(frozen=True, repr=False)
-class WhyacheSession:
-    """A knowledge base and its engine, for running cases from Python tests."""
-
-    kb: KnowledgeBase
-    engine: Engine
-
-    def __repr__(self) -> str:
-        return f"<whyache knowledge base {self.kb.name} {self.kb.version}>"
-
-    @classmethod
-    def load(cls, directory: Path | None = None) -> WhyacheSession:
-        from whyache.engine import Engine
-        from whyache.knowledge_base import load_knowledge_base
-
-        kb = load_knowledge_base(directory)
-        return cls(kb, Engine(kb))
-
-    def run(self, *facts: str, **values: Any) -> RunResult:
-        """Run a case: ``run("hot_weather", "pain_at_rest=no", hours_since_run=2)``.
-
-        Positional facts are ``FACT``, ``FACT=no`` or ``FACT=48``; keywords give values
-        (``True``/``False``, ``"yes"``/``"no"`` or a number). Facts not given stay unknown.
-        """
-        from whyache.engine import build_case, parse_assignment
-
-        pairs = [parse_assignment(text) for text in facts] + list(values.items())
-        return RunResult(self.engine.run(build_case(self.kb, pairs)))
-
-
 @pytest.fixture
-def whyache(pytestconfig: pytest.Config) -> WhyacheSession:
+def whyache(pytestconfig: pytest.Config) -> Session:
     """The knowledge base chosen by --whyache-kb (default: bundled), ready to run cases."""
     return whyache_session(pytestconfig)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from whyache.engine import KnowledgeBase
-from whyache.engine.lint import reachable_facts
+from whyache.engine.analysis.lint import reachable_facts
 from whyache.knowledge_base import BUNDLED, read_knowledge_base
 
 from ..conftest import REPO

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from whyache.engine import InputError
-from whyache.knowledge_base.scenarios import check, load_scenarios
+from whyache.knowledge_base.scenarios import load_scenarios
+from whyache.workflows.scenario_check import check
 
 
 def write(tmp_path: Path, text: str) -> Path:

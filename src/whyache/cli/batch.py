@@ -17,7 +17,7 @@ import click
 from whyache.cli import exit_codes
 from whyache.cli.options import format_option, kb_option, load
 from whyache.engine import InputError, Location
-from whyache.knowledge_base.batch import FORMATS, format_for, read_items, run_batch
+from whyache.workflows.batch import FORMATS, format_for, read_items, run_batch
 
 
 class Progress:

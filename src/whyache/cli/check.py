@@ -16,15 +16,8 @@ import click
 from whyache.cli import exit_codes
 from whyache.cli.options import format_option, kb_option, load
 from whyache.engine import InputError, KnowledgeBase
-from whyache.knowledge_base.scenarios import (
-    SUFFIX,
-    Outcome,
-    check,
-    load_scenarios,
-    report_lines,
-    scenario_files,
-    summary_line,
-)
+from whyache.knowledge_base.scenarios import SUFFIX, load_scenarios, scenario_files
+from whyache.workflows.scenario_check import Outcome, check, report_lines, summary_line
 
 JSON_SCHEMA = "whyache.check/1"
 

@@ -1,8 +1,8 @@
 """``whyache consult``: an interactive consultation that asks only what can change a conclusion.
 
-The choice of question lives in :mod:`whyache.engine.consultation`; this module reads answers
-(from the terminal, standard input or ``--answers FILE``), re-runs the engine after each one,
-and prints the same report as ``whyache run`` at the end.
+The choice of question lives in :mod:`whyache.engine.analysis.consultation`; this module reads
+answers (from the terminal, standard input or ``--answers FILE``), re-runs the engine after each
+one, and prints the same report as ``whyache run`` at the end.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from whyache.cli.consult_text import (
 from whyache.cli.errors import CliError
 from whyache.cli.options import build, case_options, format_option, kb_option, load
 from whyache.cli.run import emit
-from whyache.cli.trace import given_value
 from whyache.engine import (
     Case,
     Engine,
@@ -42,7 +41,8 @@ from whyache.engine import (
     parse_value,
     resolve_fact,
 )
-from whyache.engine.consultation import Consultant, Consultation
+from whyache.engine.analysis.consultation import Consultant, Consultation
+from whyache.engine.render.trace import given_value
 from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.yaml_source import read_text
 

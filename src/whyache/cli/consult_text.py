@@ -6,12 +6,12 @@ derivation tree of ``whyache explain``.
 
 from __future__ import annotations
 
-from whyache.cli.trace import KIND_TITLES, given_value
 from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Result
-from whyache.engine.conditions import format_number
-from whyache.engine.consultation import Consultation, Question, Reason
-from whyache.engine.how import how
+from whyache.engine.analysis.consultation import Consultation, Question, Reason
+from whyache.engine.explain.how import how
+from whyache.engine.model.conditions import format_number
 from whyache.engine.render.explain import how_text
+from whyache.engine.render.trace import KIND_TITLES, given_value
 
 INDENT = "    "
 

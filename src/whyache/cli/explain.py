@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
+from whyache.api.session import run_case
 from whyache.cli import exit_codes
 from whyache.cli.errors import CliError
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
-from whyache.cli.trace import header
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
 from whyache.engine import resolve_fact
-from whyache.engine.how import NotConcludedError, how
+from whyache.engine.explain.how import NotConcludedError, how
+from whyache.engine.explain.why_not import why_not as why_not_report
 from whyache.engine.render.explain import how_json, how_text, why_not_json, why_not_text
-from whyache.engine.why_not import why_not as why_not_report
+from whyache.engine.render.trace import header
 
 
 @click.command()
@@ -41,7 +42,7 @@ def explain(
     """
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = run_one(kb, build(kb, facts, case_file))
+    result = run_case(kb, build(kb, facts, case_file))
     try:
         tree = how(result, fact.id)
     except NotConcludedError as exc:
@@ -78,7 +79,7 @@ def why_not(
     """
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = run_one(kb, build(kb, facts, case_file))
+    result = run_case(kb, build(kb, facts, case_file))
     report = why_not_report(kb, result, fact.id)
     if report.concluded:
         raise CliError(

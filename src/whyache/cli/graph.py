@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
+from whyache.api.session import run_case
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
 from whyache.engine import InputError, derivation_graph, resolve_fact
-from whyache.engine.kb_graph import focus, highlight, kb_graph
+from whyache.engine.analysis.kb_graph import focus, highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import to_dot
 from whyache.engine.render.mermaid import to_mermaid
@@ -70,7 +71,7 @@ def graph(
         raise InputError("--highlight needs a case", hint="give facts with -f or --case")
     picture: nx.DiGraph
     if has_case:
-        result = run_one(kb, build(kb, facts, case_file))
+        result = run_case(kb, build(kb, facts, case_file))
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)

@@ -36,11 +36,11 @@ from whyache.cli import exit_codes
 from whyache.cli.errors import TranslatingGroup
 from whyache.cli.options import format_option, kb_option
 from whyache.engine import KIND_ORDER, FactDef, Kind, KnowledgeBase, RuleDef, resolve_fact
-from whyache.engine.conditions import format_number
-from whyache.engine.inventory import section_uses, stats
-from whyache.engine.lint import Finding
+from whyache.engine.analysis.inventory import section_uses, stats
+from whyache.engine.analysis.lint import Finding
+from whyache.engine.model.conditions import format_number
 from whyache.knowledge_base import load_knowledge_base
-from whyache.knowledge_base.lint import lint_knowledge_base
+from whyache.knowledge_base.directory_lint import lint_knowledge_base
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> str:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from whyache.engine import Case, Engine, KnowledgeBase, Result, build_case, parse_assignment
+from whyache.engine import Case, Engine, KnowledgeBase, build_case, parse_assignment
 from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,16 +68,6 @@ def load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
 def load_kb(kb_dir: Path | None) -> KnowledgeBase:
     """The knowledge base alone, for commands that compile only what one case needs."""
     return load_cached(kb_dir)
-
-
-def engine_for(kb: KnowledgeBase, *cases: Case) -> Engine:
-    """An engine compiled only with the rules these cases could fire (same results for them)."""
-    return Engine(kb, only_for=[fact_id for case in cases for fact_id, _ in case.facts])
-
-
-def run_one(kb: KnowledgeBase, case: Case) -> Result:
-    """Run a single case, compiling only the rules that could fire for it (same result)."""
-    return engine_for(kb, case).run(case)
 
 
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:

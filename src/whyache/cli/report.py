@@ -3,15 +3,15 @@
 Red flags first, each with the given facts that raised it; then what the run explains, each
 with a chain that names every premise; what to ask next; advice by timing; disagreements in
 one line each; sources as short tags (``000 §2``) with the titles once at the end. What is
-chosen is decided in :mod:`whyache.engine.report`; this module only lays it out.
+chosen is decided in :mod:`whyache.engine.analysis.report`; this module only lays it out.
 """
 
 from __future__ import annotations
 
 from whyache.cli.style import Style
 from whyache.engine import Result, Source, Timing
-from whyache.engine.consultation import Question
-from whyache.engine.report import (
+from whyache.engine.analysis.consultation import Question
+from whyache.engine.analysis.report import (
     Report,
     because_text,
     build_report,

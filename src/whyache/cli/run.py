@@ -7,14 +7,15 @@ from pathlib import Path
 
 import click
 
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb, run_one
+from whyache.api.session import run_case
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
 from whyache.cli.report import render_report
 from whyache.cli.style import Style, style_for
-from whyache.cli.trace import header, render_trace
 from whyache.engine import Result, case_from_mapping
-from whyache.engine.consultation import Question
-from whyache.engine.report import build_report, settling_questions
-from whyache.engine.serialize import report_to_dict, result_to_dict
+from whyache.engine.analysis.consultation import Question
+from whyache.engine.analysis.report import build_report, settling_questions
+from whyache.engine.render.serialize import report_to_dict, result_to_dict
+from whyache.engine.render.trace import header, render_trace
 
 trace_option = click.option(
     "--trace",
@@ -73,7 +74,7 @@ def run(
       whyache run --case case.yaml --format json
     """
     kb = load_kb(kb_dir)
-    emit(run_one(kb, build(kb, facts, case_file)), output_format, full_trace)
+    emit(run_case(kb, build(kb, facts, case_file)), output_format, full_trace)
 
 
 @click.command()
@@ -92,4 +93,4 @@ def demo(kb_dir: Path | None, output_format: str, full_trace: bool) -> None:
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(run_one(kb, case), output_format, full_trace)
+    emit(run_case(kb, case), output_format, full_trace)

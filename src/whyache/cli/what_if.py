@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from whyache.cli.options import build, case_options, engine_for, format_option, kb_option, load_kb
-from whyache.cli.trace import header
+from whyache.api.session import engine_for
+from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
 from whyache.engine import InputError, resolve_fact
+from whyache.engine.explain.what_if import what_if as compare_case
+from whyache.engine.render.trace import header
 from whyache.engine.render.what_if import what_if_json, what_if_text
-from whyache.engine.what_if import what_if as compare_case
 
 
 @click.command(name="what-if")

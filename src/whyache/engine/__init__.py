@@ -12,17 +12,6 @@ import than the rest of whyache together, and running a case does not need it.
 
 from typing import TYPE_CHECKING, Any
 
-from whyache.engine.case import (
-    Case,
-    build_case,
-    case_from_assignments,
-    case_from_mapping,
-    parse_assignment,
-    parse_value,
-    resolve_fact,
-)
-from whyache.engine.conditions import Condition, Value, evaluate, format_value
-from whyache.engine.engine import Engine
 from whyache.engine.errors import (
     EngineError,
     FactValueError,
@@ -34,7 +23,17 @@ from whyache.engine.errors import (
     UnknownFactError,
     WhyacheError,
 )
-from whyache.engine.model import (
+from whyache.engine.model.case import (
+    Case,
+    build_case,
+    case_from_assignments,
+    case_from_mapping,
+    parse_assignment,
+    parse_value,
+    resolve_fact,
+)
+from whyache.engine.model.conditions import Condition, Value, evaluate, format_value
+from whyache.engine.model.definitions import (
     KIND_ORDER,
     Disagreement,
     Document,
@@ -46,18 +45,19 @@ from whyache.engine.model import (
     Timing,
     ValueType,
 )
-from whyache.engine.result import Firing, Premise, Result
-from whyache.engine.validation import problems, stratify, validate
+from whyache.engine.model.validation import problems, stratify, validate
+from whyache.engine.runtime.engine import Engine
+from whyache.engine.runtime.result import Firing, Premise, Result
 
 if TYPE_CHECKING:
-    from whyache.engine.graph import derivation_graph, firing_node
+    from whyache.engine.explain.graph import derivation_graph, firing_node
 
 _LAZY = {"derivation_graph", "firing_node"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from whyache.engine import graph
+        from whyache.engine.explain import graph
 
         return getattr(graph, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

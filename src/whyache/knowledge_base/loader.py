@@ -31,8 +31,8 @@ from whyache.engine import (
     ValueType,
     validate,
 )
-from whyache.engine.conditions import FACT_ID, ConditionSyntaxError, from_data
-from whyache.engine.vocabulary import suggest
+from whyache.engine.model.conditions import FACT_ID, ConditionSyntaxError, from_data
+from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base.yaml_source import load_yaml_file
 
 BUNDLED = Path(__file__).parent / "data"

@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 from whyache.engine import case_from_assignments
-from whyache.engine.how import how
+from whyache.engine.explain.how import how
+from whyache.engine.explain.why_not import why_not
 from whyache.engine.render.explain import how_json, how_text, why_not_json, why_not_text
-from whyache.engine.why_not import why_not
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

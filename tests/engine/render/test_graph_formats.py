@@ -11,7 +11,7 @@ import pydot
 import pytest
 
 from whyache.engine import case_from_assignments, derivation_graph
-from whyache.engine.kb_graph import highlight, kb_graph
+from whyache.engine.analysis.kb_graph import highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import quote, to_dot
 from whyache.engine.render.mermaid import escape, to_mermaid

@@ -8,8 +8,8 @@ JSON schema ``whyache.graph/1`` is networkx node-link data (``edges="edges"``)::
      "nodes": [{"id": str, "type": "fact" | "firing" | "rule", ...}],
      "edges": [{"source": str, "target": str, "role": "premise" | "conclusion", ...}]}
 
-Node and edge attributes are those documented in :mod:`whyache.engine.graph` (a case) and
-:mod:`whyache.engine.kb_graph` (the knowledge-base map). Read it back with
+Node and edge attributes are those documented in :mod:`whyache.engine.explain.graph` (a case) and
+:mod:`whyache.engine.analysis.kb_graph` (the knowledge-base map). Read it back with
 ``networkx.node_link_graph(data, edges="edges")``. Nodes and edges are in the order of
 :mod:`whyache.engine.render.order`. GraphML carries the same attributes, lists joined by
 ``"; "`` (GraphML has no list type).

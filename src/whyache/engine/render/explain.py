@@ -31,11 +31,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from whyache.engine.conditions import format_value
-from whyache.engine.how import HowNode, HowStep, HowTree
-from whyache.engine.model import Kind, Source
-from whyache.engine.serialize import plain
-from whyache.engine.why_not import FactWhyNot, Status, WhyNotReport
+from whyache.engine.explain.how import HowNode, HowStep, HowTree
+from whyache.engine.explain.why_not import FactWhyNot, Status, WhyNotReport
+from whyache.engine.model.conditions import format_value
+from whyache.engine.model.definitions import Kind, Source
+from whyache.engine.render.serialize import plain
 
 HOW_SCHEMA = "whyache.how/1"
 WHY_NOT_SCHEMA = "whyache.why-not/1"

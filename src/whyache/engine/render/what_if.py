@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from whyache.engine.conditions import Value, format_value
+from whyache.engine.explain.what_if import Change, InputChange, WhatIf
+from whyache.engine.model.conditions import Value, format_value
 from whyache.engine.render.explain import fact_heading
-from whyache.engine.result import Firing, Result
-from whyache.engine.serialize import firing_to_dict, plain
-from whyache.engine.what_if import Change, InputChange, WhatIf
+from whyache.engine.render.serialize import firing_to_dict, plain
+from whyache.engine.runtime.result import Firing, Result
 
 WHAT_IF_SCHEMA = "whyache.what-if/1"
 

@@ -1,0 +1,1 @@
+"""Analyses of a knowledge base without a finished case: lint, outlook, consultation, maps."""

@@ -1,0 +1,423 @@
+"""WHY-NOT: why a conclusion did not fire, and what it would take.
+
+Every rule that could conclude the fact is checked alternative by alternative (the ``any``
+branches of its condition, see :func:`whyache.engine.model.conditions.to_dnf`). Each literal of an
+alternative has a status:
+
+* ``held``: it is true in the run (negation as failure: ``not X`` holds while X is unknown);
+* ``failed``: a given fact contradicts it (a denial, a number out of range, a ruling-out
+  feature that is present), or a derived premise can no longer be concluded;
+* ``unknown``: it hinges on an input nobody gave, or on a derived fact not concluded yet that
+  more inputs could still establish. Derived premises are checked recursively, down to inputs.
+
+The given facts behind failed literals are the ones that *rule out* that alternative. The
+smallest sets of additional input conditions that would conclude the fact are found by
+combining, alternative by alternative, what each unknown literal needs (a least fixpoint over
+the rules, so a fact that could only support itself through a cycle needs nothing it can get);
+at most 32 candidates are carried per fact. Each candidate is then checked by evaluating the
+rules on the extended case (:func:`derive`), and only minimal ones are kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from whyache.engine.errors import InputError
+from whyache.engine.model.conditions import (
+    Compare,
+    Literal,
+    Present,
+    Unknown,
+    Value,
+    evaluate,
+    format_value,
+)
+from whyache.engine.model.definitions import Kind, KnowledgeBase, Source
+from whyache.engine.model.validation import stratify
+from whyache.engine.runtime.result import Result
+
+#: How many sets of additional facts a report offers at most.
+MAX_ADDITIONS = 5
+#: How many candidate sets are carried while combining (keeps the search small).
+_MAX_CANDIDATES = 32
+
+Need = frozenset[str]
+"""Texts of literals on inputs that must all hold (looked up in ``_Analysis.literals``)."""
+
+
+class Status(StrEnum):
+    HELD = "held"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One literal of an alternative; ``because`` explains a derived premise not concluded."""
+
+    condition: str
+    fact: str
+    status: Status
+    detail: str
+    blockers: tuple[str, ...] = ()
+    because: FactWhyNot | None = None
+
+
+@dataclass(frozen=True)
+class AlternativeCheck:
+    """One ``any`` branch of a rule (``index`` as in Firing.alternative)."""
+
+    index: int
+    status: Status
+    checks: tuple[Check, ...]
+    blockers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: str
+    description: str
+    sources: tuple[Source, ...]
+    alternatives: tuple[AlternativeCheck, ...]
+
+
+@dataclass(frozen=True)
+class FactWhyNot:
+    """Why a derived fact was not concluded: each rule that could conclude it, checked.
+
+    ``status`` is ``failed`` when no way is left open (``blockers`` then lists the given facts
+    that closed them), ``unknown`` when more inputs could still conclude it. A fact that
+    appears earlier in the report is not expanded again (``shown_above``).
+    """
+
+    fact: str
+    label: str
+    kind: Kind
+    status: Status
+    rules: tuple[RuleCheck, ...]
+    blockers: tuple[str, ...]
+    shown_above: bool = False
+
+
+@dataclass(frozen=True)
+class Addition:
+    """Conditions on inputs that, added to the case, conclude the fact; ``example`` is a case
+    extension that satisfies them (usable as ``-f fact=value``)."""
+
+    conditions: tuple[str, ...]
+    example: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
+class WhyNotReport:
+    fact: str
+    label: str
+    concluded: bool
+    root: FactWhyNot | None
+    additions: tuple[Addition, ...]
+    ruled_out_by: tuple[tuple[str, Value], ...]
+    impossible: bool
+
+
+def why_not(kb: KnowledgeBase, result: Result, fact_id: str) -> WhyNotReport:
+    """Explain why a derived fact was not concluded in ``result`` (see the module docstring)."""
+    fact = kb.fact(fact_id)
+    if fact.is_input:
+        raise InputError(
+            f"{fact_id!r} is an input: no rule concludes it, a case gives it",
+            hint=f"add it with -f {fact_id}",
+        )
+    if result.concludes(fact_id):
+        return WhyNotReport(fact_id, fact.label, True, None, (), (), False)
+    analysis = _Analysis(kb, result)
+    root = analysis.tree(fact_id, set())
+    return WhyNotReport(
+        fact_id,
+        fact.label,
+        False,
+        root,
+        _additions(kb, result, fact_id, analysis),
+        tuple((f, result.values[f]) for f in root.blockers),
+        root.status is Status.FAILED,
+    )
+
+
+def given_support(result: Result, fact_id: str) -> tuple[str, ...]:
+    """The given facts a fact rests on, through every derivation, sorted."""
+    found: set[str] = set()
+    stack, seen = [fact_id], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if result.case.get(current) is not None:
+            found.add(current)
+            continue
+        for firing in result.derivations(current):
+            stack.extend(p.fact for p in firing.premises)
+    return tuple(sorted(found))
+
+
+class _Analysis:
+    """What each derived fact not concluded still needs, and which given facts block it.
+
+    Both are least fixpoints over the rules (not a recursion), so cycles among derived facts
+    cost nothing extra: a fact supported only through itself simply never gets a need. The
+    report tree is then built depth first, expanding each fact once.
+    """
+
+    def __init__(self, kb: KnowledgeBase, result: Result) -> None:
+        self.kb = kb
+        self.result = result
+        pending = [f.id for f in kb.facts if not f.is_input and not result.concludes(f.id)]
+        self.needs: dict[str, tuple[Need, ...]] = dict.fromkeys(pending, ())
+        self.blockers: dict[str, tuple[str, ...]] = dict.fromkeys(pending, ())
+        self.alt_needs: dict[tuple[str, int], tuple[Need, ...]] = {}
+        self.alternatives = {rule.id: rule.alternatives for rule in kb.rules}
+        self.literals: dict[str, Literal] = {}
+        self.strata = stratify(kb)
+        # Worklist: recompute a fact when a fact its rules test has changed.
+        feeds: dict[str, set[str]] = {}
+        for fact_id in pending:
+            for rule in kb.rules_concluding(fact_id):
+                for premise in rule.premises:
+                    feeds.setdefault(premise, set()).add(fact_id)
+        queue = list(pending)
+        queued = set(queue)
+        budget = len(pending) * (len(kb.facts) + 2)
+        while queue and budget > 0:
+            budget -= 1
+            fact_id = queue.pop(0)
+            queued.discard(fact_id)
+            open_needs: list[Need] = []
+            for rule in kb.rules_concluding(fact_id):
+                for index, literals in enumerate(self.alternatives[rule.id]):
+                    alt_needs = self._alt_needs(literals)
+                    self.alt_needs[(rule.id, index)] = alt_needs
+                    open_needs.extend(alt_needs)
+            needs = _minimal(open_needs)[:_MAX_CANDIDATES]
+            if needs != self.needs[fact_id]:
+                self.needs[fact_id] = needs
+                for other in sorted(feeds.get(fact_id, ())):
+                    if other not in queued:
+                        queue.append(other)
+                        queued.add(other)
+        for _ in range(len(kb.facts) + 2):
+            changed = False
+            for fact_id in pending:
+                found = _union(
+                    self._check(lit).blockers
+                    for rule in kb.rules_concluding(fact_id)
+                    for literals in self.alternatives[rule.id]
+                    for lit in literals
+                )
+                if found != self.blockers[fact_id]:
+                    self.blockers[fact_id] = found
+                    changed = True
+            if not changed:
+                break
+
+    def _alt_needs(self, literals: tuple[Literal, ...]) -> tuple[Need, ...]:
+        combined: tuple[Need, ...] = (frozenset(),)
+        for lit in literals:
+            part = self._literal_needs(lit)
+            merged = (a | b for a, b in itertools.product(combined, part))
+            combined = _minimal(m for m in merged if self._consistent(m))[:_MAX_CANDIDATES]
+            if not combined:
+                break
+        return combined
+
+    def _literal_needs(self, lit: Literal) -> tuple[Need, ...]:
+        fact = self.kb.fact(lit.fact)
+        value = self.result.value(lit.fact)
+        if fact.is_input:
+            if value is not None:
+                return (frozenset(),) if lit.holds(value) else ()
+            if lit.holds(None):
+                return (frozenset(),)
+            text = str(lit)
+            self.literals[text] = lit
+            return (frozenset({text}),)
+        concluded = self.result.concludes(lit.fact)
+        if lit.holds(True if concluded else None):
+            return (frozenset(),)
+        if concluded or not self._recursive(lit):
+            return ()
+        return self.needs[lit.fact]
+
+    def _consistent(self, need: Need) -> bool:
+        """False when two conditions on one fact cannot both hold (e.g. ``x`` and ``x = no``)."""
+        facts = [self.literals[text].fact for text in need]
+        if len(set(facts)) == len(facts):
+            return True  # one condition per fact: the final check (_additions) covers the rest
+        return _example(self.kb, [self.literals[text] for text in need]) is not None
+
+    @staticmethod
+    def _recursive(lit: Literal) -> bool:
+        """A positive test of a derived fact: more inputs could still make it hold."""
+        return lit.is_positive_pattern and isinstance(lit.atom, Present | Unknown)
+
+    def _check(self, lit: Literal) -> Check:
+        """The status of one literal (blockers only for failed ones); no subtree."""
+        text = str(lit)
+        fact = self.kb.fact(lit.fact)
+        value = self.result.value(lit.fact)
+        if fact.is_input:
+            if value is not None:
+                detail = "given" if value is True else f"given as {format_value(value)}"
+                if lit.holds(value):
+                    return Check(text, lit.fact, Status.HELD, detail)
+                return Check(text, lit.fact, Status.FAILED, detail, (lit.fact,))
+            status = Status.HELD if lit.holds(None) else Status.UNKNOWN
+            return Check(text, lit.fact, status, "not given")
+        concluded = self.result.concludes(lit.fact)
+        if lit.holds(True if concluded else None):
+            detail = "concluded" if concluded else "not concluded"
+            return Check(text, lit.fact, Status.HELD, detail)
+        if concluded:
+            support = given_support(self.result, lit.fact)
+            detail = f"concluded from {', '.join(support)}" if support else "concluded"
+            return Check(text, lit.fact, Status.FAILED, detail, support)
+        if not self._recursive(lit):
+            return Check(text, lit.fact, Status.FAILED, "a derived fact is never denied")
+        if self.needs[lit.fact]:
+            return Check(text, lit.fact, Status.UNKNOWN, "not concluded")
+        blockers = self.blockers.get(lit.fact, ())
+        return Check(text, lit.fact, Status.FAILED, "not concluded", blockers)
+
+    def tree(self, fact_id: str, seen: set[str]) -> FactWhyNot:
+        """The report for one fact; premises already expanded are marked ``shown_above``."""
+        seen.add(fact_id)
+        fact = self.kb.fact(fact_id)
+        rules = []
+        for rule in self.kb.rules_concluding(fact_id):
+            alternatives = []
+            for index, literals in enumerate(self.alternatives[rule.id]):
+                checks = []
+                for lit in literals:
+                    check = self._check(lit)
+                    if check.detail == "not concluded" and check.status is not Status.HELD:
+                        if lit.fact in seen:
+                            sub = self._stub(lit.fact)
+                        else:
+                            sub = self.tree(lit.fact, seen)
+                        check = replace(check, because=sub)
+                    checks.append(check)
+                needs = self.alt_needs[(rule.id, index)]
+                if not needs or any(c.status is Status.FAILED for c in checks):
+                    status = Status.FAILED
+                elif needs == (frozenset(),):
+                    status = Status.HELD
+                else:
+                    status = Status.UNKNOWN
+                blockers = _union(c.blockers for c in checks if c.status is Status.FAILED)
+                alternatives.append(AlternativeCheck(index, status, tuple(checks), blockers))
+            rules.append(RuleCheck(rule.id, rule.description, rule.sources, tuple(alternatives)))
+        needs = self.needs[fact_id]
+        status = Status.UNKNOWN if needs else Status.FAILED
+        return FactWhyNot(
+            fact_id, fact.label, fact.kind, status, tuple(rules), self.blockers[fact_id]
+        )
+
+    def _stub(self, fact_id: str) -> FactWhyNot:
+        fact = self.kb.fact(fact_id)
+        status = Status.UNKNOWN if self.needs[fact_id] else Status.FAILED
+        return FactWhyNot(
+            fact_id, fact.label, fact.kind, status, (), self.blockers[fact_id], shown_above=True
+        )
+
+
+def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(sorted({item for group in groups for item in group}))
+
+
+def _need_key(need: Need) -> tuple[int, tuple[str, ...]]:
+    return len(need), tuple(sorted(need))
+
+
+def _minimal(needs: Iterable[Need]) -> tuple[Need, ...]:
+    """Sets with no proper subset among the others, smallest first, then by name."""
+    ordered = sorted(set(needs), key=_need_key)
+    kept: list[Need] = []
+    for need in ordered:
+        if not any(k <= need for k in kept):
+            kept.append(need)
+    return tuple(kept)
+
+
+def _candidates(kb: KnowledgeBase, fact_id: str, literals: Iterable[Literal]) -> list[Value]:
+    fact = kb.fact(fact_id)
+    if not fact.is_numeric:
+        return [True, False]
+    values: list[float] = []
+    for lit in literals:
+        if isinstance(lit.atom, Compare):
+            c = lit.atom.value
+            values += [c, c + 1, c - 1, c + 0.5, c - 0.5]
+    values += [v for v in (fact.minimum, fact.maximum) if v is not None]
+    low = fact.minimum if fact.minimum is not None else float("-inf")
+    high = fact.maximum if fact.maximum is not None else float("inf")
+    return [v for v in dict.fromkeys(values) if low <= v <= high]
+
+
+def _example(kb: KnowledgeBase, need: list[Literal]) -> tuple[tuple[str, Value], ...] | None:
+    """A value for each fact that satisfies every literal of the set, or None if none does."""
+    chosen: list[tuple[str, Value]] = []
+    for fact_id in sorted({lit.fact for lit in need}):
+        lits = [lit for lit in need if lit.fact == fact_id]
+        value = next(
+            (v for v in _candidates(kb, fact_id, lits) if all(lit.holds(v) for lit in lits)),
+            None,
+        )
+        if value is None:
+            return None
+        chosen.append((fact_id, value))
+    return tuple(chosen)
+
+
+def derive(
+    kb: KnowledgeBase, values: dict[str, Value], strata: dict[str, int] | None = None
+) -> set[str]:
+    """Evaluate the rules on input values, stratum by stratum, and return the derived facts.
+
+    The same semantics as the engine (negation as failure judged after lower strata are done),
+    without experta: used to check candidate additions without running a case.
+    """
+    strata = strata if strata is not None else stratify(kb)
+    known = dict(values)
+    derived: set[str] = set()
+    for level in sorted(set(strata.values())):
+        rules = [r for r in kb.rules if strata[r.id] == level]
+        changed = True
+        while changed:
+            changed = False
+            for rule in rules:
+                if evaluate(rule.condition, known.get) is True:
+                    for fact_id in rule.concludes:
+                        if fact_id not in known:
+                            known[fact_id] = True
+                            derived.add(fact_id)
+                            changed = True
+    return derived
+
+
+def _additions(
+    kb: KnowledgeBase, result: Result, fact_id: str, analysis: _Analysis
+) -> tuple[Addition, ...]:
+    working: list[tuple[Need, tuple[tuple[str, Value], ...]]] = []
+    for need in analysis.needs[fact_id]:
+        example = _example(kb, [analysis.literals[text] for text in need])
+        if example is None:
+            continue
+        values = dict(result.case.facts)
+        values.update(example)
+        if fact_id in derive(kb, values, analysis.strata):
+            working.append((need, example))
+    kept = set(_minimal(n for n, _ in working))
+    return tuple(
+        Addition(tuple(sorted(need)), example) for need, example in working if need in kept
+    )[:MAX_ADDITIONS]

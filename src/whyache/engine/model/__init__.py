@@ -1,0 +1,1 @@
+"""The knowledge-base model: facts, rules, documents, conditions, cases, names, validation."""

@@ -1,0 +1,218 @@
+"""A case: the input facts a person gives, each present, denied or numeric.
+
+What a case does not mention is unknown, never false. Parsing is strict and every error
+names the fact and how to fix it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from whyache.engine.errors import (
+    FactValueError,
+    InputError,
+    Location,
+    UnknownFactError,
+    UnknownFactsError,
+)
+from whyache.engine.model.conditions import Value, format_number, format_value
+from whyache.engine.model.definitions import FactDef, KnowledgeBase
+from whyache.engine.model.vocabulary import normalise, suggest
+
+_YES = {"yes", "y", "true", "present"}
+_NO = {"no", "n", "false", "denied", "absent"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """Given facts, sorted by id so that the order they were typed in never matters."""
+
+    facts: tuple[tuple[str, Value], ...] = ()
+
+    @property
+    def values(self) -> dict[str, Value]:
+        return dict(self.facts)
+
+    def get(self, fact_id: str) -> Value | None:
+        return self.values.get(fact_id)
+
+    def with_fact(self, fact_id: str, value: Value) -> Case:
+        values = self.values
+        values[fact_id] = value
+        return Case(tuple(sorted(values.items())))
+
+    def without(self, fact_id: str) -> Case:
+        return Case(tuple((k, v) for k, v in self.facts if k != fact_id))
+
+    def to_mapping(self) -> dict[str, bool | int | float]:
+        """Plain values for JSON/YAML: yes/no as booleans, whole numbers as ints."""
+        return {k: _plain(v) for k, v in self.facts}
+
+
+def _plain(value: Value) -> bool | int | float:
+    if isinstance(value, bool):
+        return value
+    return int(value) if float(value).is_integer() else value
+
+
+def resolve_fact(
+    kb: KnowledgeBase,
+    name: str,
+    location: Location | None = None,
+    *,
+    suggest_inputs_first: bool = False,
+) -> FactDef:
+    """Find a fact by id or alias; raise UnknownFactError with suggestions otherwise.
+
+    ``suggest_inputs_first``: where only input facts can be given (a case), a misspelt name
+    is offered the input facts spelt alike, and other facts only when no input is close (so
+    that the person learns the name exists, and then that a case cannot give it).
+    """
+    key = normalise(name)
+    if kb.has_fact(key):
+        return kb.fact(key)
+    for fact in kb.facts:
+        if key in {normalise(a) for a in fact.aliases}:
+            return fact
+    close: tuple[str, ...] = ()
+    if suggest_inputs_first:
+        inputs = [f for f in kb.facts if f.is_input]
+        close = suggest(
+            key, [f.id for f in inputs] + [normalise(a) for f in inputs for a in f.aliases]
+        )
+    if not close:
+        names = [f.id for f in kb.facts] + [normalise(a) for f in kb.facts for a in f.aliases]
+        close = suggest(key, names)
+    resolved = tuple(dict.fromkeys(resolve_fact(kb, n).id for n in close))
+    raise UnknownFactError(name, resolved, location=location)
+
+
+def parse_value(fact: FactDef, raw: object, location: Location | None = None) -> Value:
+    """Turn what a person typed (or a file held) into a value of the fact's type."""
+    if fact.is_numeric:
+        return _parse_number(fact, raw, location)
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _YES:
+        return True
+    if isinstance(raw, str) and raw.strip().lower() in _NO:
+        return False
+    shown = raw if isinstance(raw, str) else repr(raw)
+    raise FactValueError(
+        f"{fact.id!r} is yes/no, not {shown!r}",
+        hint=f"write {fact.id} or {fact.id}=no",
+        location=location,
+    )
+
+
+def _parse_number(fact: FactDef, raw: object, location: Location | None) -> float:
+    unit = f" in {fact.unit}" if fact.unit else ""
+    example = f"e.g. {fact.id}={format_number(fact.minimum or 0)}"
+    if isinstance(raw, bool) or raw is None:
+        raise FactValueError(f"{fact.id!r} needs a number{unit}", hint=example, location=location)
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = str(raw).strip()
+        if fact.unit and text.lower().endswith(fact.unit.lower()):
+            text = text[: -len(fact.unit)].strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise FactValueError(
+                f"{fact.id!r} needs a number{unit}, not {str(raw)!r}",
+                hint=example,
+                location=location,
+            ) from None
+    if not math.isfinite(number):
+        raise FactValueError(f"{fact.id!r} needs a finite number", location=location)
+    low, high = fact.minimum, fact.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise FactValueError(
+            f"{fact.id} = {format_number(number)} is out of range "
+            f"[{format_number(low or 0)}, {format_number(high or 0)}]"
+            + (f" {fact.unit}" if fact.unit else ""),
+            location=location,
+        )
+    return number
+
+
+def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
+    if not name.strip():
+        raise InputError(
+            "empty fact name", hint="write FACT, FACT=no or FACT=NUMBER", location=location
+        )
+    fact = resolve_fact(kb, name, location, suggest_inputs_first=True)
+    if not fact.is_input:
+        inputs = sorted(
+            {p for r in kb.rules_concluding(fact.id) for p in r.premises if kb.fact(p).is_input}
+        )[:3]
+        hint = f"give what it is concluded from, e.g. {', '.join(inputs)}" if inputs else None
+        raise InputError(
+            f"{fact.id!r} is a {fact.kind.value.replace('_', ' ')} that rules conclude; "
+            "a case gives only input facts",
+            hint=hint,
+            location=location,
+        )
+    return fact
+
+
+def build_case(
+    kb: KnowledgeBase,
+    pairs: Iterable[tuple[str, object]],
+    location: Location | None = None,
+) -> Case:
+    """Validate (name, raw value) pairs into a Case; contradictions are errors."""
+    values: dict[str, Value] = {}
+    unknown: list[UnknownFactError] = []
+    checked: list[tuple[FactDef, object]] = []
+    for name, raw in pairs:
+        try:
+            checked.append((_given(kb, name, location), raw))
+        except UnknownFactError as exc:
+            unknown.append(exc)  # report every misspelt name at once, not only the first
+    if unknown:
+        raise unknown[0] if len(unknown) == 1 else UnknownFactsError(tuple(unknown))
+    for fact, raw in checked:
+        value = parse_value(fact, raw, location)
+        if fact.id in values and values[fact.id] != value:
+            raise InputError(
+                f"{fact.id!r} is given twice with different values "
+                f"({format_value(values[fact.id])} and {format_value(value)})",
+                hint="keep one",
+                location=location,
+            )
+        values[fact.id] = value
+    return Case(tuple(sorted(values.items())))
+
+
+def parse_assignment(text: str) -> tuple[str, object]:
+    """Split ``FACT``, ``FACT=no`` or ``FACT=48`` into a name and a raw value."""
+    name, sep, raw = text.partition("=")
+    if not sep:
+        return name, True
+    if not raw.strip():
+        raise InputError(f"no value after '=' in {text!r}", hint="write FACT, FACT=no or FACT=48")
+    return name, raw
+
+
+def case_from_assignments(kb: KnowledgeBase, texts: Iterable[str]) -> Case:
+    return build_case(kb, (parse_assignment(t) for t in texts))
+
+
+def case_from_mapping(
+    kb: KnowledgeBase, data: Mapping[str, object], location: Location | None = None
+) -> Case:
+    """Build a case from a mapping of fact to value (``true``/``false``/``yes``/``no``/number)."""
+    pairs = []
+    for name, raw in data.items():
+        if not isinstance(name, str):
+            raise InputError(f"fact names must be text, not {name!r}", location=location)
+        if raw is None:
+            raise InputError(
+                f"{name!r} has no value", hint="use yes, no or a number", location=location
+            )
+        pairs.append((name, raw))
+    return build_case(kb, pairs, location)

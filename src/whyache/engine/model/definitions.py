@@ -1,0 +1,237 @@
+"""The knowledge-base model: documents, facts, rules and disagreements, as frozen values.
+
+The engine knows nothing about medicine: these classes describe *any* knowledge base. The
+``whyache.knowledge_base`` package reads files into them; :func:`whyache.engine.validate`
+checks that they hang together before they are compiled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+from whyache.engine.errors import Location
+from whyache.engine.model.conditions import Condition, Literal, facts_in, to_dnf
+
+
+class Kind(StrEnum):
+    """What a fact stands for; the CLI groups and orders conclusions by kind.
+
+    ``input``: what a person can report (history, exposure, a sign), the only facts a case may
+    give. ``mechanism``: a physiological step on a causal chain. ``symptom``: what the runner
+    feels. ``condition``: a named condition or injury. ``red_flag``: a sign that calls for a
+    clinician. ``recommendation``: prevention or relief advice.
+    """
+
+    INPUT = "input"
+    MECHANISM = "mechanism"
+    SYMPTOM = "symptom"
+    CONDITION = "condition"
+    RED_FLAG = "red_flag"
+    RECOMMENDATION = "recommendation"
+
+
+#: The order in which kinds of conclusion are shown: red flags first, always.
+KIND_ORDER: tuple[Kind, ...] = (
+    Kind.RED_FLAG,
+    Kind.CONDITION,
+    Kind.SYMPTOM,
+    Kind.MECHANISM,
+    Kind.RECOMMENDATION,
+    Kind.INPUT,
+)
+
+
+class Timing(StrEnum):
+    """When a recommendation applies, as its documents give it.
+
+    ``immediate``: now, for the pain at hand. ``after_review``: once a clinician has seen it
+    (or with a professional). ``prevention``: long-term, to keep it from coming back.
+    """
+
+    IMMEDIATE = "immediate"
+    AFTER_REVIEW = "after_review"
+    PREVENTION = "prevention"
+
+
+class ValueType(StrEnum):
+    BOOLEAN = "boolean"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document: its file name, title and the section headings rules may cite."""
+
+    file: str
+    title: str
+    sections: tuple[str, ...]
+    note: str = ""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citation: a document file name and one of its section headings."""
+
+    document: str
+    section: str
+
+    def __str__(self) -> str:
+        return f"{self.document} § {self.section}"
+
+
+@dataclass(frozen=True)
+class FactDef:
+    """One entry of the vocabulary."""
+
+    id: str
+    label: str
+    kind: Kind
+    type: ValueType = ValueType.BOOLEAN
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    aliases: tuple[str, ...] = ()
+    question: str | None = None
+    description: str = ""
+    #: Recommendations only: when the advice applies, and whether it is self-care (drugs,
+    #: R.I.C.E., stretching, strength work, compression...) that waits for a clinician when
+    #: a red flag is up.
+    timing: Timing | None = None
+    needs_review: bool = False
+    location: Location | None = None
+
+    @property
+    def is_input(self) -> bool:
+        return self.kind is Kind.INPUT
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type is ValueType.NUMBER
+
+
+@dataclass(frozen=True)
+class RuleDef:
+    """One rule: when ``condition`` holds, every fact in ``concludes`` is established."""
+
+    id: str
+    description: str
+    condition: Condition
+    concludes: tuple[str, ...]
+    sources: tuple[Source, ...]
+    note: str = ""
+    #: Non-empty when a number in the condition is the knowledge base's own reading of the
+    #: documents (a cut-off they do not state): what was chosen and why. Shown in the trace.
+    kb_threshold: str = ""
+    location: Location | None = None
+
+    @cached_property
+    def alternatives(self) -> tuple[tuple[Literal, ...], ...]:
+        """The condition in disjunctive normal form (one compiled experta rule each)."""
+        return to_dnf(self.condition)
+
+    @cached_property
+    def premises(self) -> tuple[str, ...]:
+        """Fact ids the condition mentions, each once, in order."""
+        return tuple(dict.fromkeys(facts_in(self.condition)))
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two or more sources that say different things; both views are kept as rules."""
+
+    id: str
+    topic: str
+    note: str
+    rules: tuple[str, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A whole knowledge base, validated or not (see :func:`whyache.engine.validate`)."""
+
+    name: str
+    version: str
+    description: str
+    facts: tuple[FactDef, ...]
+    rules: tuple[RuleDef, ...]
+    documents: tuple[Document, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    demo: tuple[tuple[str, str], ...] = ()
+    disclaimer: str = ""
+    root: str = ""
+    _facts: Mapping[str, FactDef] = field(init=False, repr=False, compare=False)
+    _rules: Mapping[str, RuleDef] = field(init=False, repr=False, compare=False)
+
+    _concluding: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
+    _using: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
+    _strata: Mapping[str, int] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_strata", None)
+        concluding: dict[str, list[RuleDef]] = {}
+        using: dict[str, list[RuleDef]] = {}
+        for rule in self.rules:
+            for fact_id in rule.concludes:
+                concluding.setdefault(fact_id, []).append(rule)
+            for fact_id in rule.premises:
+                using.setdefault(fact_id, []).append(rule)
+        object.__setattr__(self, "_facts", MappingProxyType({f.id: f for f in self.facts}))
+        object.__setattr__(self, "_rules", MappingProxyType({r.id: r for r in self.rules}))
+        object.__setattr__(
+            self, "_concluding", MappingProxyType({k: tuple(v) for k, v in concluding.items()})
+        )
+        object.__setattr__(
+            self, "_using", MappingProxyType({k: tuple(v) for k, v in using.items()})
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its fields; the indexes (mappingproxies, which pickle refuses) are rebuilt.
+        # The strata travel too, so a cached knowledge base is not validated again.
+        args = tuple(getattr(self, f.name) for f in fields(self) if f.init)
+        strata = None if self._strata is None else dict(self._strata)
+        return (KnowledgeBase, args, strata)
+
+    def __setstate__(self, strata: dict[str, int] | None) -> None:
+        if strata is not None:
+            self.remember_strata(strata)
+
+    def known_strata(self) -> Mapping[str, int] | None:
+        """The rule strata, when this knowledge base has already been validated."""
+        return self._strata
+
+    def remember_strata(self, strata: Mapping[str, int]) -> None:
+        """Record a successful validation: the knowledge base is immutable, so it stays valid."""
+        object.__setattr__(self, "_strata", MappingProxyType(dict(strata)))
+
+    def fact(self, fact_id: str) -> FactDef:
+        return self._facts[fact_id]
+
+    def has_fact(self, fact_id: str) -> bool:
+        return fact_id in self._facts
+
+    def rule(self, rule_id: str) -> RuleDef:
+        return self._rules[rule_id]
+
+    def has_rule(self, rule_id: str) -> bool:
+        return rule_id in self._rules
+
+    def rules_concluding(self, fact_id: str) -> tuple[RuleDef, ...]:
+        """Rules that can establish a fact, in knowledge-base order."""
+        return self._concluding.get(fact_id, ())
+
+    def rules_using(self, fact_id: str) -> tuple[RuleDef, ...]:
+        """Rules whose condition mentions a fact, in knowledge-base order."""
+        return self._using.get(fact_id, ())
+
+    def disagreements_for(self, rule_id: str) -> tuple[Disagreement, ...]:
+        return tuple(d for d in self.disagreements if rule_id in d.rules)
+
+    def document(self, file: str) -> Document | None:
+        return next((d for d in self.documents if d.file == file), None)

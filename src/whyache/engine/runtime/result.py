@@ -1,0 +1,95 @@
+"""What a run returns: given facts, firings with their premises, and derived facts.
+
+Everything here is frozen, so a result can be cached, compared, and handed to renderers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from whyache.engine.model.case import Case
+from whyache.engine.model.conditions import Value, format_value
+from whyache.engine.model.definitions import KIND_ORDER, Kind, KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A fact a firing matched, with its value and the condition it satisfied."""
+
+    fact: str
+    value: Value
+    condition: str
+
+    def __str__(self) -> str:
+        """``hot_weather``, ``pain_at_rest = no`` or ``hours_since_run = 48 (>= 24)``."""
+        if self.value is True:
+            return self.fact
+        shown = f"{self.fact} = {format_value(self.value)}"
+        test = self.condition.removeprefix(self.fact).strip()
+        if test and not test.startswith(("=", "is ")):
+            shown += f" ({test})"
+        return shown
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing.
+
+    ``alternative`` is the index of the ``any`` branch that matched (0 when the rule has one).
+    ``assumptions`` are the conditions that held because something was *not* established
+    (absence, ``not``): they match no fact, so they are recorded as text.
+    ``new`` are the conclusions this firing established first; the rest were already known.
+    """
+
+    number: int
+    rule: str
+    alternative: int
+    premises: tuple[Premise, ...]
+    assumptions: tuple[str, ...]
+    concludes: tuple[str, ...]
+    new: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    kb: KnowledgeBase
+    case: Case
+    firings: tuple[Firing, ...]
+
+    @cached_property
+    def derived(self) -> tuple[str, ...]:
+        """Derived facts in the order they were first established."""
+        return tuple(f for firing in self.firings for f in firing.new)
+
+    @cached_property
+    def values(self) -> dict[str, Value]:
+        """Every known fact: given values, and True for derived ones."""
+        known: dict[str, Value] = dict(self.case.facts)
+        known.update(dict.fromkeys(self.derived, True))
+        return known
+
+    def value(self, fact_id: str) -> Value | None:
+        return self.values.get(fact_id)
+
+    def concludes(self, fact_id: str) -> bool:
+        return fact_id in self.derived
+
+    def derivations(self, fact_id: str) -> tuple[Firing, ...]:
+        """Every firing that concluded a fact, the first one first."""
+        return tuple(f for f in self.firings if fact_id in f.concludes)
+
+    def conclusions(self, kind: Kind) -> tuple[str, ...]:
+        return tuple(f for f in self.derived if self.kb.fact(f).kind is kind)
+
+    @property
+    def red_flags(self) -> tuple[str, ...]:
+        return self.conclusions(Kind.RED_FLAG)
+
+    def by_kind(self) -> dict[Kind, tuple[str, ...]]:
+        """Conclusions grouped by kind in display order (red flags first); empty kinds left out."""
+        groups = {kind: self.conclusions(kind) for kind in KIND_ORDER}
+        return {kind: facts for kind, facts in groups.items() if facts}
+
+    def fired(self, rule_id: str) -> bool:
+        return any(f.rule == rule_id for f in self.firings)

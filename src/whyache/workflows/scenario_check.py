@@ -1,0 +1,173 @@
+"""Scenario checking: run each scenario's case and judge every expectation against the result.
+
+Reading the files is :mod:`whyache.knowledge_base.scenarios`; this module runs and judges. Each
+failure is a message that says what was expected and what happened, with a HOW (for something
+unexpected) or WHY NOT (for something missing) taken from the run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import networkx as nx
+
+from whyache.engine import Engine, Result, derivation_graph
+from whyache.knowledge_base.scenarios import Scenario
+from whyache.workflows.failure_explanations import (
+    INDENT,
+    explain_firing,
+    explain_missing,
+    explain_rule,
+    explain_unexpected,
+)
+
+Expected: TypeAlias = bool | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One expectation that did not hold.
+
+    ``expectation`` is the scenario key (``concludes``, ``via``, ...), ``subject`` the fact, rule
+    or chain it was about (empty for an exact red-flag list), ``expected``/``actual`` are yes/no
+    or, for an exact red-flag list, the flags. ``message`` is the text ``whyache check`` prints:
+    a headline, then an indented HOW or WHY NOT.
+    """
+
+    expectation: str
+    subject: str
+    expected: Expected
+    actual: Expected
+    message: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one scenario found; ``failures`` are the messages of ``details``."""
+
+    scenario: Scenario
+    failures: tuple[str, ...] = field(default=())
+    result: Result | None = None
+    details: tuple[Failure, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def via_problems(
+    result: Result, graph: nx.DiGraph, chain: Sequence[str], explained: Collection[str] = ()
+) -> list[str]:
+    """Why a chain does not lie along the derivation; empty when it does.
+
+    The first fact missing from the chain gets a WHY NOT, unless it is in ``explained``
+    (a failed ``concludes`` of the same scenario already gave one).
+    """
+    problems: list[str] = []
+    for fact in chain:
+        if fact not in graph:
+            first = not problems
+            problems.append(f"{fact} was neither given nor concluded")
+            if first and fact in explained:
+                problems[-1] += " (why not: see above)"
+            elif first:
+                problems += [INDENT + line for line in explain_missing(result, fact)]
+    for a, b in itertools.pairwise(chain):
+        if a in graph and b in graph and not nx.has_path(graph, a, b):
+            if not result.concludes(b):
+                problems.append(f"{a} does not lead to {b}: {b} was given, not derived")
+                continue
+            roots = sorted(n for n in nx.ancestors(graph, b) if graph.nodes[n].get("given") is True)
+            origin = ", ".join(roots) or "nothing given"
+            problems.append(f"{a} does not lead to {b}: {b} was derived from {origin}")
+    return problems
+
+
+def check(engine: Engine, scenario: Scenario) -> Outcome:
+    """Run a scenario's case and compare every expectation with what happened."""
+    result = engine.run(scenario.case)
+    found: list[Failure] = []
+
+    def fail(
+        expectation: str,
+        subject: str,
+        expected: Expected,
+        headline: str,
+        explanation: Sequence[str],
+        actual: Expected | None = None,
+    ) -> None:
+        if actual is None:
+            actual = not expected if isinstance(expected, bool) else ()
+        message = "\n".join([headline, *(INDENT + line for line in explanation)])
+        found.append(Failure(expectation, subject, expected, actual, message))
+
+    missing = {
+        fact for fact in (*scenario.concludes, *scenario.recommends) if not result.concludes(fact)
+    }
+    for fact in scenario.concludes:
+        if not result.concludes(fact):
+            headline = f"expected {fact} to be concluded, but it was not"
+            fail("concludes", fact, True, headline, explain_missing(result, fact))
+    for fact in scenario.does_not_conclude:
+        if result.concludes(fact):
+            headline = f"expected {fact} not to be concluded, but it was"
+            fail("does_not_conclude", fact, False, headline, explain_unexpected(result, fact))
+    flags = tuple(sorted(result.red_flags))
+    if scenario.red_flags_exact is not None and set(flags) != set(scenario.red_flags_exact):
+        wanted = tuple(sorted(set(scenario.red_flags_exact)))
+        lines: list[str] = []
+        for flag in wanted:
+            if flag not in flags:
+                lines += [f"missing {flag}", *(INDENT + x for x in explain_missing(result, flag))]
+        for flag in flags:
+            if flag not in wanted:
+                lines += [
+                    f"unexpected {flag}",
+                    *(INDENT + x for x in explain_unexpected(result, flag)),
+                ]
+        headline = f"expected red flags exactly [{', '.join(wanted)}], got [{', '.join(flags)}]"
+        fail("red_flags", "", wanted, headline, lines, actual=flags)
+    for flag in scenario.red_flags_at_least:
+        if flag not in flags:
+            headline = f"expected red flag {flag}, but it was not raised"
+            fail("red_flags", flag, True, headline, explain_missing(result, flag))
+    for rec in scenario.recommends:
+        if not result.concludes(rec):
+            headline = f"expected recommendation {rec}, but it was not made"
+            fail("recommends", rec, True, headline, explain_missing(result, rec))
+    graph = derivation_graph(result) if scenario.via else nx.DiGraph()
+    for chain in scenario.via:
+        problems = via_problems(result, graph, chain, explained=missing)
+        if problems:
+            shown = " → ".join(chain)
+            headline = f"expected the derivation to pass through {shown}"
+            fail("via", shown, True, headline, problems)
+    for rule in scenario.fires:
+        if not result.fired(rule):
+            why = explain_rule(result, result.kb.rule(rule))
+            headline = f"expected rule {rule} to fire, but it did not"
+            fail("fires", rule, True, headline, [f"why not: {why[0]}", *why[1:]])
+    for rule in scenario.does_not_fire:
+        if result.fired(rule):
+            first = next(f for f in result.firings if f.rule == rule)
+            headline = f"expected rule {rule} not to fire, but it did"
+            fail("does_not_fire", rule, False, headline, explain_firing(result, first))
+    return Outcome(scenario, tuple(f.message for f in found), result, tuple(found))
+
+
+def report_lines(outcome: Outcome) -> list[str]:
+    """``PASS name`` or ``FAIL name`` with the failures indented below: the text report."""
+    if outcome.passed:
+        return [f"PASS {outcome.scenario.name}"]
+    lines = [f"FAIL {outcome.scenario.name}", f"{INDENT}at {outcome.scenario.location}"]
+    for failure in outcome.failures:
+        lines += [INDENT + line for line in failure.splitlines()]
+    return lines
+
+
+def summary_line(outcomes: Sequence[Outcome]) -> str:
+    passed = sum(1 for o in outcomes if o.passed)
+    return f"{passed} passed, {len(outcomes) - passed} failed"

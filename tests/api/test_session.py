@@ -1,0 +1,87 @@
+"""The public API: ``import whyache`` gives load, run, how, why_not, what_if, lint and check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import networkx as nx
+import pytest
+
+import whyache
+from whyache.engine.explain.what_if import WhatIf
+
+from ..conftest import REPO, TINY
+
+
+@pytest.fixture(scope="module")
+def session() -> whyache.Session:
+    return whyache.load()
+
+
+def test_all_names_resolve() -> None:
+    for name in whyache.__all__:
+        assert getattr(whyache, name) is not None
+    with pytest.raises(AttributeError):
+        whyache.no_such_name  # noqa: B018
+
+
+def test_import_whyache_loads_no_engine() -> None:
+    code = (
+        "import sys, whyache; "
+        "print(any(m.startswith(('experta', 'whyache.engine')) for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_same_case_every_way_it_can_be_given(session: whyache.Session) -> None:
+    by_strings = session.run("hot_weather", "inadequate_fluid_intake", "hours_since_run=2")
+    by_keywords = session.run(hot_weather=True, inadequate_fluid_intake="yes", hours_since_run=2)
+    by_mapping = session.run(
+        {"hot_weather": "yes", "inadequate_fluid_intake": True, "hours_since_run": 2}
+    )
+    by_case = session.run(
+        session.case(["hot_weather", "inadequate_fluid_intake"], hours_since_run=2)
+    )
+    assert (
+        by_strings.to_dict() == by_keywords.to_dict() == by_mapping.to_dict() == by_case.to_dict()
+    )
+
+
+def test_run_answers_every_question(session: whyache.Session) -> None:
+    run = session.run("hot_weather", "inadequate_fluid_intake", hours_since_run=2)
+    assert run.conclusions[:2] == ("sweat_fluid_loss", "dehydration")
+    assert list(run.by_kind()) == ["symptom", "mechanism", "recommendation"]
+    assert run.red_flags == ()
+    assert run.recommendations[0] == "rec_hydrate"
+    assert set(run.recommendations) <= set(run.conclusions)
+    assert run.how("dehydration").root.fact == "dehydration"
+    assert run.why_not("doms").concluded is False
+    change = run.what_if(remove=["inadequate_fluid_intake"])
+    assert isinstance(change, WhatIf)
+    assert "dehydration" in [c.fact for c in change.lost]
+    assert isinstance(run.graph, nx.DiGraph)
+    assert run.to_dict()["schema"] == "whyache.result/1"
+    assert run.report().startswith("whyache · running-leg-ache")
+
+
+def test_unknown_names_are_input_errors_with_a_hint(session: whyache.Session) -> None:
+    run = session.run("hot_weather")
+    with pytest.raises(whyache.InputError) as caught:
+        run.concludes("dehydraton")
+    assert caught.value.hint == "did you mean 'dehydration'?"
+    with pytest.raises(whyache.InputError):
+        run.fired("no_such_rule")
+    with pytest.raises(whyache.InputError):
+        run.path("hot_weather")
+
+
+def test_another_knowledge_base_and_its_lint_and_scenarios() -> None:
+    tiny = whyache.load(TINY)
+    assert tiny.kb.name != "running-leg-ache"
+    assert whyache.lint(TINY) == tiny.lint()
+    outcomes = whyache.check_scenarios(
+        [REPO / "tests" / "scenarios" / "dehydration.scenarios.yaml"]
+    )
+    assert outcomes and all(o.passed for o in outcomes)
