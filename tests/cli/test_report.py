@@ -228,3 +228,10 @@ def test_narrow_terminal_wraps_without_breaking_ids():
     text = report_text(engine.run(case), Style(width=60))
     assert all(len(line) <= 60 for line in text.splitlines())
     assert "-f\n" not in text
+
+
+def test_a_terminal_wraps_to_its_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "64")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert style_for(Tty()) == Style(width=64, colour=True)

@@ -8,9 +8,10 @@ chosen is decided in :mod:`whyache.engine.analysis.report`; this module only lay
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from whyache.cli.style import Style
 from whyache.engine import Result, Source, Timing
-from whyache.engine.analysis.consultation import Question
 from whyache.engine.analysis.report import (
     Report,
     because_text,
@@ -20,6 +21,9 @@ from whyache.engine.analysis.report import (
     short_label,
     tags,
 )
+
+if TYPE_CHECKING:
+    from whyache.engine.analysis.consultation import Question  # networkx: not at start-up
 
 #: The report aims at one screen: conclusions and advice are shortened (never the red
 #: flags) until it fits in this many lines, down to ``MIN_SHOWN`` of each kind.
@@ -69,6 +73,7 @@ def _lines(
     shown: int,
     terse: bool = False,
 ) -> list[str]:
+
     kb = result.kb
     cited: dict[str, None] = {}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,10 +13,12 @@ from whyache.cli.options import build, case_options, format_option, kb_option, l
 from whyache.cli.report import render_report
 from whyache.cli.style import Style, style_for
 from whyache.engine import Result, case_from_mapping
-from whyache.engine.analysis.consultation import Question
 from whyache.engine.analysis.report import build_report, settling_questions
 from whyache.engine.render.serialize import report_to_dict, result_to_dict
 from whyache.engine.render.trace import header, render_trace
+
+if TYPE_CHECKING:
+    from whyache.engine.analysis.consultation import Question  # networkx: not at start-up
 
 trace_option = click.option(
     "--trace",

@@ -9,7 +9,6 @@ is the same bytes wherever it runs.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -66,8 +65,20 @@ def style_for(stream: TextIO | None = None) -> Style:
     out = sys.stdout if stream is None else stream
     width = PIPED_WIDTH
     if _isatty(out):
-        width = max(_MIN_WIDTH, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns)
+        width = max(_MIN_WIDTH, _terminal_width(out))
     return Style(width=width, colour=colour_wanted(out))
+
+
+def _terminal_width(stream: TextIO) -> int:
+    """``COLUMNS`` when set, else the terminal's own width (shutil's rule, without shutil)."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return PIPED_WIDTH
 
 
 def _isatty(stream: TextIO) -> bool:

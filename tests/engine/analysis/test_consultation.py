@@ -356,3 +356,6 @@ def test_scenario_consultations_ask_fewer_questions_than_there_are_inputs(
                     scenario.name
                 )
     assert statistics.median(counts) < inputs
+    # The figures in docs/consultation.md: a change that asks more must say so there.
+    assert statistics.median(counts) <= 22
+    assert max(counts) <= 27
