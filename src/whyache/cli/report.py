@@ -59,6 +59,23 @@ def render_report(
     return "\n".join(lines) + "\n"
 
 
+def flag_block(result: Result, style: Style, report: Report | None = None) -> list[str]:
+    """The red flags as the report opens with them (also the head of ``explain``)."""
+    report = report or build_report(result)
+    kb = result.kb
+    if not report.flags:
+        return style.wrap("No red flag from the facts given (that does not rule one out).")
+    lines = [style.alarm("RED FLAGS: see a clinician")]
+    for flag in report.flags:
+        label = style.wrap(f"!! {kb.fact(flag.fact).label}", "  ", "     ")
+        lines += [style.alarm(line) for line in label]
+        notes = "".join(f" ({threshold_text(n)})" for n in flag.thresholds)
+        cited = tags(flag.sources, 2, more=False)
+        because = f"from {because_text(kb, flag.chain)}{notes}  [{cited}]"
+        lines += style.wrap(because, "     ", "       ")
+    return lines
+
+
 def threshold_text(note: str) -> str:
     """``72 h: the knowledge base's own cut-off`` from a rule's ``kb_threshold`` note."""
     return f"{note.split(':', 1)[0].strip()}: the knowledge base's own cut-off"
@@ -84,16 +101,9 @@ def _lines(
         return tags(sources, 2, more=False)
 
     lines = [*(style.bold(line) for line in style.wrap(header)), ""]
-    if report.flags:
-        lines.append(style.alarm("RED FLAGS: see a clinician"))
-        for flag in report.flags:
-            label = style.wrap(f"!! {kb.fact(flag.fact).label}", "  ", "     ")
-            lines += [style.alarm(line) for line in label]
-            notes = "".join(f" ({threshold_text(n)})" for n in flag.thresholds)
-            because = f"from {because_text(kb, flag.chain)}{notes}  [{cite(flag.sources)}]"
-            lines += style.wrap(because, "     ", "       ")
-    else:
-        lines += style.wrap("No red flag from the facts given (that does not rule one out).")
+    lines += flag_block(result, style, report)
+    for flag in report.flags:
+        cite(flag.sources)
     lines.append("")
     explained = report.explained
     if terse:
