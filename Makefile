@@ -2,14 +2,34 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Which interpreter .venv was made with; rewritten (so .venv is rebuilt) only when it changes.
+INTERPRETER := $(VENV).interpreter
 
-.PHONY: demo test lint check docs bench golden clean
+.PHONY: demo test lint check docs bench golden clean FORCE
 
-$(BIN)/whyache: pyproject.toml
+$(BIN)/whyache: pyproject.toml $(INTERPRETER)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $@
+
+# Refuse a Python older than 3.11 before making anything, and say what to do instead. When
+# PYTHON is another interpreter than the one .venv was made with, make .venv afresh.
+ID := import sys; print(sys.implementation.name, *sys.version_info[:3])
+$(INTERPRETER): FORCE
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "whyache needs Python 3.11 or newer, but PYTHON=$(PYTHON) is" \
+	    "$$($(PYTHON) --version 2>&1 || echo 'not found')." >&2; \
+	  echo "Run make again with a newer one, e.g.: make PYTHON=python3.11 $(MAKECMDGOALS)" >&2; \
+	  exit 1; }
+	@want="$$($(PYTHON) -c '$(ID)')"; \
+	have="$$($(BIN)/python -c '$(ID)' 2>/dev/null || echo none)"; \
+	if [ -d $(VENV) ] && [ "$$have" != "$$want" ]; then \
+	  echo "$(VENV) was made with another Python ($$have); making it again with $$want"; \
+	  rm -rf $(VENV); fi; \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$want" ]; then \
+	  echo "$$want" > $@; \
+	  if [ -f $(BIN)/whyache ]; then touch -r $(BIN)/whyache $@; fi; fi
 
 demo: $(BIN)/whyache  ## run the demo case on the bundled knowledge base
 	$(BIN)/whyache demo
@@ -35,4 +55,4 @@ bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(INTERPRETER) .pytest_cache .mypy_cache .ruff_cache

@@ -3,9 +3,10 @@
 Every ``whyache`` line in a ```sh or ```console block of README.md, CHANGELOG.md and docs/*.md
 runs through CliRunner and must exit 0, unless it ends in ``# error example``: then it must fail
 the way a user error fails (exit 1, 2 or 3, never an internal error). Commands run in a
-temporary directory (so ``-o``, ``--junit`` and redirections write nowhere that matters); an
-argument naming a file of the repository is passed as its absolute path. Lines that are not
-whyache commands (make, pip, dot, shell) are not run here.
+temporary directory holding every example ``whyache example`` writes (so ``-o``, ``--junit`` and
+redirections write nowhere that matters); an argument naming a file of the repository is passed
+as its absolute path. Lines that are not whyache commands (make, pip, dot, shell) are not run
+here. tests/test_wheel.py runs the same commands from an installed wheel.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from whyache.cli import main
+from whyache.examples import EXAMPLES, write_example
 
 from .conftest import REPO
 
@@ -87,7 +89,9 @@ def _absolute(arg: str) -> str:
     return str(candidate) if arg and not arg.startswith("-") and candidate.exists() else arg
 
 
-def doc_commands(paths: list[Path] = DOCS, root: Path = REPO) -> list[DocCommand]:
+def doc_commands(
+    paths: list[Path] = DOCS, root: Path = REPO, *, absolute: bool = True
+) -> list[DocCommand]:
     found = []
     for path in paths:
         if not path.exists():
@@ -105,7 +109,7 @@ def doc_commands(paths: list[Path] = DOCS, root: Path = REPO) -> list[DocCommand
                     DocCommand(
                         path.relative_to(root).as_posix(),
                         number,
-                        tuple(_absolute(w) for w in words),
+                        tuple(_absolute(w) if absolute else w for w in words),
                         fails,
                     )
                 )
@@ -121,9 +125,16 @@ def test_the_docs_show_commands():
     assert len(COMMANDS) >= 20
 
 
+def write_examples(directory: Path) -> None:
+    """What a reader following the docs has: every example ``whyache example`` writes."""
+    for name in EXAMPLES:
+        write_example(name, directory)
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=str)
 def test_documented_command_runs(command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    write_examples(tmp_path)
     result = CliRunner().invoke(main, list(command.args), prog_name="whyache")
     shown = "whyache " + shlex.join(command.args)
     if command.fails:

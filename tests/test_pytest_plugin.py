@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from importlib.metadata import entry_points
 
 import pytest
 
@@ -39,8 +40,17 @@ def heat(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-# hypothesis's plugin adds seconds to each throw-away run and plays no part here.
-QUIET = ("-p", "no:hypothesispytest")
+# The throw-away runs load whyache's plugin and no other installed one: pytest-randomly would
+# shuffle their scenarios, hypothesis's adds seconds to each, and the outer run's cache has no
+# business there.
+FOREIGN_PLUGINS = sorted(
+    {ep.name for ep in entry_points(group="pytest11")} - {"whyache"} | {"randomly"}
+)
+QUIET = (
+    *(arg for name in FOREIGN_PLUGINS for arg in ("-p", f"no:{name}")),
+    "-p",
+    "no:cacheprovider",
+)
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -168,6 +178,49 @@ def test_fixture_reads_like_the_domain(pytester):
     result.stdout.fnmatch_lines(
         ["E *whyache.engine.errors.InputError: unknown fact 'thrist' (did you mean 'thirst'?)"]
     )
+
+
+LONG_WHY_NOT = """
+def test_long_explanation(whyache):
+    result = whyache.run("sun", "water=no", hours=2)
+    assert result.concludes("late_soreness")
+"""
+
+
+@pytest.mark.parametrize("verbosity", [(), ("-q",), ("-vv",)], ids=["default", "-q", "-vv"])
+def test_a_failed_verdict_shows_every_line_at_any_verbosity(pytester, verbosity):
+    """pytest cuts an assert's operand to one short line unless -vv; the report keeps it all."""
+    pytester.makepyfile(test_long=LONG_WHY_NOT)
+    result = run(pytester, *verbosity)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- whyache: the last verdict, explained -*",
+            "late_soreness was not concluded",
+            "  why not: no rule that concludes late_soreness fired",
+            "    late_ache needs all of:",
+            "      held    ache",
+            "      failed  hours >= 24 (hours = 2)",
+            "      held    not rest_pain",
+        ]
+    )
+
+
+def test_the_throw_away_runs_load_no_other_plugin(pytester):
+    """An outer plugin (pytest-randomly shuffling the scenarios) must not reach inner runs."""
+    pytester.makepyfile(
+        test_alone="""
+from importlib.metadata import entry_points
+
+def test_alone(pytestconfig):
+    names = {ep.name for ep in entry_points(group="pytest11")}
+    loaded = {name for name in names if pytestconfig.pluginmanager.has_plugin(name)}
+    assert loaded == {"whyache"}
+    assert not pytestconfig.pluginmanager.has_plugin("cacheprovider")
+"""
+    )
+    run(pytester).assert_outcomes(passed=1)
+    assert "randomly" in FOREIGN_PLUGINS
 
 
 def test_plugin_is_active_in_this_run(pytestconfig):

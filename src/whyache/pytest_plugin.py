@@ -21,6 +21,7 @@ so merely having whyache installed costs other test suites nothing.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,6 +149,37 @@ class ScenarioItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         line = self.scenario.location.line
         return self.path, (line - 1 if line else None), self.name
+
+
+def _asked() -> list[Any] | None:
+    """The verdicts asked so far (whyache.api.verdict.ASKED), if any verdict module is loaded."""
+    module = sys.modules.get("whyache.api.verdict")
+    asked: list[Any] | None = None if module is None else module.ASKED
+    return asked
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    asked = _asked()
+    if asked is not None:
+        asked.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed assertion's report gains the full explanation of the last verdict asked.
+
+    pytest prints an assert's operand on one line and, at the default verbosity, cuts it to
+    about 240 characters; a WHY NOT tree needs more. So the report gets a section "whyache:
+    the last verdict, explained" under the traceback, at every verbosity.
+    """
+    report: pytest.TestReport = yield
+    asked = _asked()
+    if asked and call.when == "call" and report.failed and call.excinfo is not None:
+        add = getattr(report.longrepr, "addsection", None)
+        if add is not None and call.excinfo.errisinstance(AssertionError):
+            add("whyache: the last verdict, explained", str(asked[-1]))
+    return report
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ BAD_CASE_FILES = {
         "'pain_at_rest' is yes/no, not 'maybe'",
     ),
     "unknown.yaml": (b"facts: {pain_at_rets: yes}\n", "(did you mean 'pain_at_rest'"),
-    "list.yaml": (b"- pain_at_rest\n", "a case must be a mapping of fact to value"),
+    "list.yaml": (b"- 3\n", "a list of facts holds fact names, not 3"),
+    "listkey.yaml": (b"facts:\n  [a]: yes\n", "a mapping key must be a name, not a list"),
+    "scalar.yaml": (b"pain_at_rest\n", "a case must be a mapping of fact to value or a list"),
 }
 
 
@@ -120,6 +123,38 @@ def test_broken_knowledge_base_exits_3(tmp_path: Path, command, broken):
 
 
 @pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)
+def test_broken_knowledge_base_points_to_kb_lint(tmp_path: Path, command):
+    kb = _kb(tmp_path, BROKEN_KBS["missing-key"][0])
+    result = invoke(*command, "--kb", str(kb), input="")
+    assert result.stderr.endswith(f"(whyache kb lint --kb {kb} lists every problem)\n")
+
+
+TWO_ERRORS = (
+    "rules:\n"
+    "  - {id: r1, description: x, if: aa, then: b, sources: [{doc: d, section: s}]}\n"
+    "  - {id: r2, description: x, if: a, then: cc, sources: [{doc: d, section: s}]}\n"
+)
+
+
+@pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)
+def test_every_error_of_a_broken_knowledge_base_at_once(tmp_path: Path, command):
+    """Loading stops at the first error; the commands report what kb lint finds, all of it."""
+    kb = _kb(tmp_path, TWO_ERRORS)
+    lint = invoke("kb", "lint", "--kb", str(kb))
+    errors = [line for line in lint.stdout.splitlines() if ": error [" in line]
+    assert len(errors) >= 2
+    result = invoke(*command, "--kb", str(kb), input="")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: the knowledge base has {len(errors)} errors "
+        f"(whyache kb lint --kb {kb} lists them, warnings too):\n"
+        + "".join(f"  {line}\n" for line in errors)
+    )
+    as_json = invoke(*command, "--kb", str(kb), "--format", "json", input="")
+    assert json.loads(as_json.stderr)["error"]["problems"] == errors
+
+
+@pytest.mark.parametrize("command", KB_COMMANDS, ids=" ".join)
 def test_missing_knowledge_base_exits_2(tmp_path: Path, command):
     result = invoke(*command, "--kb", str(tmp_path / "nowhere"), input="")
     assert result.exit_code == 2
@@ -144,7 +179,9 @@ def test_self_feeding_rules_finish(tmp_path: Path):
     ("args", "message"),
     [
         (["--bogus"], "No such option '--bogus'. (see 'whyache --help')"),
-        (["nosuchcmd"], "No such command 'nosuchcmd'. (see 'whyache --help')"),
+        (["nosuchcmd"], "no such command 'nosuchcmd' (see 'whyache --help')"),
+        (["rn"], "no such command 'rn'; did you mean 'run'? (see 'whyache --help')"),
+        (["why_not"], "no such command 'why_not'; did you mean 'why-not'? (see 'whyache --help')"),
         (
             ["run", "--format", "xml"],
             "Invalid value for '--format': 'xml' is not one of 'text', 'json'. "
@@ -155,7 +192,8 @@ def test_self_feeding_rules_finish(tmp_path: Path):
             ["kb", "rules", "--fact"],
             "Option '--fact' requires an argument. (see 'whyache kb rules --help')",
         ),
-        (["kb", "nosuch"], "No such command 'nosuch'. (see 'whyache kb --help')"),
+        (["kb", "nosuch"], "no such command 'nosuch' (see 'whyache kb --help')"),
+        (["kb", "lnt"], "no such command 'lnt'; did you mean 'lint'? (see 'whyache kb --help')"),
     ],
     ids=lambda a: " ".join(a) if isinstance(a, list) else "",
 )

@@ -118,13 +118,41 @@ def test_csv_bad_header_is_an_input_error(tmp_path):
     assert result.stderr == f"Error: {source}:1: column 'sun' appears twice in the CSV header\n"
 
 
-def test_stdin_needs_a_format():
-    result = invoke("-", stdin='{"sun": true}\n')
-    assert result.exit_code == 2
-    assert "--input-format" in result.stderr
-    result = invoke("-", "--input-format", "jsonl", stdin='{"rest_pain": true}\n')
-    assert result.exit_code == 0
+@pytest.mark.parametrize(
+    ("stdin", "fmt"),
+    [
+        ('{"rest_pain": true}\n', "jsonl"),
+        ('\n\n  {"facts": ["rest_pain"]}\n', "jsonl"),
+        ("\ufeffid,rest_pain\na,yes\n", "csv"),
+        ("rest_pain\nyes\n", "csv"),
+    ],
+)
+def test_stdin_format_is_sniffed_from_the_first_bytes(stdin, fmt):
+    """``echo '{...}' | whyache batch -`` used to fail until --input-format was given."""
+    result = invoke("-", "--workers", "1", stdin=stdin)
+    assert result.exit_code == 0, result.stderr
     assert records(result.stdout)[0]["red_flags"] == ["see_doctor"]
+    given = invoke("-", "--workers", "1", "--input-format", fmt, stdin=stdin)
+    assert given.stdout == result.stdout
+
+
+def test_a_file_without_a_telling_suffix_is_sniffed_too(tmp_path):
+    source = tmp_path / "cases.txt"
+    source.write_text("id,rest_pain\nr1,yes\n")
+    result = invoke(str(source))
+    assert result.exit_code == 0
+    assert records(result.stdout)[0]["id"] == "r1"
+
+
+def test_blank_input_holds_no_case():
+    result = invoke("-", stdin="\n\n")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_the_suffix_wins_over_the_first_bytes(tmp_path):
+    source = tmp_path / "cases.csv"
+    source.write_text('{"rest_pain": true}\n')
+    assert invoke(str(source)).stdout == ""  # read as CSV: a header and no row
 
 
 def test_missing_input_file(tmp_path):
@@ -157,10 +185,11 @@ def test_explain_adds_derivations(tmp_path):
     [
         ("[1, 2]", 'a case must be a JSON object (write {"id": ..., "facts": {...}} or'),
         ('{"facts": {}, "extra": 1}', "unknown key 'extra' next to 'facts' (allowed: id, facts)"),
-        ('{"facts": [1]}', "'facts' must be an object of fact to value"),
+        ('{"facts": [1]}', "a list of facts holds fact names, not 1"),
+        ('{"facts": 1}', "'facts' must be an object of fact to value or a list of facts"),
         ('{"id": [1], "sun": true}', "a case id must be text or a whole number, not [1]"),
         ('{"thirst": true}', "'thirst' is a mechanism that rules conclude;"),
-        ('{"sun": null}', "'sun' has no value (use yes, no or a number)"),
+        ('{"sun": null}', "'sun' has no value (use yes, no, unknown or a number)"),
         ('{"sun": true, "sun": false}', "invalid JSON: key 'sun' appears twice in one object"),
     ],
 )

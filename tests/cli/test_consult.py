@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -334,12 +335,26 @@ def test_help_has_an_example():
 # --- a real terminal ---------------------------------------------------------------------
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C interrupts, even when this test run ignores SIGINT.
+
+    A suite started as a background job inherits SIGINT ignored, and a Python started with it
+    ignored never turns Ctrl-C into KeyboardInterrupt: the test would wait out its timeout.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _spawn(*args: str):  # type: ignore[no-untyped-def]
     pexpect = pytest.importorskip("pexpect")
     command = [sys.executable, "-m", "whyache", "consult", "--kb", KB, *args]
     try:
         child = pexpect.spawn(
-            command[0], command[1:], encoding="utf-8", timeout=60, dimensions=(40, 200)
+            command[0],
+            command[1:],
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(40, 200),
+            preexec_fn=_default_sigint,
         )
     except (OSError, pexpect.ExceptionPexpect) as exc:  # no pty on this platform
         pytest.skip(f"pexpect cannot spawn a terminal here: {exc}")
@@ -365,8 +380,14 @@ def test_interactive_session_in_a_pseudo_terminal():
     assert child.exitstatus == 0
 
 
-def test_ctrl_c_in_a_pseudo_terminal_leaves_without_a_traceback():
-    pexpect, child = _spawn("-f", "shin_pain")
+@pytest.mark.parametrize("inherited", [signal.SIG_DFL, signal.SIG_IGN], ids=["default", "ignored"])
+def test_ctrl_c_in_a_pseudo_terminal_leaves_without_a_traceback(inherited):
+    """Also when the test run itself ignores SIGINT (a suite run as a background job)."""
+    previous = signal.signal(signal.SIGINT, inherited)
+    try:
+        pexpect, child = _spawn("-f", "shin_pain")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     child.expect_exact(f"Q1. {REST} [yes/no/unknown] > ")
     child.sendintr()
     child.expect(pexpect.EOF)

@@ -192,6 +192,7 @@ def test_lint_json():
     result = invoke("kb", "lint", "--kb", str(directory), "--format", "json")
     assert result.exit_code == 1, result.output
     assert json.loads(result.output) == {
+        "schema": "whyache.kb-lint/1",
         "errors": 1,
         "warnings": 0,
         "findings": [

@@ -15,8 +15,8 @@ from ..conftest import REPO
 
 COMMANDS = [(path, ctx.command) for path, ctx in walk(main)]
 LEAVES = [(path, cmd) for path, cmd in COMMANDS if not isinstance(cmd, click.Group)]
-# Commands that do not read a knowledge base (none yet; `--kb` is the rule).
-NO_KB: set[str] = set()
+# Commands that do not read a knowledge base (`--kb` is the rule for all others).
+NO_KB: set[str] = {"whyache schema", "whyache example"}
 # Commands without --format (none: batch writes JSON Lines by default, or text).
 NO_FORMAT: set[str] = set()
 

@@ -382,3 +382,74 @@ def test_every_variant_is_checked(tiny_kb, tiny_engine, tmp_path):
         ("late [hours=2]", False),
         ("late [hours=30]", True),
     ]
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tiny_kb, tmp_path):
+    """A misspelt key on line 5 used to hide a misspelt fact on line 4 (and everything after)."""
+    text = (
+        "scenarios:\n"
+        "  - name: first\n"
+        "    given: {sun: yes, watr: no, hours: lots}\n"
+        "    concludes: [ache, ach]\n"
+        "    red_flag: [see_doctor]\n"
+        "  - name: second\n"
+        "    fires: [no_such_rule]\n"
+    )
+    assert error(tiny_kb, tmp_path, text) == (
+        "t.scenarios.yaml: 5 problems:\n"
+        "  t.scenarios.yaml:3: unknown fact 'watr' (did you mean 'water'?)\n"
+        "  t.scenarios.yaml:3: 'hours' needs a number in h, not 'lots' (e.g. hours=0)\n"
+        "  t.scenarios.yaml:4: unknown fact 'ach' in 'concludes' (did you mean 'ache'?)\n"
+        "  t.scenarios.yaml:5: unknown key 'red_flag' in scenario (did you mean 'red_flags'?)\n"
+        "  t.scenarios.yaml:7: unknown rule 'no_such_rule' in 'fires'"
+    )
+
+
+def test_one_problem_is_reported_alone(tiny_kb, tmp_path):
+    text = "scenarios:\n  - name: a\n    concludes: [ach]\n"
+    assert error(tiny_kb, tmp_path, text) == (
+        "t.scenarios.yaml:3: unknown fact 'ach' in 'concludes' (did you mean 'ache'?)"
+    )
+
+
+def test_given_may_list_the_present_facts(tiny_kb, tmp_path):
+    (listed,) = load(tiny_kb, tmp_path, "scenarios:\n  - {name: a, given: [sun, water=no]}\n")
+    (mapped,) = load(tiny_kb, tmp_path, "scenarios:\n  - {name: a, given: {sun: 1, water: 0}}\n")
+    assert listed.case == mapped.case and listed.case.facts == (("sun", True), ("water", False))
+
+
+def test_both_forms_work_for_red_flags_and_recommends(tiny_kb, tiny_engine, tmp_path):
+    given = "given: {sun: yes, water: no}"
+    for form, ok in [
+        ("recommends: [drink]", True),
+        ("recommends: {at_least: [drink]}", True),
+        ("recommends: {exactly: [drink]}", True),
+        ("recommends: {exactly: []}", False),
+        ("red_flags: {at_least: []}", True),
+        ("red_flags: []", True),
+    ]:
+        text = f"scenarios:\n  - name: a\n    {given}\n    {form}\n"
+        assert (failures(tiny_kb, tiny_engine, tmp_path, text) == []) is ok, form
+    text = f"scenarios:\n  - name: a\n    {given}\n    recommends: {{exactly: []}}\n"
+    assert failures(tiny_kb, tiny_engine, tmp_path, text) == [
+        "expected recommendations exactly [], got [drink]\n  unexpected drink"
+    ]
+
+
+def test_an_exact_red_flag_list_that_is_too_short_names_at_least(
+    bundled_kb, bundled_engine, tmp_path
+):
+    """The natural first scenario writes red_flags: [x] meaning "at least x"; say how."""
+    path = write(
+        tmp_path,
+        "scenarios:\n"
+        "  - name: cannot hop\n"
+        "    given: [pain_sharp, pain_localized_to_point, pain_at_rest, cannot_hop_on_leg]\n"
+        "    red_flags: [flag_possible_stress_fracture]\n",
+    )
+    (scenario,) = load_scenarios(bundled_kb, path)
+    (failure,) = check(bundled_engine, scenario).failures
+    assert failure.splitlines()[-1] == (
+        "  (a list means exactly these; to allow others write "
+        "red_flags: {at_least: [flag_possible_stress_fracture]})"
+    )

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+#: The last verdicts whose truth was asked, latest last. A test runner shows the last one in
+#: full when an assertion fails (the whyache pytest plugin does, and clears it per test).
+ASKED: list[Verdict] = []
+_KEPT = 8
+
 
 class Verdict:
     """True or false, with the HOW or WHY-NOT behind it.
 
     pytest prints a failed ``assert`` operand's ``repr`` on one line, so ``repr`` folds the
-    indented explanation into ``parent [child; child]`` form; ``str`` keeps the lines.
+    indented explanation into ``parent [child; child]`` form; ``str`` keeps the lines. Asking
+    its truth (``bool``, ``==``) records it in :data:`ASKED`, so that the full explanation can
+    be shown where pytest cuts the one-line form short.
     """
 
     def __init__(self, value: bool, explanation: str) -> None:
@@ -17,12 +24,19 @@ class Verdict:
         self.explanation = explanation
 
     def __bool__(self) -> bool:
+        self._asked()
         return self.value
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Verdict | bool):
+            self._asked()
             return self.value == bool(other)
         return NotImplemented
+
+    def _asked(self) -> None:
+        if not (ASKED and ASKED[-1] is self):
+            ASKED.append(self)
+            del ASKED[:-_KEPT]
 
     def __hash__(self) -> int:
         return hash(self.value)

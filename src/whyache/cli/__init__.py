@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "check": "check:check_command",
     "consult": "consult:consult",
     "batch": "batch:batch",
+    "schema": "schema:schema",
+    "example": "example:example",
 }
 
 

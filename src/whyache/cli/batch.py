@@ -75,13 +75,42 @@ def _open_input(stack: ExitStack, source: str) -> TextIO:
         ) from None
 
 
+def sniff_format(head: bytes) -> str:
+    """The input format the first bytes show: ``{`` opens JSON Lines, a header opens CSV.
+
+    A JSON Lines case is an object, so its first character is ``{``; a CSV file starts with
+    its header, a column name. Blanks alone hold no case in either format (JSON Lines then).
+    """
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return "csv" if text and text[:1] not in (b"{", b"[") else "jsonl"
+
+
+def _first_bytes(source: str, size: int = 4096) -> bytes:
+    """Up to ``size`` bytes from the start of the input, leaving it unread (stdin included)."""
+    if source != "-":
+        try:
+            with open(source, "rb") as handle:
+                return handle.read(size)
+        except OSError:
+            return b"x"  # let opening it for real report the error
+    buffer = sys.stdin.buffer
+    if buffer.seekable():
+        start = buffer.tell()
+        head = buffer.read(size)
+        buffer.seek(start)
+        return head
+    peek = getattr(buffer, "peek", None)  # a pipe: what is buffered, without consuming it
+    return bytes(peek(size)[:size]) if peek is not None else b""
+
+
 @click.command()
 @click.argument("source", metavar="INPUT")
 @click.option(
     "--input-format",
     type=click.Choice(FORMATS),
     default=None,
-    help="Input format; by default taken from the suffix (.jsonl/.ndjson, .csv).",
+    help="Input format; by default taken from the suffix (.jsonl/.ndjson, .csv), else from "
+    "the first bytes ({ opens JSON Lines, anything else a CSV header).",
 )
 @click.option(
     "-o",
@@ -126,16 +155,11 @@ def batch(
       whyache batch cases.jsonl -o results.jsonl
       whyache batch runners.csv --workers 2 --explain
       whyache batch runners.csv --format text
-      cat cases.jsonl | whyache batch - --input-format jsonl
+      cat cases.jsonl | whyache batch -
     """
     if explain and output_format == "text":
         raise InputError("--explain adds derivations to JSON results", hint="use --format json")
-    fmt = input_format or format_for(source)
-    if fmt is None:
-        raise InputError(
-            f"cannot tell the format of {source!r} from its name",
-            hint="name it .jsonl or .csv, or pass --input-format",
-        )
+    fmt = input_format or format_for(source) or sniff_format(_first_bytes(source))
     kb, engine = load(kb_dir)
     count = workers or os.cpu_count() or 1
     show = not quiet and sys.stderr.isatty()

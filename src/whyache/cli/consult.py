@@ -42,12 +42,10 @@ from whyache.engine import (
     resolve_fact,
 )
 from whyache.engine.analysis.consultation import Consultant, Consultation
+from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.render.trace import given_value
 from whyache.knowledge_base import dump_case
 from whyache.knowledge_base.yaml_source import read_text
-
-_UNKNOWN = {"unknown", "u", "dk", "don't know", "dont know", "not sure"}
-_YES_NO = {"yes", "y", "true", "no", "n", "false"}
 
 
 class _Reader:
@@ -90,10 +88,9 @@ class _Reader:
 
 def parse_answer(fact: FactDef, text: str) -> tuple[Value | None, str | None]:
     """(value, None) for a usable answer, (None, reason) for one that is not."""
-    lowered = " ".join(text.lower().split())
-    if lowered in _UNKNOWN:
+    if is_unknown(text):
         return None, None
-    if not fact.is_numeric and lowered not in _YES_NO:
+    if not fact.is_numeric and yes_no(text) is None:
         return None, "Please answer yes, no or unknown (or type help)."
     try:
         return parse_value(fact, text), None

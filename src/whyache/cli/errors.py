@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import os
@@ -17,6 +18,7 @@ from whyache.engine import (
     RunawayError,
     WhyacheError,
 )
+from whyache.engine.errors import Problems
 
 
 class CliError(click.ClickException):
@@ -26,20 +28,32 @@ class CliError(click.ClickException):
     object, so a program reading our JSON never has to parse prose::
 
         {"error": {"message": "...", "exit_code": 2}}
+
+    An error that lists several problems (a scenario file, a broken knowledge base) adds
+    ``"problems": ["file:line: ...", ...]`` (schema: ``whyache schema error``).
     """
 
     def __init__(
-        self, message: str, exit_code: int = exit_codes.USAGE, *, as_json: bool = False
+        self,
+        message: str,
+        exit_code: int = exit_codes.USAGE,
+        *,
+        as_json: bool = False,
+        problems: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it a ClassVar
         self.as_json = as_json
+        self.problems = problems
 
     def show(self, file: IO[Any] | None = None) -> None:
         if not self.as_json:
             super().show(file)
             return
-        payload = {"error": {"message": self.format_message(), "exit_code": self.exit_code}}
+        error: dict[str, Any] = {"message": self.format_message(), "exit_code": self.exit_code}
+        if self.problems:
+            error["problems"] = list(self.problems)
+        payload = {"error": error}
         click.echo(json.dumps(payload, ensure_ascii=False), file=file or sys.stderr, err=True)
 
 
@@ -52,7 +66,8 @@ def exit_code_for(exc: WhyacheError) -> int:
 
 
 def translate(exc: WhyacheError, *, as_json: bool = False) -> CliError:
-    return CliError(str(exc), exit_code_for(exc), as_json=as_json)
+    problems = exc.problems if isinstance(exc, Problems) else ()
+    return CliError(str(exc), exit_code_for(exc), as_json=as_json, problems=problems)
 
 
 def usage_error(
@@ -119,9 +134,22 @@ class TranslatingGroup(click.Group):
         try:
             return super().parse_args(ctx, args)
         except click.exceptions.NoArgsIsHelpError:
-            raise
+            # Bare ``whyache`` (or ``whyache kb``) asks for the help: print it and succeed.
+            click.echo(ctx.get_help())
+            ctx.exit(exit_codes.OK)
         except click.UsageError as exc:
             raise usage_error(exc, as_json=wants_json(args)) from None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A misspelt command name gets "did you mean" (``whyache rn`` -> ``run``)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            ctx.fail(f"no such command {name!r}{hint}")
+        return super().resolve_command(ctx, args)
 
 
 def _internal(exc: Exception, as_json: bool) -> Exception:

@@ -34,7 +34,7 @@ import click
 
 from whyache.cli import exit_codes
 from whyache.cli.errors import TranslatingGroup
-from whyache.cli.options import format_option, kb_option
+from whyache.cli.options import format_option, kb_option, reporting_every_problem
 from whyache.engine import KIND_ORDER, FactDef, Kind, KnowledgeBase, RuleDef, resolve_fact
 from whyache.engine.analysis.inventory import section_uses, stats
 from whyache.engine.analysis.lint import Finding
@@ -117,6 +117,7 @@ def render_facts(kb: KnowledgeBase, facts: Sequence[FactDef]) -> str:
 
 def facts_to_dict(kb: KnowledgeBase, facts: Sequence[FactDef]) -> dict[str, Any]:
     return {
+        "schema": "whyache.kb-facts/1",
         "knowledge_base": _header(kb),
         "facts": [
             {
@@ -157,7 +158,7 @@ def facts(kind: str | None, kb_dir: Path | None, output_format: str) -> None:
       whyache kb facts
       whyache kb facts --kind input --format json
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     chosen = sorted(
         (f for f in knowledge.facts if kind is None or f.kind is Kind(kind)), key=_fact_order
     )
@@ -177,6 +178,7 @@ def render_rules(rules: Sequence[RuleDef]) -> str:
 
 def rules_to_dict(kb: KnowledgeBase, rules: Sequence[RuleDef]) -> dict[str, Any]:
     return {
+        "schema": "whyache.kb-rules/1",
         "knowledge_base": _header(kb),
         "rules": [
             {
@@ -212,7 +214,7 @@ def rules(fact_name: str | None, kb_dir: Path | None, output_format: str) -> Non
       whyache kb rules
       whyache kb rules --fact dehydration --format json
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     chosen: Sequence[RuleDef] = knowledge.rules
     if fact_name is not None:
         fact_id = resolve_fact(knowledge, fact_name).id
@@ -251,6 +253,7 @@ def render_sources(kb: KnowledgeBase, gaps_only: bool = False) -> str:
 def sources_to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     uses = section_uses(kb)
     return {
+        "schema": "whyache.kb-sources/1",
         "knowledge_base": _header(kb),
         "documents": [
             {
@@ -284,7 +287,7 @@ def sources(gaps_only: bool, kb_dir: Path | None, output_format: str) -> None:
       whyache kb sources
       whyache kb sources --gaps
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     if output_format == "json":
         _echo_json(sources_to_dict(knowledge))
     else:
@@ -316,6 +319,7 @@ def render_stats(kb: KnowledgeBase) -> str:
 def stats_to_dict(kb: KnowledgeBase) -> dict[str, Any]:
     s = stats(kb)
     return {
+        "schema": "whyache.kb-stats/1",
         "knowledge_base": _header(kb),
         "facts": {
             "total": s.facts,
@@ -344,7 +348,7 @@ def stats_command(kb_dir: Path | None, output_format: str) -> None:
       whyache kb stats
       whyache kb stats --format json
     """
-    knowledge = load_knowledge_base(kb_dir)
+    knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
     if output_format == "json":
         _echo_json(stats_to_dict(knowledge))
     else:
@@ -368,6 +372,7 @@ def render_findings(findings: Sequence[Finding]) -> str:
 def findings_to_dict(findings: Sequence[Finding]) -> dict[str, Any]:
     errors = sum(1 for f in findings if f.is_error)
     return {
+        "schema": "whyache.kb-lint/1",
         "errors": errors,
         "warnings": len(findings) - errors,
         "findings": [

@@ -9,10 +9,20 @@ from typing import Any, TypeVar
 
 import click
 
-from whyache.engine import Case, Engine, KnowledgeBase, build_case, parse_assignment
+from whyache.engine import (
+    Case,
+    Engine,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    WhyacheError,
+    build_case,
+    parse_assignment,
+)
+from whyache.engine.errors import KnowledgeBaseProblems
 from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
+K = TypeVar("K")
 
 kb_option = click.option(
     "--kb",
@@ -49,14 +59,43 @@ def case_options(func: F) -> F:
         "facts",
         multiple=True,
         metavar="FACT[=VALUE]",
-        help="A given fact: FACT (present), FACT=no (denied) or FACT=48 (a number). Repeatable.",
+        help="A given fact: FACT (present), FACT=no (denied), FACT=48 (a number) or "
+        "FACT=unknown (left out); yes/no spellings as in docs/concepts.md. Repeatable.",
     )(func)
     return func
 
 
+def reporting_every_problem(loader: Callable[[Path | None], K], kb_dir: Path | None) -> K:
+    """``loader(kb_dir)``; when the knowledge base does not load, every error ``kb lint`` finds.
+
+    Loading stops at the first error; a person fixing a knowledge base wants them all, and to
+    learn that ``whyache kb lint`` reports them (with warnings too). Linting runs only here, on
+    the failure path, so a good knowledge base loads no slower.
+    """
+    try:
+        return loader(kb_dir)
+    except KnowledgeBaseError as exc:
+        raise every_problem(exc, kb_dir) from None
+
+
+def every_problem(exc: KnowledgeBaseError, kb_dir: Path | None) -> KnowledgeBaseError:
+    from whyache.knowledge_base.directory_lint import lint_knowledge_base
+
+    command = "whyache kb lint" + (f" --kb {kb_dir}" if kb_dir is not None else "")
+    try:
+        errors = [str(f) for f in lint_knowledge_base(kb_dir) if f.is_error]
+    except WhyacheError:
+        errors = []
+    if len(errors) < 2:
+        pointer = f"{command} lists every problem"
+        exc.hint = f"{exc.hint}; {pointer}" if exc.hint else pointer
+        return exc
+    return KnowledgeBaseProblems(tuple(errors), hint=f"{command} lists them, warnings too")
+
+
 @lru_cache(maxsize=4)
 def _load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
-    kb = load_cached(kb_dir)
+    kb = reporting_every_problem(load_cached, kb_dir)
     return kb, Engine(kb)
 
 
@@ -67,7 +106,7 @@ def load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
 
 def load_kb(kb_dir: Path | None) -> KnowledgeBase:
     """The knowledge base alone, for commands that compile only what one case needs."""
-    return load_cached(kb_dir)
+    return reporting_every_problem(load_cached, kb_dir)
 
 
 def build(kb: KnowledgeBase, facts: Sequence[str], case_file: Path | None) -> Case:

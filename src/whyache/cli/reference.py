@@ -36,6 +36,32 @@ def walk(
                 yield from walk(sub, sub_name, ctx)
 
 
+#: The JSON Schema of each command's --format json output (src/whyache/schemas/NAME.json).
+SCHEMAS: dict[str, str] = {
+    "whyache run": "result",
+    "whyache demo": "result",
+    "whyache consult": "result",
+    "whyache explain": "how",
+    "whyache why-not": "why-not",
+    "whyache what-if": "what-if",
+    "whyache graph": "graph",
+    "whyache batch": "batch-line",
+    "whyache check": "check",
+    "whyache kb facts": "kb-facts",
+    "whyache kb rules": "kb-rules",
+    "whyache kb sources": "kb-sources",
+    "whyache kb stats": "kb-stats",
+    "whyache kb lint": "kb-lint",
+    "whyache schema": "schemas",
+    "whyache example": "examples",
+}
+SCHEMA_LINK = "../src/whyache/schemas/{}.json"
+
+
+def schema_link(name: str) -> str:
+    return f"[`{name}`]({SCHEMA_LINK.format(name)})"
+
+
 def anchor(path: str) -> str:
     """The anchor a code host gives ``## <path>``: "whyache kb facts" -> "whyache-kb-facts"."""
     return path.lower().replace(" ", "-")
@@ -62,11 +88,17 @@ def render_reference(main: click.Command | None = None) -> str:
         "70 an internal error, 130 interrupted, 141 standard output closed by its reader.",
         "See the [concepts](concepts.md) for the words used here.",
         "",
+        "Every JSON output has a JSON Schema (draft 2020-12), shipped with whyache and printed by",
+        "`whyache schema NAME`; each command below links to its own. An error, with",
+        f"`--format json`, is one object on standard error: {schema_link('error')}.",
+        "",
     ]
     lines += [f"- [`{path}`](#{anchor(path)})" for path, _ in commands]
     for path, ctx in commands:
         help_text = ctx.command.get_help(ctx).rstrip()
         lines += ["", f"## {path}", "", "```text", help_text, "```"]
+        if path in SCHEMAS:
+            lines += ["", f"JSON output schema: {schema_link(SCHEMAS[path])}"]
     return "\n".join(lines) + "\n"
 
 

@@ -77,7 +77,18 @@ def run(
       whyache run --case case.yaml --format json
     """
     kb = load_kb(kb_dir)
-    emit(run_case(kb, build(kb, facts, case_file)), output_format, full_trace)
+    case = build(kb, facts, case_file)
+    if not case.facts:
+        click.echo(NO_FACTS_HINT, err=True)
+    emit(run_case(kb, case), output_format, full_trace)
+
+
+#: Printed on stderr by ``whyache run`` without facts, so the empty report is not a mystery.
+NO_FACTS_HINT = (
+    "whyache run: no facts given, so every fact is unknown and nothing follows. "
+    "Give facts with -f FACT (list them: whyache kb facts --kind input), "
+    "or let whyache ask: whyache consult"
+)
 
 
 @click.command()

@@ -95,6 +95,50 @@ class KnowledgeBaseError(WhyacheError):
         self.rule = rule
 
 
+class Problems:
+    """Several problems found at once: every one is reported, not only the first.
+
+    Mixed into an error class; ``problems`` holds the lines, each with its own file and line.
+    """
+
+    problems: tuple[str, ...]
+
+    def listing(self, head: str) -> str:
+        return "\n".join([f"{head}:", *(f"  {problem}" for problem in self.problems)])
+
+
+class InputProblems(Problems, InputError):
+    """Every problem of one input file (e.g. a scenario file), in the order of their lines."""
+
+    def __init__(
+        self, problems: tuple[InputError, ...], *, location: Location | None = None
+    ) -> None:
+        super().__init__(f"{len(problems)} problems", location=location)
+        self.problems = tuple(str(p) for p in problems)
+
+    def __str__(self) -> str:
+        return self.listing(super().__str__())
+
+
+class KnowledgeBaseProblems(Problems, KnowledgeBaseError):
+    """Every error of a knowledge base that does not load (what ``kb lint`` finds)."""
+
+    def __init__(
+        self,
+        problems: tuple[str, ...],
+        *,
+        hint: str | None = None,
+        location: Location | None = None,
+    ) -> None:
+        super().__init__(
+            f"the knowledge base has {len(problems)} errors", hint=hint, location=location
+        )
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return self.listing(super().__str__())
+
+
 class RunawayError(WhyacheError):
     """A run that exceeded its firing bound (a rule keeps feeding itself)."""
 

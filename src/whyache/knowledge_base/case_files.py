@@ -9,6 +9,10 @@ and ``description``)::
       inadequate_fluid_intake: yes
       pain_at_rest: no
       hours_since_run: 2
+
+``facts`` (or the whole file) may also be a list of the facts present, each written as ``-f``
+takes it: ``facts: [hot_weather, inadequate_fluid_intake, pain_at_rest=no]``. Values are
+spelt as :mod:`whyache.engine.model.answers` lists; ``unknown`` is the same as leaving a fact out.
 """
 
 from __future__ import annotations
@@ -30,8 +34,14 @@ def parse_case_data(kb: KnowledgeBase, data: Any, origin: str) -> Case:
     location = Location(origin, getattr(data, "line", None))
     if data is None:
         raise InputError("case file is empty", hint="write fact: value lines", location=location)
+    if isinstance(data, list):
+        return case_from_mapping(kb, data, location)
     if not isinstance(data, dict):
-        raise InputError("a case must be a mapping of fact to value", location=location)
+        raise InputError(
+            "a case must be a mapping of fact to value or a list of facts",
+            hint="write {hot_weather: yes} or [hot_weather]",
+            location=location,
+        )
     if "facts" in data:
         extra = sorted(str(k) for k in data if k not in _CASE_KEYS)
         if extra:
@@ -43,8 +53,12 @@ def parse_case_data(kb: KnowledgeBase, data: Any, origin: str) -> Case:
         facts = data["facts"]
         if facts is None:
             facts = {}
-        if not isinstance(facts, dict):
-            raise InputError("'facts' must be a mapping of fact to value", location=location)
+        if not isinstance(facts, dict | list):
+            raise InputError(
+                "'facts' must be a mapping of fact to value or a list of facts",
+                hint="write facts: {hot_weather: yes} or facts: [hot_weather]",
+                location=location,
+            )
         data = facts
     return case_from_mapping(kb, data, Location(origin, getattr(data, "line", location.line)))
 

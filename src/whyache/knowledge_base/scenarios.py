@@ -11,6 +11,7 @@ A scenario file (``*.scenarios.yaml``) holds a list of scenarios::
         red_flags: []                                # exactly these red flags...
         # red_flags: {at_least: [see_clinician]}     # ...or at least these
         recommends: [rec_hydrate]                    # at least these recommendations
+        # recommends: {exactly: [rec_hydrate]}       # ...or exactly these
         via:                                         # chains that must lie along the derivation
           - [inadequate_fluid_intake, dehydration, reduced_blood_volume, leg_ache]
         fires: [dehydration_lowers_blood_volume]     # rule ids that must fire
@@ -27,7 +28,11 @@ What each expectation means:
 * ``red_flags``: a list (or ``{exactly: [...]}``) is the exact set of red flags raised
   (``[]``: none at all); ``{at_least: [...]}`` only requires those. Every name must be a
   red-flag fact.
-* ``recommends``: at least these recommendations were derived (recommendation facts only).
+* ``recommends``: a list (or ``{at_least: [...]}``) requires at least these recommendations;
+  ``{exactly: [...]}`` requires exactly these (recommendation facts only). Both keys take both
+  spelt-out forms; only the meaning of a bare list differs (a red flag must never pass unseen),
+  and a failure that the other form would have passed says so.
+* ``given``: a mapping of fact to value, or a list of the facts present (``[a, b=no]``).
 * ``via``: one chain ``[a, b, c]`` or a list of chains. A chain holds when every fact in it was
   given or concluded and each fact leads to the next one in the derivation graph: following
   premise -> firing -> conclusion edges, through as many firings as it takes. Steps may be
@@ -40,7 +45,8 @@ What each expectation means:
 A scenario passes when every expectation holds. Each failure is a message that says what was
 expected and what happened, with a HOW (for something unexpected) or WHY NOT (for something
 missing) taken from the run. A file that cannot be read, or that names a fact or rule the
-knowledge base does not have, is an :class:`InputError` with the file and line.
+knowledge base does not have, is an :class:`InputError` with the file and line; a file with
+several such problems is one :class:`InputProblems` listing every one.
 """
 
 from __future__ import annotations
@@ -63,6 +69,8 @@ from whyache.engine import (
     UnknownFactError,
     format_value,
 )
+from whyache.engine.errors import InputProblems
+from whyache.engine.model.case import parse_assignment
 from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base.case_files import parse_case_data
 from whyache.knowledge_base.yaml_source import load_yaml, read_text
@@ -81,7 +89,7 @@ _KEYS = {
     "does_not_fire",
     "variants",
 }
-_FACT_LISTS = ("concludes", "does_not_conclude", "recommends")
+_FACT_LISTS = ("concludes", "does_not_conclude")
 _RULE_LISTS = ("fires", "does_not_fire")
 
 
@@ -95,6 +103,7 @@ class Scenario:
     red_flags_exact: tuple[str, ...] | None = None
     red_flags_at_least: tuple[str, ...] = ()
     recommends: tuple[str, ...] = ()
+    recommends_exact: tuple[str, ...] | None = None
     via: tuple[tuple[str, ...], ...] = ()
     fires: tuple[str, ...] = ()
     does_not_fire: tuple[str, ...] = ()
@@ -172,28 +181,35 @@ def _check_names(
     source: _Source,
     line: int | None,
     *path: str | int,
-) -> None:
+) -> list[InputError]:
     """Every name must exist in the knowledge base (and be of the right kind for its key)."""
     rules = key in _RULE_LISTS
     wanted = {"red_flags": Kind.RED_FLAG, "recommends": Kind.RECOMMENDATION}.get(key)
+    problems: list[InputError] = []
     for index, name in enumerate(names):
         known = kb.has_rule(name) if rules else kb.has_fact(name)
         if not known:
             pool = [r.id for r in kb.rules] if rules else [f.id for f in kb.facts]
             close = suggest(name, pool, limit=1, cutoff=0.6)
             what = "rule" if rules else "fact"
-            raise InputError(
-                f"unknown {what} {name!r} in {key!r}",
-                hint=f"did you mean {close[0]!r}?" if close else None,
-                location=source.location(line, key, *path, index),
+            problems.append(
+                InputError(
+                    f"unknown {what} {name!r} in {key!r}",
+                    hint=f"did you mean {close[0]!r}?" if close else None,
+                    location=source.location(line, key, *path, index),
+                )
             )
+            continue
         kind = None if rules else kb.fact(name).kind
         if wanted is not None and kind is not None and kind is not wanted:
-            raise InputError(
-                f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
-                f"not a {wanted.value.replace('_', ' ')}",
-                location=source.location(line, key, *path, index),
+            problems.append(
+                InputError(
+                    f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
+                    f"not a {wanted.value.replace('_', ' ')}",
+                    location=source.location(line, key, *path, index),
+                )
             )
+    return problems
 
 
 def _variants(item: dict[str, Any], source: _Source, line: int | None) -> list[dict[str, Any]]:
@@ -235,7 +251,11 @@ def _label(value: Any) -> str:
 
 
 def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
-    """Read one scenario file; variants expand into one scenario each."""
+    """Read one scenario file; variants expand into one scenario each.
+
+    Every problem of the file is reported at once (:class:`InputProblems`, by line), so a
+    misspelt key does not hide a misspelt fact on the line above it.
+    """
     source = _Source(path, read_text(path, "scenario file"))
     data = load_yaml(source.text, str(path))
     origin = str(path)
@@ -246,85 +266,141 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
             hint="see whyache.knowledge_base.scenarios for the format",
             location=Location(origin, line),
         )
+    problems: list[InputError] = []
     extra = sorted(str(k) for k in data if k != "scenarios")
     if extra:
-        raise InputError(
-            f"unknown key {extra[0]!r} in scenario file",
-            hint="a scenario file holds only 'scenarios:'",
-            location=source.location(getattr(data, "line", None), extra[0]),
+        problems.append(
+            InputError(
+                f"unknown key {extra[0]!r} in scenario file",
+                hint="a scenario file holds only 'scenarios:'",
+                location=source.location(getattr(data, "line", None), extra[0]),
+            )
         )
     out: list[Scenario] = []
     names: dict[str, Location] = {}
     for item in data["scenarios"]:
-        line = getattr(item, "line", None)
-        where = Location(origin, line)
-        if not isinstance(item, dict):
-            raise InputError("each scenario must be a mapping", location=where)
-        unknown = sorted(str(k) for k in item if k not in _KEYS)
-        if unknown:
-            close = suggest(unknown[0], _KEYS, limit=1, cutoff=0.6)
-            hint = (
-                f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(_KEYS))}"
-            )
-            raise InputError(
-                f"unknown key {unknown[0]!r} in scenario",
-                hint=hint,
-                location=source.location(line, unknown[0]),
-            )
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise InputError("scenario needs a name", location=where)
-        name = name.strip()
-        if name in names:
-            raise InputError(
-                f"scenario name {name!r} is used twice (first at line {names[name].line})",
-                hint="give each scenario its own name",
-                location=where,
-            )
-        names[name] = where
-        expanded = list(_expand(kb, item, name, source, line))
-        labels = [s.name for s in expanded]
-        twice = sorted({label for label in labels if labels.count(label) > 1})
-        if twice:
-            raise InputError(
-                f"variant {twice[0]!r} appears twice",
-                hint="remove the repeated variant",
-                location=source.location(line, "variants"),
-            )
-        out.extend(expanded)
+        try:
+            out.extend(_scenario(kb, item, source, names, problems))
+        except InputError as exc:
+            problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        ordered = sorted(problems, key=lambda e: (e.location.line or 0) if e.location else 0)
+        raise InputProblems(tuple(ordered), location=Location(origin))
     return out
 
 
+def _scenario(
+    kb: KnowledgeBase,
+    item: Any,
+    source: _Source,
+    names: dict[str, Location],
+    problems: list[InputError],
+) -> list[Scenario]:
+    """One scenario entry, expanded; problems it can go on past are added to ``problems``."""
+    line = getattr(item, "line", None)
+    where = Location(str(source.path), line)
+    if not isinstance(item, dict):
+        raise InputError("each scenario must be a mapping", location=where)
+    for key in sorted(str(k) for k in item if k not in _KEYS):
+        close = suggest(key, _KEYS, limit=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(_KEYS))}"
+        problems.append(
+            InputError(
+                f"unknown key {key!r} in scenario",
+                hint=hint,
+                location=source.location(line, key),
+            )
+        )
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("scenario needs a name", location=where)
+    name = name.strip()
+    if name in names:
+        raise InputError(
+            f"scenario name {name!r} is used twice (first at line {names[name].line})",
+            hint="give each scenario its own name",
+            location=where,
+        )
+    names[name] = where
+    before = len(problems)
+    expanded = list(_expand(kb, item, name, source, line, problems))
+    if len(problems) > before:
+        return []
+    labels = [s.name for s in expanded]
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise InputError(
+            f"variant {twice[0]!r} appears twice",
+            hint="remove the repeated variant",
+            location=source.location(line, "variants"),
+        )
+    return expanded
+
+
+def _expected_names(
+    kb: KnowledgeBase,
+    item: dict[str, Any],
+    key: str,
+    list_means: str,
+    source: _Source,
+    line: int | None,
+    problems: list[InputError],
+) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """``(exactly, at_least)`` for a key that takes a list, ``{exactly: }`` or ``{at_least: }``.
+
+    A plain list means ``list_means`` ("exactly" for red flags: no red flag may pass unseen;
+    "at_least" for recommendations); both spelt-out forms work for either key.
+    """
+    value = item.get(key)
+    form = list_means
+    if isinstance(value, dict):
+        keys = sorted(str(k) for k in value)
+        if keys not in (["at_least"], ["exactly"]):
+            problems.append(
+                InputError(
+                    f"{key!r} takes a list, {{exactly: [..]}} or {{at_least: [..]}}",
+                    hint=(
+                        "a list means exactly these; at_least allows others too"
+                        if list_means == "exactly"
+                        else "a list means at least these; exactly allows no others"
+                    ),
+                    location=source.location(line, key),
+                )
+            )
+            return None, ()
+        (form,) = keys
+        names = _names(value[form], key, source, line, form)
+        problems.extend(_check_names(kb, names, key, source, line, form))
+    elif value is None:
+        return None, ()
+    else:
+        names = _names(value, key, source, line)
+        problems.extend(_check_names(kb, names, key, source, line))
+    return (names, ()) if form == "exactly" else (None, names)
+
+
 def _expand(
-    kb: KnowledgeBase, item: dict[str, Any], name: str, source: _Source, line: int | None
+    kb: KnowledgeBase,
+    item: dict[str, Any],
+    name: str,
+    source: _Source,
+    line: int | None,
+    problems: list[InputError],
 ) -> Iterator[Scenario]:
     where = Location(str(source.path), line)
     given = item.get("given") or {}
+    if isinstance(given, list):
+        given = dict(_given_item(entry, source, line) for entry in given)
     if not isinstance(given, dict):
         raise InputError(
-            "'given' must be a mapping of fact to value", location=source.location(line, "given")
+            "'given' must be a mapping of fact to value or a list of facts",
+            hint="write given: {hot_weather: yes} or given: [hot_weather]",
+            location=source.location(line, "given"),
         )
-    flags = item.get("red_flags")
-    exact: tuple[str, ...] | None = None
-    at_least: tuple[str, ...] = ()
-    if isinstance(flags, dict):
-        keys = sorted(str(k) for k in flags)
-        if keys not in (["at_least"], ["exactly"]):
-            raise InputError(
-                "'red_flags' takes a list, {exactly: [..]} or {at_least: [..]}",
-                hint="a list means exactly these; at_least allows others too",
-                location=source.location(line, "red_flags"),
-            )
-        (key,) = keys
-        names = _names(flags[key], "red_flags", source, line, key)
-        _check_names(kb, names, "red_flags", source, line, key)
-        if key == "exactly":
-            exact = names
-        else:
-            at_least = names
-    elif flags is not None:
-        exact = _names(flags, "red_flags", source, line)
-        _check_names(kb, exact, "red_flags", source, line)
+    exact, at_least = _expected_names(kb, item, "red_flags", "exactly", source, line, problems)
+    recs_exact, recs = _expected_names(kb, item, "recommends", "at_least", source, line, problems)
     via_data = item.get("via") or []
     if not isinstance(via_data, list):
         raise InputError(
@@ -340,15 +416,32 @@ def _expand(
     )
     for index, chain in enumerate(via):
         if len(chain) < 2:
-            raise InputError(
-                "a 'via' chain needs at least two facts",
-                location=source.location(line, "via", index),
+            problems.append(
+                InputError(
+                    "a 'via' chain needs at least two facts",
+                    location=source.location(line, "via", index),
+                )
             )
-        _check_names(kb, chain, "via", source, line, *((index,) if nested else ()))
+        problems.extend(_check_names(kb, chain, "via", source, line, *((index,) if nested else ())))
     lists = {key: _names(item.get(key), key, source, line) for key in (*_FACT_LISTS, *_RULE_LISTS)}
     for key, names in lists.items():
-        _check_names(kb, names, key, source, line)
-    for variant in _variants(item, source, line):
+        problems.extend(_check_names(kb, names, key, source, line))
+    variants = _variants(item, source, line)
+    # Each fact on its own first, so that every bad one is named, not only the first.
+    singles: list[tuple[dict[str, Any], dict[str, Any]]]
+    singles = [({fact: value}, {}) for fact, value in given.items()]
+    singles += [({}, {fact: value}) for v in variants for fact, value in v.items()]
+    bad: set[str] = set()
+    for one_given, one_variant in singles:
+        try:
+            _case(kb, one_given, one_variant, source, line)
+        except InputError as exc:
+            if str(exc) not in bad:
+                bad.add(str(exc))
+                problems.append(exc)
+    if bad:
+        return
+    for variant in variants:
         label = name
         if variant:
             label += " [" + ", ".join(f"{k}={_label(v)}" for k, v in variant.items()) + "]"
@@ -361,12 +454,24 @@ def _expand(
             does_not_conclude=lists["does_not_conclude"],
             red_flags_exact=exact,
             red_flags_at_least=at_least,
-            recommends=lists["recommends"],
+            recommends=recs,
+            recommends_exact=recs_exact,
             via=via,
             fires=lists["fires"],
             does_not_fire=lists["does_not_fire"],
             description=str(item.get("description") or ""),
         )
+
+
+def _given_item(entry: Any, source: _Source, line: int | None) -> tuple[str, object]:
+    """One entry of ``given: [fact, fact=no, ...]`` (a list of the facts present)."""
+    if not isinstance(entry, str):
+        raise InputError(
+            f"'given' as a list holds fact names, not {entry!r}",
+            hint="write given: [hot_weather, pain_at_rest=no]",
+            location=source.location(line, "given"),
+        )
+    return parse_assignment(entry)
 
 
 def _case(

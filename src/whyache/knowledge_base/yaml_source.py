@@ -55,6 +55,13 @@ class _Loader(_Base):  # type: ignore[misc]
         self.flatten_mapping(node)
         seen: set[object] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # ``[a]: b`` or ``? {a: b}``
+                raise yaml.MarkedYAMLError(
+                    None,
+                    None,
+                    "a mapping key must be a name, not a list or mapping",
+                    key_node.start_mark,
+                )
             key = key_node.value
             if key in seen:
                 raise yaml.MarkedYAMLError(

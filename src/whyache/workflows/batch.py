@@ -116,7 +116,7 @@ class _Fault(InputError):
         self.case_id = case_id
 
 
-def _case_data(item: Item) -> tuple[object, dict[str, object]]:
+def _case_data(item: Item) -> tuple[object, dict[str, object] | list[object]]:
     """The case id (None when not given) and its fact mapping."""
     if isinstance(item.payload, dict):  # a CSV row
         row = dict(item.payload)
@@ -140,8 +140,11 @@ def _case_data(item: Item) -> tuple[object, dict[str, object]]:
         if extra:
             raise InputError(f"unknown key {extra[0]!r} next to 'facts'", hint="allowed: id, facts")
         facts = data["facts"]
-        if not isinstance(facts, dict):
-            raise InputError("'facts' must be an object of fact to value")
+        if not isinstance(facts, dict | list):
+            raise InputError(
+                "'facts' must be an object of fact to value or a list of facts",
+                hint='write {"facts": {"hot_weather": true}} or {"facts": ["hot_weather"]}',
+            )
         return data.get("id"), facts
     case_id = data.pop("id", None)
     return case_id, data

@@ -14,7 +14,7 @@ from typing import TypeAlias
 
 import networkx as nx
 
-from whyache.engine import Engine, Result, derivation_graph
+from whyache.engine import Engine, Kind, Result, derivation_graph
 from whyache.knowledge_base.scenarios import Scenario
 from whyache.workflows.failure_explanations import (
     INDENT,
@@ -129,6 +129,11 @@ def check(engine: Engine, scenario: Scenario) -> Outcome:
                     *(INDENT + x for x in explain_unexpected(result, flag)),
                 ]
         headline = f"expected red flags exactly [{', '.join(wanted)}], got [{', '.join(flags)}]"
+        if wanted and set(wanted) < set(flags):
+            lines.append(
+                f"(a list means exactly these; to allow others write "
+                f"red_flags: {{at_least: [{', '.join(wanted)}]}})"
+            )
         fail("red_flags", "", wanted, headline, lines, actual=flags)
     for flag in scenario.red_flags_at_least:
         if flag not in flags:
@@ -138,6 +143,20 @@ def check(engine: Engine, scenario: Scenario) -> Outcome:
         if not result.concludes(rec):
             headline = f"expected recommendation {rec}, but it was not made"
             fail("recommends", rec, True, headline, explain_missing(result, rec))
+    recs = tuple(sorted(result.conclusions(Kind.RECOMMENDATION)))
+    if scenario.recommends_exact is not None and set(recs) != set(scenario.recommends_exact):
+        wanted = tuple(sorted(set(scenario.recommends_exact)))
+        lines = [f"missing {rec}" for rec in wanted if rec not in recs]
+        lines += [f"unexpected {rec}" for rec in recs if rec not in wanted]
+        if wanted and set(wanted) < set(recs):
+            lines.append(
+                "(to allow others write recommends: [...] or "
+                f"recommends: {{at_least: [{', '.join(wanted)}]}})"
+            )
+        headline = (
+            f"expected recommendations exactly [{', '.join(wanted)}], got [{', '.join(recs)}]"
+        )
+        fail("recommends", "", wanted, headline, lines, actual=recs)
     graph = derivation_graph(result) if scenario.via else nx.DiGraph()
     for chain in scenario.via:
         problems = via_problems(result, graph, chain, explained=missing)

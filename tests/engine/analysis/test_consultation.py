@@ -339,6 +339,7 @@ def test_scenario_consultations_ask_fewer_questions_than_there_are_inputs(
     consultant = Consultant(bundled_kb)
     inputs = sum(1 for f in bundled_kb.facts if f.is_input)
     counts = []
+    unasked = 0
     files = sorted((REPO / "tests" / "scenarios").glob("*.scenarios.yaml"))
     assert files
     for path in files:
@@ -349,6 +350,7 @@ def test_scenario_consultations_ask_fewer_questions_than_there_are_inputs(
             assert len(asked) < inputs, scenario.name
             if consultation.case == scenario.case:
                 continue  # every given fact was asked: the same case gives the same result
+            unasked += 1
             consulted = bundled_engine.run(consultation.case)
             everything = bundled_engine.run(scenario.case)
             for kind in consultant.kinds:
@@ -356,6 +358,16 @@ def test_scenario_consultations_ask_fewer_questions_than_there_are_inputs(
                     scenario.name
                 )
     assert statistics.median(counts) < inputs
-    # The figures in docs/consultation.md: a change that asks more must say so there.
-    assert statistics.median(counts) <= 22
-    assert max(counts) <= 27
+    # docs/consultation.md quotes these figures; they must be the ones measured here.
+    median = statistics.median(counts)
+    measured = (
+        f"With {inputs} input facts, consultations answered from each of the {len(counts)} "
+        f"scenarios in `tests/scenarios/` (variants included; a fact the scenario does not give "
+        f"is answered `unknown`) ask between {min(counts)} and {max(counts)} questions, median "
+        f"{median:g}. Most of them are the red-flag screens, which are never skipped. Every "
+        f"scenario ends with the same red flags and conditions as `whyache run` on all of its "
+        f"given facts, although {unasked} of them leave some given fact unasked."
+    )
+    text = (REPO / "docs" / "consultation.md").read_text(encoding="utf-8")
+    quoted = " ".join(text.split("## Measured on the bundled knowledge base")[1].split())
+    assert quoted.startswith(measured), f"docs/consultation.md should say: {measured}"

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from whyache.engine import Case, Engine, EngineError, KnowledgeBase, build_case
+from whyache.engine import Case, Engine, EngineError, InputError, KnowledgeBase, build_case
 from whyache.engine.model.definitions import Kind
 
 
@@ -40,5 +40,7 @@ def test_focused_engine_compiles_fewer_rules(tiny_kb):
 
 def test_focused_engine_refuses_other_facts(tiny_kb):
     engine = Engine(tiny_kb, only_for=["sun"])
-    with pytest.raises(EngineError, match="other facts"):
+    # The caller's own mistake: an input error (exit 2), not EngineError ("a bug in whyache").
+    with pytest.raises(InputError, match="compiled only for cases without water") as caught:
         engine.run(build_case(tiny_kb, [("water", False)]))
+    assert not isinstance(caught.value, EngineError)

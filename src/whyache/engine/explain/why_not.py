@@ -368,7 +368,9 @@ def _example(kb: KnowledgeBase, need: list[Literal]) -> tuple[tuple[str, Value],
     """A value for each fact that satisfies every literal of the set, or None if none does."""
     chosen: list[tuple[str, Value]] = []
     for fact_id in sorted({lit.fact for lit in need}):
-        lits = [lit for lit in need if lit.fact == fact_id]
+        # Sorted, so that the example does not depend on the order a set handed the literals
+        # over in (it varied with the hash seed: hours 24 in one process, 72 in another).
+        lits = sorted((lit for lit in need if lit.fact == fact_id), key=str)
         value = next(
             (v for v in _candidates(kb, fact_id, lits) if all(lit.holds(v) for lit in lits)),
             None,

@@ -7,7 +7,7 @@ names the fact and how to fix it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from whyache.engine.errors import (
@@ -17,12 +17,10 @@ from whyache.engine.errors import (
     UnknownFactError,
     UnknownFactsError,
 )
+from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.model.conditions import Value, format_number, format_value
 from whyache.engine.model.definitions import FactDef, KnowledgeBase
 from whyache.engine.model.vocabulary import normalise, suggest
-
-_YES = {"yes", "y", "true", "present"}
-_NO = {"no", "n", "false", "denied", "absent"}
 
 
 @dataclass(frozen=True)
@@ -93,16 +91,13 @@ def parse_value(fact: FactDef, raw: object, location: Location | None = None) ->
     """Turn what a person typed (or a file held) into a value of the fact's type."""
     if fact.is_numeric:
         return _parse_number(fact, raw, location)
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.strip().lower() in _YES:
-        return True
-    if isinstance(raw, str) and raw.strip().lower() in _NO:
-        return False
+    answer = yes_no(raw)
+    if answer is not None:
+        return answer
     shown = raw if isinstance(raw, str) else repr(raw)
     raise FactValueError(
         f"{fact.id!r} is yes/no, not {shown!r}",
-        hint=f"write {fact.id} or {fact.id}=no",
+        hint=f"write {fact.id}, {fact.id}=no or {fact.id}=unknown",
         location=location,
     )
 
@@ -164,15 +159,22 @@ def build_case(
     pairs: Iterable[tuple[str, object]],
     location: Location | None = None,
 ) -> Case:
-    """Validate (name, raw value) pairs into a Case; contradictions are errors."""
+    """Validate (name, raw value) pairs into a Case; contradictions are errors.
+
+    A value spelt "unknown" (see :mod:`whyache.engine.model.answers`) leaves the fact out, as if it
+    had not been given; its name must still be a known input fact.
+    """
     values: dict[str, Value] = {}
     unknown: list[UnknownFactError] = []
     checked: list[tuple[FactDef, object]] = []
     for name, raw in pairs:
         try:
-            checked.append((_given(kb, name, location), raw))
+            fact = _given(kb, name, location)
         except UnknownFactError as exc:
             unknown.append(exc)  # report every misspelt name at once, not only the first
+            continue
+        if not is_unknown(raw):
+            checked.append((fact, raw))
     if unknown:
         raise unknown[0] if len(unknown) == 1 else UnknownFactsError(tuple(unknown))
     for fact, raw in checked:
@@ -203,16 +205,40 @@ def case_from_assignments(kb: KnowledgeBase, texts: Iterable[str]) -> Case:
 
 
 def case_from_mapping(
-    kb: KnowledgeBase, data: Mapping[str, object], location: Location | None = None
+    kb: KnowledgeBase,
+    data: Mapping[str, object] | Sequence[object],
+    location: Location | None = None,
 ) -> Case:
-    """Build a case from a mapping of fact to value (``true``/``false``/``yes``/``no``/number)."""
+    """Build a case from a mapping of fact to value, or from a list of facts.
+
+    Values are yes/no spellings, ``unknown`` or numbers. A list names the present facts
+    (``["hot_weather", "pain_at_rest=no"]``: each item as ``-f`` takes it).
+    """
+    if not isinstance(data, Mapping):
+        return build_case(kb, (_list_item(item, location) for item in data), location)
     pairs = []
     for name, raw in data.items():
         if not isinstance(name, str):
             raise InputError(f"fact names must be text, not {name!r}", location=location)
         if raw is None:
             raise InputError(
-                f"{name!r} has no value", hint="use yes, no or a number", location=location
+                f"{name!r} has no value",
+                hint="use yes, no, unknown or a number",
+                location=location,
             )
         pairs.append((name, raw))
     return build_case(kb, pairs, location)
+
+
+def _list_item(item: object, location: Location | None) -> tuple[str, object]:
+    if not isinstance(item, str):
+        raise InputError(
+            f"a list of facts holds fact names, not {item!r}",
+            hint='write ["hot_weather", "pain_at_rest=no"] or {"hot_weather": true}',
+            location=location,
+        )
+    try:
+        return parse_assignment(item)
+    except InputError as exc:
+        exc.location = exc.location or location
+        raise

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from whyache.engine.errors import EngineError, RunawayError
+from whyache.engine.errors import EngineError, InputError, RunawayError
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown, Value
 from whyache.engine.model.definitions import KnowledgeBase, RuleDef
@@ -260,7 +260,13 @@ class Engine:
     def run(self, case: Case) -> Result:
         """Run one case from a clean working memory."""
         if self._only is not None and not self._only.issuperset(f for f, _ in case.facts):
-            raise EngineError("this engine was compiled for cases with other facts")
+            # The caller's mistake (an engine built with only_for=... given another case),
+            # not a fault of experta's: an input error, not "a bug in whyache".
+            extra = sorted(f for f, _ in case.facts if f not in self._only)
+            raise InputError(
+                f"this engine was compiled only for cases without {', '.join(extra)}",
+                hint="build Engine(kb) without only_for, or with these facts in it",
+            )
         try:
             firings = self._engine.start(case)
         except (ValueError, TypeError, RuntimeError, KeyError) as exc:
