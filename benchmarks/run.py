@@ -55,7 +55,6 @@ from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule 
 from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
 from whyache.engine.runtime.engine import _fact_classes, _pattern, _test  # noqa: E402
 from whyache.engine.runtime.matcher import DispatchingReteMatcher  # noqa: E402
-from whyache.engine.model.definitions import Kind  # noqa: E402
 from whyache.engine.model.validation import validate  # noqa: E402
 from whyache.knowledge_base import load_knowledge_base  # noqa: E402
 
@@ -198,7 +197,7 @@ def plain_run(engine: Any, case: Case) -> int:
 def random_cases(kb: KnowledgeBase, count: int, seed: int = 8) -> list[Case]:
     """Random cases over the knowledge base's inputs: 3 to 8 facts, mostly present."""
     rng = random.Random(seed)
-    inputs = [f for f in kb.facts if f.kind is Kind.INPUT]
+    inputs = [f for f in kb.facts if f.is_input]
     cases = []
     for _ in range(count):
         pairs: list[tuple[str, object]] = []
@@ -470,7 +469,7 @@ def _small_case(kb: KnowledgeBase) -> list[str]:
             f"{k}={v}" if not isinstance(v, bool) else (k if v else f"{k}=no")
             for k, v in dict(kb.demo).items()
         ]
-    return [f.id for f in kb.facts if f.kind is Kind.INPUT][:3]
+    return [f.id for f in kb.facts if f.is_input][:3]
 
 
 # --- 4: scaling ---------------------------------------------------------------------------

@@ -19,6 +19,25 @@ DIFFERENTIAL = FIXTURES / "kbs" / "differential"
 REPO = Path(__file__).parent.parent
 
 
+class Kind:
+    """The bundled knowledge base's kind ids, for tests that build knowledge bases in Python."""
+
+    INPUT = "input"
+    MECHANISM = "mechanism"
+    SYMPTOM = "symptom"
+    CONDITION = "condition"
+    RED_FLAG = "red_flag"
+    RECOMMENDATION = "recommendation"
+    ALL = (INPUT, MECHANISM, SYMPTOM, CONDITION, RED_FLAG, RECOMMENDATION)
+
+
+#: The bundled knowledge base's kind declarations (kinds: in kb.yaml), for the same tests.
+KINDS = load_knowledge_base().kinds
+#: The same declarations as kb.yaml text, for tests that write a knowledge base to disk.
+_MANIFEST = (REPO / "src" / "whyache" / "knowledge_base" / "data" / "kb.yaml").read_text()
+KINDS_YAML = _MANIFEST[_MANIFEST.index("kinds:") :]
+
+
 @pytest.fixture(scope="session")
 def bundled_kb() -> KnowledgeBase:
     return load_knowledge_base()

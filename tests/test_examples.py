@@ -24,6 +24,8 @@ ORIGINALS: dict[str, Path | None] = {
     "differential-kb": FIXTURES / "kbs" / "differential",
     "consult-kb": FIXTURES / "kbs" / "consult",
     "cycle-kb": FIXTURES / "broken_kbs" / "cycle",
+    "squeaky-bicycle-kb": None,
+    "squeaky-bicycle-scenarios": None,
 }
 
 

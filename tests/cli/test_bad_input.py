@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from whyache.cli import main
 
+from ..conftest import KINDS_YAML
+
 CASE_COMMANDS = [
     ["run"],
     ["explain", "leg_ache"],
@@ -80,7 +82,7 @@ KB_COMMANDS = [
 
 
 def _kb(tmp_path: Path, rules: str) -> Path:
-    (tmp_path / "kb.yaml").write_text("name: broken\n")
+    (tmp_path / "kb.yaml").write_text("name: broken\n" + KINDS_YAML)
     (tmp_path / "r.yaml").write_text(
         "facts:\n"
         "  - {id: a, label: A, kind: input, question: A?}\n"

@@ -8,7 +8,9 @@ fire here because no risk factor is given.)
 
 from __future__ import annotations
 
-from whyache.engine import Engine, Kind, KnowledgeBase, case_from_mapping
+from whyache.engine import Engine, KnowledgeBase, case_from_mapping
+
+from ..conftest import Kind
 
 DOMS_LIKE = {
     "hours_since_run": 48,

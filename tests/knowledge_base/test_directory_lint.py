@@ -9,7 +9,7 @@ from whyache.engine.analysis.lint import CHECKS, Finding, lint
 from whyache.knowledge_base import read_knowledge_base
 from whyache.knowledge_base.directory_lint import lint_knowledge_base
 
-from ..conftest import FIXTURES, TINY
+from ..conftest import FIXTURES, KINDS_YAML, TINY
 
 BROKEN = FIXTURES / "broken_kbs"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
@@ -56,7 +56,7 @@ def test_missing_directory_is_an_input_error():
 
 
 def write_kb(tmp_path: Path, facts: str, rules: str) -> Path:
-    (tmp_path / "kb.yaml").write_text("name: t\n")
+    (tmp_path / "kb.yaml").write_text("name: t\n" + KINDS_YAML)
     (tmp_path / "documents.yaml").write_text(
         "documents:\n  - {file: doc.txt, title: T, sections: [One]}\n"
     )
@@ -160,7 +160,7 @@ def test_every_reading_error_is_reported_and_nothing_else(tmp_path):
         "extra.yaml:1: error [schema] 'facts' must be a list",
         "more.yaml:2: error [schema] invalid YAML: key 'rules' appears twice in one mapping",
         "rules.yaml:6: error [schema] fact 'd': unknown kind 'mechanizm' "
-        "(use one of input, mechanism, symptom, condition, red_flag, recommendation)",
+        "(did you mean 'mechanism'?)",
         "rules.yaml:8: error [schema] unknown key 'iff' in rule (did you mean 'if'?)",
     ]
     with pytest.raises(KnowledgeBaseError, match="'facts' must be a list"):

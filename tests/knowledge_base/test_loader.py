@@ -7,11 +7,11 @@ import pytest
 from whyache.engine import InputError, KnowledgeBaseError
 from whyache.knowledge_base import load_knowledge_base, read_case_file
 
-from ..conftest import TINY
+from ..conftest import KINDS_YAML, TINY
 
 
 def write_kb(tmp_path: Path, rules: str, facts: str | None = None) -> Path:
-    (tmp_path / "kb.yaml").write_text("name: broken\n")
+    (tmp_path / "kb.yaml").write_text("name: broken\n" + KINDS_YAML)
     (tmp_path / "documents.yaml").write_text(
         "documents:\n  - {file: doc.txt, title: T, sections: [One]}\n"
     )
@@ -139,3 +139,91 @@ def test_binary_case_file(tmp_path, tiny_kb):
 
 def test_tiny_path_exists():
     assert (TINY / "kb.yaml").is_file()
+
+
+def test_kinds_come_from_kb_yaml_in_order_with_their_roles(bundled_kb):
+    assert bundled_kb.kind_order == (
+        "red_flag",
+        "condition",
+        "symptom",
+        "mechanism",
+        "recommendation",
+        "input",
+    )
+    assert bundled_kb.urgent_kinds == ("red_flag",)
+    assert bundled_kb.advice_kinds == ("recommendation",)
+    flag = bundled_kb.kind("red_flag")
+    assert (flag.title, flag.singular, flag.style, flag.weight, flag.tier) == (
+        "Red flags",
+        "red flag",
+        "alert",
+        2,
+        1,
+    )
+
+
+def test_a_fact_of_an_undeclared_kind_is_an_error_with_a_suggestion(tmp_path):
+    facts = (
+        "facts:\n"
+        "  - {id: a, label: A, kind: input, question: A?}\n"
+        "  - {id: b, label: B, kind: mechanizm}\n"
+    )
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(write_kb(tmp_path, GOOD_RULE, facts))
+    assert str(caught.value.location).endswith("rules.yaml:3")
+    assert caught.value.message == "fact 'b': unknown kind 'mechanizm'"
+    assert caught.value.hint == "did you mean 'mechanism'?"
+
+
+@pytest.mark.parametrize(
+    ("kinds", "message"),
+    [
+        ("kinds:\n  - {id: input, title: Inputs}\n", "kind 'input' is the engine's own kind"),
+        (
+            "kinds:\n  - {id: step, title: Steps, summary: sometimes}\n",
+            "kind 'step': summary must be one of always, end_points, never",
+        ),
+        (
+            "kinds:\n  - {id: step, title: Steps, urgent: 2}\n",
+            "kind 'step': urgent must be yes or no",
+        ),
+        ("kinds:\n  - {id: step}\n", "kind is missing 'title'"),
+    ],
+)
+def test_bad_kind_declarations(tmp_path, kinds, message):
+    (tmp_path / "kb.yaml").write_text("name: k\n" + kinds)
+    (tmp_path / "documents.yaml").write_text("documents: []\n")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(tmp_path)
+    assert caught.value.message == message
+
+
+def test_advice_kinds_carry_timing_and_needs_review(tmp_path):
+    facts = (
+        "facts:\n"
+        "  - {id: a, label: A, kind: input, question: A?}\n"
+        "  - {id: b, label: B, kind: recommendation, timing: prevention, needs_review: yes}\n"
+    )
+    fact = load_knowledge_base(write_kb(tmp_path, GOOD_RULE, facts)).fact("b")
+    assert (fact.timing, fact.needs_review) == ("prevention", True)
+
+
+@pytest.mark.parametrize(
+    ("fact", "message"),
+    [
+        (
+            "{id: b, label: B, kind: mechanism, timing: immediate}",
+            "only advice kinds have 'timing'",
+        ),
+        (
+            "{id: b, label: B, kind: condition, needs_review: yes}",
+            "only advice kinds have 'needs_review'",
+        ),
+        ("{id: b, label: B, kind: recommendation, timing: soon}", "unknown timing 'soon'"),
+    ],
+)
+def test_timing_only_on_advice_and_only_known_values(tmp_path, fact, message):
+    facts = f"facts:\n  - {{id: a, label: A, kind: input, question: A?}}\n  - {fact}\n"
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(write_kb(tmp_path, GOOD_RULE, facts))
+    assert caught.value.message == f"fact 'b': {message}"

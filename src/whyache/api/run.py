@@ -51,12 +51,7 @@ class Run:
 
     def by_kind(self) -> dict[str, tuple[str, ...]]:
         """Derived facts grouped by their kind, kinds in the knowledge base's report order."""
-        from whyache.engine import KIND_ORDER
-
-        groups: dict[str, list[str]] = {str(kind): [] for kind in KIND_ORDER}
-        for fact in self.result.derived:
-            groups[str(self.kb.fact(fact).kind)].append(fact)
-        return {kind: tuple(facts) for kind, facts in groups.items() if facts}
+        return self.result.by_kind()
 
     @property
     def red_flags(self) -> tuple[str, ...]:
@@ -64,9 +59,7 @@ class Run:
 
     @property
     def recommendations(self) -> tuple[str, ...]:
-        from whyache.engine import Kind
-
-        return self.result.conclusions(Kind.RECOMMENDATION)
+        return self.result.advice
 
     def concludes(self, fact: str) -> Verdict:
         """Whether a rule derived the fact (a given fact is not concluded)."""

@@ -33,7 +33,6 @@ from whyache.engine import (
     FactDef,
     FactValueError,
     InputError,
-    Kind,
     KnowledgeBase,
     Result,
     UnknownFactError,
@@ -119,7 +118,8 @@ class _Session:
     def run(self) -> str:
         """Ask until nothing can change; return how the session ended."""
         kb = self.kb
-        self.say(f"Consultation · {kb.name} {kb.version} · educational reasoning, not a diagnosis")
+        tagline = f" · {kb.tagline}" if kb.tagline else ""
+        self.say(f"Consultation · {kb.name} {kb.version}{tagline}")
         self.say("Answer yes, no or unknown (a number for amounts); type help for commands.")
         self.say("")
         if self.consultation.given.facts:
@@ -128,7 +128,7 @@ class _Session:
             )
             self.say(f"Given up front: {given}")
             self.say(change_lines(kb, None, self.result))
-        kinds: tuple[Kind, ...] | None = None  # every goal, until the person says done
+        kinds: tuple[str, ...] | None = None  # every goal, until the person says done
         while True:
             question = self.consultant.next_question(self.consultation, kinds)
             if question is None:
@@ -151,9 +151,10 @@ class _Session:
             elif command == "help":
                 self.say([INDENT + line for line in HELP])
             elif command == "done":
-                kinds = (Kind.RED_FLAG,)
+                kinds = self.kb.urgent_kinds
                 if self.consultant.next_question(self.consultation, kinds) is not None:
-                    self.say(f"{INDENT}Questions that could raise a red flag are still asked.")
+                    flag = " or ".join(self.kb.kind(k).singular for k in kinds)
+                    self.say(f"{INDENT}Questions that could raise a {flag} are still asked.")
             elif command == "quit":
                 return "quit"
             else:
@@ -191,11 +192,13 @@ class _Session:
         self.say(how_lines(self.result, fact.id, answered))
 
     def example_fact(self) -> str:
-        for kind in (Kind.RED_FLAG, Kind.CONDITION, Kind.SYMPTOM):
+        kb = self.kb
+        for kind in kb.kind_order:
             concluded = self.result.conclusions(kind)
-            if concluded:
+            if concluded and not (kb.kind(kind).detail or kb.kind(kind).advice):
                 return concluded[0]
-        return next((f.id for f in self.kb.facts if f.kind is Kind.CONDITION), "FACT")
+        always = {k for k in kb.kind_order if kb.kind(k).summary == "always"}
+        return next((f.id for f in kb.facts if f.kind in always), "FACT")
 
 
 _ENDINGS = {

@@ -6,12 +6,12 @@ derivation tree of ``whyache explain``.
 
 from __future__ import annotations
 
-from whyache.engine import KIND_ORDER, Kind, KnowledgeBase, Result
+from whyache.engine import KnowledgeBase, Result
 from whyache.engine.analysis.consultation import Consultation, Question, Reason
 from whyache.engine.explain.how import how
 from whyache.engine.model.conditions import format_number
 from whyache.engine.render.explain import how_text
-from whyache.engine.render.trace import KIND_TITLES, given_value
+from whyache.engine.render.trace import given_value
 
 INDENT = "    "
 
@@ -27,9 +27,11 @@ HELP = (
 )
 
 #: Kinds of conclusion announced as they are reached or withdrawn during a consultation.
-SHOWN_KINDS = (Kind.RED_FLAG, Kind.CONDITION, Kind.SYMPTOM, Kind.RECOMMENDATION)
 
-_KIND_NAMES = {kind: title.lower().removesuffix("s") for kind, title in KIND_TITLES.items()}
+
+def shown_kinds(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The kinds a consultation reports as it goes: every kind but intermediate steps."""
+    return tuple(k for k in kb.kind_order if not kb.kind(k).detail)
 
 
 def prompt(kb: KnowledgeBase, number: int, question: Question) -> str:
@@ -49,7 +51,7 @@ def why_lines(kb: KnowledgeBase, question: Question, reasons: tuple[Reason, ...]
     lines = [f"{INDENT}Asked because the answer to {question.fact} can confirm or rule out:"]
     rules: list[str] = []
     for reason in reasons:
-        kind = _KIND_NAMES[reason.kind]
+        kind = kb.kind(reason.kind).singular
         lines.append(f"{INDENT}  {kind}: {kb.fact(reason.goal).label} [{reason.goal}]")
         rules += [r for r in reason.rules if r not in rules]
     lines.append(f"{INDENT}through these rules:")
@@ -87,9 +89,9 @@ def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -
     lines.append(f"{INDENT}Answered: {', '.join(answered) or 'nothing yet'}")
     groups = result.by_kind()
     concluded = [
-        f"{KIND_TITLES[kind]}: {', '.join(groups[kind])}"
-        for kind in KIND_ORDER
-        if kind in SHOWN_KINDS and kind in groups
+        f"{kb.kind(kind).title}: {', '.join(groups[kind])}"
+        for kind in shown_kinds(kb)
+        if kind in groups
     ]
     lines.append(f"{INDENT}Concluded so far: {'; '.join(concluded) or 'nothing'}")
     return lines
@@ -97,23 +99,32 @@ def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -
 
 def change_lines(kb: KnowledgeBase, before: Result | None, after: Result) -> list[str]:
     """Conclusions (of the kinds a consultation settles) gained and withdrawn by an answer."""
-    old = {f for f in (before.derived if before else ()) if kb.fact(f).kind in SHOWN_KINDS}
-    new = {f for f in after.derived if kb.fact(f).kind in SHOWN_KINDS}
+    shown = shown_kinds(kb)
+    old = {f for f in (before.derived if before else ()) if kb.fact(f).kind in shown}
+    new = {f for f in after.derived if kb.fact(f).kind in shown}
     lines = []
-    for kind in KIND_ORDER:
+    for kind in kb.kind_order:
         for fact_id in after.conclusions(kind):
             if fact_id in new - old:
                 label = f"{kb.fact(fact_id).label} [{fact_id}]"
-                if kind is Kind.RED_FLAG:
-                    lines.append(f"{INDENT}!! RED FLAG: {label}: see a clinician")
+                if kb.kind(kind).urgent:
+                    lines.append(f"{INDENT}!! {urgent_line(kb, kind, label)}")
                 else:
                     lines.append(f"{INDENT}→ concluded: {label}")
     if before is not None:
-        for kind in KIND_ORDER:
+        for kind in kb.kind_order:
             for fact_id in before.conclusions(kind):
                 if fact_id in old - new:
                     lines.append(f"{INDENT}→ withdrawn: {kb.fact(fact_id).label} [{fact_id}]")
     return lines
+
+
+def urgent_line(kb: KnowledgeBase, kind: str, label: str) -> str:
+    """``RED FLAG: label: see a clinician``: the kind in capitals, then its action inline."""
+    definition = kb.kind(kind)
+    action = definition.action.rstrip(".")
+    inline = f": {action[:1].lower()}{action[1:]}" if action else ""
+    return f"{definition.singular.upper()}: {label}{inline}"
 
 
 def unresolved_lines(

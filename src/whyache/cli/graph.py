@@ -12,9 +12,11 @@ from whyache.cli.options import build, case_options, format_option, kb_option, l
 from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.analysis.kb_graph import focus, highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
-from whyache.engine.render.dot import to_dot
+from whyache.engine.render.dot import kind_styles, to_dot
 from whyache.engine.render.mermaid import to_mermaid
 
+#: Renderers that draw each fact in the style its kind declares.
+STYLED = {"dot": to_dot, "mermaid": to_mermaid}
 RENDERERS = {
     "dot": to_dot,
     "mermaid": to_mermaid,
@@ -55,8 +57,9 @@ def graph(
 
     With -f/--case: the case's graph, fact -> firing -> fact, firings labelled by rule id.
     Without facts: every fact and rule, premise -> rule -> conclusion (dashed: absence).
-    Red flags are drawn red and bold. JSON is networkx node-link data (schema
-    whyache.graph/1); DOT renders with Graphviz, Mermaid in any Mermaid viewer.
+    Facts are drawn in the style their kind declares (a red flag: red and bold). JSON is
+    networkx node-link data (schema whyache.graph/1); DOT renders with Graphviz, Mermaid in
+    any Mermaid viewer.
 
     \b
     Examples:
@@ -77,7 +80,11 @@ def graph(
         picture = kb_graph(kb)
     if focus_fact is not None:
         picture = focus(picture, resolve_fact(kb, focus_fact).id)
-    text = RENDERERS[output_format](picture)
+    styles = kind_styles(kb)
+    if output_format in STYLED:
+        text = STYLED[output_format](picture, styles)
+    else:
+        text = RENDERERS[output_format](picture)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -35,10 +35,11 @@ import click
 from whyache.cli import exit_codes
 from whyache.cli.errors import TranslatingGroup
 from whyache.cli.options import format_option, kb_option, reporting_every_problem
-from whyache.engine import KIND_ORDER, FactDef, Kind, KnowledgeBase, RuleDef, resolve_fact
+from whyache.engine import FactDef, InputError, KnowledgeBase, RuleDef, resolve_fact
 from whyache.engine.analysis.inventory import section_uses, stats
 from whyache.engine.analysis.lint import Finding
 from whyache.engine.model.conditions import format_number
+from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base import load_knowledge_base
 from whyache.knowledge_base.directory_lint import lint_knowledge_base
 
@@ -86,8 +87,8 @@ def kb() -> None:
 # -- facts --------------------------------------------------------------------------------------
 
 
-def _fact_order(fact: FactDef) -> tuple[int, str]:
-    return (KIND_ORDER.index(fact.kind), fact.id)
+def _fact_order(kb: KnowledgeBase, fact: FactDef) -> tuple[int, str]:
+    return (kb.kind_rank(fact.kind), fact.id)
 
 
 def _fact_type(fact: FactDef) -> str:
@@ -103,7 +104,7 @@ def render_facts(kb: KnowledgeBase, facts: Sequence[FactDef]) -> str:
     rows = [
         (
             f.id,
-            f.kind.value,
+            f.kind,
             _fact_type(f),
             str(len(kb.rules_concluding(f.id))),
             str(len(kb.rules_using(f.id))),
@@ -123,7 +124,7 @@ def facts_to_dict(kb: KnowledgeBase, facts: Sequence[FactDef]) -> dict[str, Any]
             {
                 "id": f.id,
                 "label": f.label,
-                "kind": f.kind.value,
+                "kind": f.kind,
                 "type": f.type.value,
                 "unit": f.unit,
                 "range": None if f.minimum is None else [f.minimum, f.maximum],
@@ -142,16 +143,16 @@ def facts_to_dict(kb: KnowledgeBase, facts: Sequence[FactDef]) -> dict[str, Any]
 @kb.command()
 @click.option(
     "--kind",
-    type=click.Choice([k.value for k in KIND_ORDER]),
     default=None,
-    help="Only facts of this kind.",
+    metavar="KIND",
+    help="Only facts of this kind (one the knowledge base declares, or input).",
 )
 @kb_option
 @format_option()
 def facts(kind: str | None, kb_dir: Path | None, output_format: str) -> None:
-    """List the facts, red flags first, and the rules around each.
+    """List the facts kind by kind in report order, and the rules around each.
 
-    Then come conditions, symptoms, mechanisms, advice and inputs.
+    Kinds are the knowledge base's own (kb.yaml); inputs come last.
 
     \b
     Examples:
@@ -159,8 +160,13 @@ def facts(kind: str | None, kb_dir: Path | None, output_format: str) -> None:
       whyache kb facts --kind input --format json
     """
     knowledge = reporting_every_problem(load_knowledge_base, kb_dir)
+    if kind is not None and not knowledge.has_kind(kind):
+        close = suggest(kind, knowledge.kind_order, limit=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        raise InputError(f"unknown kind {kind!r} for --kind", hint=hint or "see whyache kb stats")
     chosen = sorted(
-        (f for f in knowledge.facts if kind is None or f.kind is Kind(kind)), key=_fact_order
+        (f for f in knowledge.facts if kind is None or f.kind == kind),
+        key=lambda f: _fact_order(knowledge, f),
     )
     if output_format == "json":
         _echo_json(facts_to_dict(knowledge, chosen))
@@ -302,7 +308,7 @@ def render_stats(kb: KnowledgeBase) -> str:
     rows = [
         ("Knowledge base", f"{kb.name} {kb.version}"),
         ("Facts", str(s.facts)),
-        *((f"  {kind.value}", str(count)) for kind, count in s.facts_by_kind),
+        *((f"  {kind}", str(count)) for kind, count in s.facts_by_kind),
         ("Rules", str(s.rules)),
         ("Alternatives", f"{s.alternatives} (compiled rules, one per alternative)"),
         ("Disagreements", str(s.disagreements)),
@@ -323,7 +329,7 @@ def stats_to_dict(kb: KnowledgeBase) -> dict[str, Any]:
         "knowledge_base": _header(kb),
         "facts": {
             "total": s.facts,
-            "by_kind": {kind.value: count for kind, count in s.facts_by_kind},
+            "by_kind": {kind: count for kind, count in s.facts_by_kind},
         },
         "rules": s.rules,
         "alternatives": s.alternatives,

@@ -21,6 +21,7 @@ from whyache.engine.analysis.report import (
     short_label,
     tags,
 )
+from whyache.engine.render.trace import alert, urgent_name
 
 if TYPE_CHECKING:
     from whyache.engine.analysis.consultation import Question  # networkx: not at start-up
@@ -64,8 +65,14 @@ def flag_block(result: Result, style: Style, report: Report | None = None) -> li
     report = report or build_report(result)
     kb = result.kb
     if not report.flags:
-        return style.wrap("No red flag from the facts given (that does not rule one out).")
-    lines = [style.alarm("RED FLAGS: see a clinician")]
+        return [
+            line
+            for kind in kb.urgent_kinds
+            for line in style.wrap(
+                f"No {kb.kind(kind).singular} from the facts given (that does not rule one out)."
+            )
+        ]
+    lines = [style.alarm(alert(kb))]
     for flag in report.flags:
         label = style.wrap(f"!! {kb.fact(flag.fact).label}", "  ", "     ")
         lines += [style.alarm(line) for line in label]
@@ -136,7 +143,8 @@ def _lines(
             group = [a for a in report.advice if a.timing is timing]
             if not group:
                 continue
-            asides = ["self-care waits: a red flag is up"] if any(a.moved for a in group) else []
+            moved = any(a.moved for a in group)
+            asides = [f"self-care waits: a {urgent_name(kb)} is up"] if moved else []
             if len(group) > shown:
                 asides.append(f"{shown} of {len(group)}")
             title = TIMING_TITLES[timing] + (f" ({'; '.join(asides)})" if asides else "")

@@ -34,11 +34,11 @@ from whyache.engine.model.case import (
 )
 from whyache.engine.model.conditions import Condition, Value, evaluate, format_value
 from whyache.engine.model.definitions import (
-    KIND_ORDER,
+    INPUT,
     Disagreement,
     Document,
     FactDef,
-    Kind,
+    KindDef,
     KnowledgeBase,
     RuleDef,
     Source,
@@ -64,7 +64,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "KIND_ORDER",
+    "INPUT",
     "Case",
     "Condition",
     "Disagreement",
@@ -75,7 +75,7 @@ __all__ = [
     "FactValueError",
     "Firing",
     "InputError",
-    "Kind",
+    "KindDef",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "KnowledgeBaseProblem",

@@ -27,6 +27,8 @@ EXAMPLES: dict[str, str] = {
     "differential-kb": "a small knowledge base that tells muscle soreness from bone injury",
     "consult-kb": "a small knowledge base for trying whyache consult",
     "cycle-kb": "a knowledge base with a rule cycle, for whyache kb lint",
+    "squeaky-bicycle-kb": "a knowledge base about something else: why a bicycle squeaks",
+    "squeaky-bicycle-scenarios": "scenario files for squeaky-bicycle-kb (whyache check)",
 }
 NAMES: tuple[str, ...] = tuple(EXAMPLES)
 

@@ -2,7 +2,7 @@
 
 Layout of a knowledge-base directory (every ``*.yaml`` below it is read, in sorted order)::
 
-    kb.yaml            name, version, description, disclaimer, demo case
+    kb.yaml            name, version, description, disclaimer, demo case, kinds of fact
     documents.yaml     the source documents rules may cite, with their section headings
     <topic>.yaml       any number of files holding ``facts``, ``rules`` and ``disagreements``
 
@@ -11,16 +11,18 @@ Every error names the file and line. Nothing in a file is evaluated as code.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from whyache.engine import (
+    INPUT,
     Disagreement,
     Document,
     FactDef,
     InputError,
-    Kind,
+    KindDef,
     KnowledgeBase,
     KnowledgeBaseError,
     KnowledgeBaseProblem,
@@ -39,7 +41,22 @@ BUNDLED = Path(__file__).parent / "data"
 MANIFEST = "kb.yaml"
 
 _TOP_KEYS = {"category", "facts", "rules", "disagreements", "documents", "notes"}
-_MANIFEST_KEYS = {"name", "version", "description", "disclaimer", "demo"}
+_MANIFEST_KEYS = {"name", "version", "description", "disclaimer", "demo", "kinds", "tagline"}
+_KIND_KEYS = {
+    "id",
+    "title",
+    "style",
+    "weight",
+    "tier",
+    "summary",
+    "urgent",
+    "advice",
+    "detail",
+    "alert",
+    "action",
+    "name",
+    "description",
+}
 _FACT_KEYS = {
     "id",
     "label",
@@ -114,21 +131,18 @@ class _File:
         return value
 
 
-def _fact(f: _File, node: Any) -> FactDef:
+def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
     f.mapping(node, "fact", _FACT_KEYS, {"id", "label", "kind"})
     fact_id = f.text(node, "id", "fact")
     what = f"fact {fact_id!r}"
     if not FACT_ID.match(fact_id):
         raise f.error(f"{what}: ids are lower_snake_case (letters, digits, _)", node)
-    kind_text = f.text(node, "kind", what)
-    try:
-        kind = Kind(kind_text)
-    except ValueError:
-        raise f.error(
-            f"{what}: unknown kind {kind_text!r}",
-            node,
-            f"use one of {', '.join(k.value for k in Kind)}",
-        ) from None
+    kind = f.text(node, "kind", what)
+    declared = [INPUT, *(k.id for k in kinds)]
+    if kind not in declared:
+        close = suggest(kind, declared, limit=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(declared)}"
+        raise f.error(f"{what}: unknown kind {kind!r}", node, hint)
     type_text = f.text(node, "type", what, "boolean")
     try:
         value_type = ValueType(type_text)
@@ -153,7 +167,7 @@ def _fact(f: _File, node: Any) -> FactDef:
     question = node.get("question")
     if question is not None and not isinstance(question, str):
         raise f.error(f"{what}: question must be text", node)
-    timing, needs_review = _advice(f, node, what, kind)
+    timing, needs_review = _advice(f, node, what, any(k.advice for k in kinds if k.id == kind))
     return FactDef(
         id=fact_id,
         label=f.text(node, "label", what),
@@ -171,12 +185,12 @@ def _fact(f: _File, node: Any) -> FactDef:
     )
 
 
-def _advice(f: _File, node: Any, what: str, kind: Kind) -> tuple[Timing | None, bool]:
-    """A recommendation's ``timing`` and ``needs_review``; other kinds may not have them."""
-    if kind is not Kind.RECOMMENDATION:
+def _advice(f: _File, node: Any, what: str, advice: bool) -> tuple[Timing | None, bool]:
+    """Advice's ``timing`` and ``needs_review``; facts of other kinds may not have them."""
+    if not advice:
         for key in ("timing", "needs_review"):
             if key in node:
-                raise f.error(f"{what}: only recommendations have {key!r}", node)
+                raise f.error(f"{what}: only advice kinds have {key!r}", node)
         return None, False
     timing = None
     if "timing" in node:
@@ -193,6 +207,43 @@ def _advice(f: _File, node: Any, what: str, kind: Kind) -> tuple[Timing | None, 
     if not isinstance(needs_review, bool):
         raise f.error(f"{what}: needs_review must be yes or no", node)
     return timing, needs_review
+
+
+def _kind(f: _File, node: Any) -> KindDef:
+    """One entry of ``kinds:`` in kb.yaml: what a kind of fact is called and what it does."""
+    f.mapping(node, "kind", _KIND_KEYS, {"id", "title"})
+    kind_id = f.text(node, "id", "kind")
+    what = f"kind {kind_id!r}"
+    if not FACT_ID.match(kind_id):
+        raise f.error(f"{what}: ids are lower_snake_case (letters, digits, _)", node)
+    numbers = {}
+    for key, default in (("weight", 1), ("tier", 1)):
+        value = node.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 1000:
+            raise f.error(f"{what}: {key} must be a whole number from 0 to 1000", node)
+        numbers[key] = value
+    flags = {}
+    for key in ("urgent", "advice", "detail"):
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            raise f.error(f"{what}: {key} must be yes or no", node)
+        flags[key] = value
+    return KindDef(
+        id=kind_id,
+        title=f.text(node, "title", what),
+        style=f.text(node, "style", what, "plain"),
+        weight=numbers["weight"],
+        tier=numbers["tier"],
+        summary=f.text(node, "summary", what, "end_points"),
+        urgent=flags["urgent"],
+        advice=flags["advice"],
+        detail=flags["detail"],
+        alert=f.text(node, "alert", what, ""),
+        action=f.text(node, "action", what, ""),
+        name=f.text(node, "name", what, ""),
+        description=f.text(node, "description", what, ""),
+        location=f.at(node),
+    )
 
 
 def _sources(f: _File, node: Any, rule_id: str) -> tuple[Source, ...]:
@@ -288,7 +339,9 @@ def read_knowledge_base(
             raise InputError("knowledge base directory not found", location=Location(str(root)))
         if not root.is_dir():
             raise InputError("knowledge base must be a directory", location=Location(str(root)))
-        paths = sorted(p for p in root.rglob("*.yaml") if p.is_file())
+        # kb.yaml first: it declares the kinds that every fact's kind is checked against.
+        found = (p for p in root.rglob("*.yaml") if p.is_file())
+        paths = sorted(found, key=lambda p: (p != root / MANIFEST, p))
     except PermissionError:
         raise InputError("permission denied", location=Location(str(root))) from None
     if not (root / MANIFEST).is_file():
@@ -302,6 +355,7 @@ def read_knowledge_base(
     documents: list[Document] = []
     disagreements: list[Disagreement] = []
     manifest: dict[str, Any] = {}
+    kinds: tuple[KindDef, ...] = ()
     for path in paths:
         rel = path.relative_to(root).as_posix()
         display = f"{shown_root}/{rel}" if directory is None else str(path)
@@ -318,6 +372,7 @@ def read_knowledge_base(
             continue
         if rel == MANIFEST:
             manifest = f.mapping(data, "kb.yaml", _MANIFEST_KEYS, {"name"})
+            kinds = tuple(_kind(f, node) for node in f.items(manifest, "kinds"))
             continue
         try:
             f.mapping(data, "a knowledge-base file", _TOP_KEYS, set())
@@ -325,7 +380,7 @@ def read_knowledge_base(
             skip(exc)
             continue
         readers: list[tuple[str, Callable[[_File, Any], Any], list[Any]]] = [
-            ("facts", _fact, facts),
+            ("facts", functools.partial(_fact, kinds=kinds), facts),
             ("rules", _rule, rules),
             ("documents", _document, documents),
             ("disagreements", _disagreement, disagreements),
@@ -361,6 +416,8 @@ def read_knowledge_base(
         ),
         disclaimer=mf.text(manifest, "disclaimer", "kb.yaml", ""),
         root=shown_root,
+        kinds=kinds,
+        tagline=mf.text(manifest, "tagline", "kb.yaml", ""),
     )
     return kb
 

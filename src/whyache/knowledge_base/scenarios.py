@@ -63,7 +63,6 @@ import yaml
 from whyache.engine import (
     Case,
     InputError,
-    Kind,
     KnowledgeBase,
     Location,
     UnknownFactError,
@@ -184,7 +183,7 @@ def _check_names(
 ) -> list[InputError]:
     """Every name must exist in the knowledge base (and be of the right kind for its key)."""
     rules = key in _RULE_LISTS
-    wanted = {"red_flags": Kind.RED_FLAG, "recommends": Kind.RECOMMENDATION}.get(key)
+    wanted = {"red_flags": kb.urgent_kinds, "recommends": kb.advice_kinds}.get(key)
     problems: list[InputError] = []
     for index, name in enumerate(names):
         known = kb.has_rule(name) if rules else kb.has_fact(name)
@@ -201,11 +200,11 @@ def _check_names(
             )
             continue
         kind = None if rules else kb.fact(name).kind
-        if wanted is not None and kind is not None and kind is not wanted:
+        if wanted is not None and kind is not None and kind not in wanted:
+            expected = " or ".join(kb.kind(k).singular for k in wanted) or f"fact for {key!r}"
             problems.append(
                 InputError(
-                    f"{name!r} in {key!r} is a {kind.value.replace('_', ' ')} fact, "
-                    f"not a {wanted.value.replace('_', ' ')}",
+                    f"{name!r} in {key!r} is a {kb.kind(kind).singular} fact, not a {expected}",
                     location=source.location(line, key, *path, index),
                 )
             )

@@ -32,13 +32,12 @@ from typing import Any, TextIO
 from whyache.engine import (
     Engine,
     InputError,
-    Kind,
     KnowledgeBase,
     Location,
     WhyacheError,
     case_from_mapping,
 )
-from whyache.engine.model.definitions import KIND_ORDER
+from whyache.engine.model.definitions import INPUT
 from whyache.engine.render.serialize import firing_to_dict
 from whyache.knowledge_base.case_files import unique_keys
 
@@ -175,9 +174,7 @@ def run_item(kb: KnowledgeBase, engine: Engine, item: Item, explain: bool) -> di
         "id": case_id,
         "line": item.line,
         "conclusions": {
-            kind.value: list(result.conclusions(kind))
-            for kind in KIND_ORDER
-            if kind is not Kind.INPUT
+            kind: list(result.conclusions(kind)) for kind in result.kb.kind_order if kind != INPUT
         },
         "red_flags": list(result.red_flags),
         "firings": len(result.firings),

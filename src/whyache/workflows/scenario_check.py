@@ -14,7 +14,7 @@ from typing import TypeAlias
 
 import networkx as nx
 
-from whyache.engine import Engine, Kind, Result, derivation_graph
+from whyache.engine import Engine, Result, derivation_graph
 from whyache.knowledge_base.scenarios import Scenario
 from whyache.workflows.failure_explanations import (
     INDENT,
@@ -143,7 +143,7 @@ def check(engine: Engine, scenario: Scenario) -> Outcome:
         if not result.concludes(rec):
             headline = f"expected recommendation {rec}, but it was not made"
             fail("recommends", rec, True, headline, explain_missing(result, rec))
-    recs = tuple(sorted(result.conclusions(Kind.RECOMMENDATION)))
+    recs = tuple(sorted(result.advice))
     if scenario.recommends_exact is not None and set(recs) != set(scenario.recommends_exact):
         wanted = tuple(sorted(set(scenario.recommends_exact)))
         lines = [f"missing {rec}" for rec in wanted if rec not in recs]

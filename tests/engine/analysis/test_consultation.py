@@ -13,7 +13,6 @@ from whyache.engine import (
     Case,
     Engine,
     InputError,
-    Kind,
     KnowledgeBase,
     Value,
     case_from_assignments,
@@ -31,7 +30,7 @@ from whyache.engine.model.definitions import FactDef, RuleDef, Source
 from whyache.knowledge_base import load_knowledge_base
 from whyache.knowledge_base.scenarios import load_scenarios
 
-from ...conftest import FIXTURES, REPO
+from ...conftest import FIXTURES, KINDS, REPO, Kind
 
 CONSULT = FIXTURES / "kbs" / "consult"
 SHIN_QUESTIONS = {"pain_diffuse", "pain_at_rest", "cannot_hop_on_leg", "recent_mileage_increase"}
@@ -284,7 +283,7 @@ def _cyclic_kb() -> KnowledgeBase:
         RuleDef("no_a_is_c", "no a is c", from_data({"not": "a"}), ("c",), source),
         RuleDef("b_and_y_is_d", "b and y is d", from_data(["b", "y"]), ("d",), source),
     )
-    return KnowledgeBase("cyclic", "1", "", facts, rules)
+    return KnowledgeBase("cyclic", "1", "", facts, rules, kinds=KINDS)
 
 
 def _assert_incremental_matches_full(kb: KnowledgeBase, states: int) -> None:

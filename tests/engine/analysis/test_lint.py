@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from whyache.engine import (
     Document,
     FactDef,
-    Kind,
     KnowledgeBase,
     KnowledgeBaseError,
     RuleDef,
@@ -27,6 +26,8 @@ from whyache.engine import (
 )
 from whyache.engine.analysis.lint import CHECKS, lint, reachable_facts
 from whyache.engine.model.conditions import Value, from_data
+
+from ...conftest import KINDS, Kind
 
 _SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -69,7 +70,7 @@ def small_kbs(draw: st.DrawFn) -> KnowledgeBase:
         )
         for index in range(draw(st.integers(1, 6)))
     ]
-    return KnowledgeBase("random", "1", "", tuple(facts), tuple(rules))
+    return KnowledgeBase("random", "1", "", tuple(facts), tuple(rules), kinds=KINDS)
 
 
 _BOOLEAN_STATES: list[Value | None] = [None, True, False]
@@ -156,7 +157,7 @@ def messy_kbs(draw: st.DrawFn) -> KnowledgeBase:
     concluded, duplicate ids, red flags, unknown sources."""
     facts = []
     for fact_id in draw(st.lists(st.sampled_from(_POOL), max_size=6)):
-        kind = draw(st.sampled_from(list(Kind)))
+        kind = draw(st.sampled_from(list(Kind.ALL)))
         numeric = draw(st.booleans())
         facts.append(
             FactDef(
@@ -194,7 +195,7 @@ def messy_kbs(draw: st.DrawFn) -> KnowledgeBase:
         for _ in range(draw(st.integers(0, 5)))
     ]
     documents = (Document("doc.txt", "Doc", ("One",)),)
-    return KnowledgeBase("messy", "1", "", tuple(facts), tuple(rules), documents)
+    return KnowledgeBase("messy", "1", "", tuple(facts), tuple(rules), documents, kinds=KINDS)
 
 
 @_SETTINGS
@@ -218,6 +219,6 @@ def test_duplicate_rule_ids_in_different_strata_are_reported_not_looped_on():
         RuleDef("r", "first", from_data("a"), ("b",), (Source("d", "s"),)),
         RuleDef("r", "second", from_data({"not": "b"}), ("c",), (Source("d", "s"),)),
     )
-    kb = KnowledgeBase("dup", "1", "", facts, rules)
+    kb = KnowledgeBase("dup", "1", "", facts, rules, kinds=KINDS)
     assert [(f.check, f.rule) for f in lint(kb)] == [("duplicate-id", "r")]
     assert stratify(kb) == {"r": 1}

@@ -4,9 +4,10 @@ import pytest
 
 from whyache.engine import Engine, InputError, KnowledgeBase, case_from_assignments
 from whyache.engine.explain.how import HowNode, NotConcludedError, how
-from whyache.engine.model.definitions import Kind
 from whyache.engine.runtime.result import Premise
 from whyache.knowledge_base import load_knowledge_base
+
+from ...conftest import KINDS_YAML, Kind
 
 
 def run(engine: Engine, kb: KnowledgeBase, *facts: str):
@@ -70,7 +71,7 @@ rules:
 
 
 def diamond(tmp_path) -> KnowledgeBase:
-    (tmp_path / "kb.yaml").write_text('name: diamond\nversion: "1"\ndescription: d\n')
+    (tmp_path / "kb.yaml").write_text('name: diamond\nversion: "1"\ndescription: d\n' + KINDS_YAML)
     (tmp_path / "documents.yaml").write_text(
         "documents:\n  - {file: x.txt, title: X, sections: [S]}\n"
     )

@@ -5,6 +5,8 @@ import pytest
 from whyache.engine import Engine, InputError, KnowledgeBase, case_from_assignments
 from whyache.engine.explain.why_not import Status, derive, why_not
 
+from ...conftest import KINDS_YAML
+
 DOMS_LIKE = (
     "unaccustomed_exercise",
     "hours_since_run=48",
@@ -148,7 +150,7 @@ rules:
 def test_a_cycle_is_not_support_and_is_shown_once(tmp_path):
     from whyache.knowledge_base import load_knowledge_base
 
-    (tmp_path / "kb.yaml").write_text('name: cycle\nversion: "1"\ndescription: c\n')
+    (tmp_path / "kb.yaml").write_text('name: cycle\nversion: "1"\ndescription: c\n' + KINDS_YAML)
     (tmp_path / "documents.yaml").write_text(
         "documents:\n  - {file: d.txt, title: D, sections: [S]}\n"
     )

@@ -13,7 +13,7 @@ import pytest
 from whyache.engine import case_from_assignments, derivation_graph
 from whyache.engine.analysis.kb_graph import highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
-from whyache.engine.render.dot import quote, to_dot
+from whyache.engine.render.dot import kind_styles, quote, to_dot
 from whyache.engine.render.mermaid import escape, to_mermaid
 
 # pydot's parser calls pyparsing names that newer pyparsing deprecates; not our code.
@@ -66,8 +66,8 @@ def test_dot_parses_back_to_the_same_sets(any_graph):
     assert edges == set(any_graph.edges)
 
 
-def test_red_flags_stand_out_in_dot(case_graph):
-    (parsed,) = pydot.graph_from_dot_data(to_dot(case_graph))
+def test_red_flags_stand_out_in_dot(case_graph, tiny_kb):
+    (parsed,) = pydot.graph_from_dot_data(to_dot(case_graph, kind_styles(tiny_kb)))
     (flag,) = parsed.get_node('"see_doctor"')
     attrs = {k: unquote(v) for k, v in flag.get_attributes().items()}
     assert (attrs["shape"], attrs["color"], attrs["style"]) == (
@@ -104,10 +104,10 @@ def test_quoting():
 MERMAID_CASE = """\
 flowchart LR
   classDef input fill:#fff7d6,stroke:#b59f3b
-  classDef mechanism fill:#e8f0fe,stroke:#5b7fc7
-  classDef symptom fill:#d2e3fc,stroke:#3b6fd1
-  classDef condition fill:#fde7c8,stroke:#c77f1a,stroke-width:2px
   classDef red_flag fill:#ffe0e0,stroke:#d00000,stroke-width:4px,color:#b00000,font-weight:bold
+  classDef condition fill:#fde7c8,stroke:#c77f1a,stroke-width:2px
+  classDef symptom fill:#d2e3fc,stroke:#3b6fd1
+  classDef mechanism fill:#e8f0fe,stroke:#5b7fc7
   classDef recommendation fill:#e6f4ea,stroke:#2e7d32
   classDef step fill:#f1f3f4,stroke:#999999,font-size:11px
   classDef dimmed opacity:0.45
@@ -142,9 +142,9 @@ fillcolor="#f1f3f4", fontsize="9", height="0.25", tooltip="Pain at rest needs a 
 
 def test_exact_mermaid_and_dot(tiny_engine, tiny_kb):
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain"]))
-    assert to_mermaid(derivation_graph(result)) == MERMAID_CASE
+    assert to_mermaid(derivation_graph(result), kind_styles(tiny_kb)) == MERMAID_CASE
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain", "hours=3"]))
-    assert to_dot(derivation_graph(result)) == DOT_CASE
+    assert to_dot(derivation_graph(result), kind_styles(tiny_kb)) == DOT_CASE
 
 
 def test_mermaid_highlight_styles_used_links(tiny_engine, tiny_kb):

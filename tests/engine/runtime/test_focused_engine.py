@@ -7,12 +7,13 @@ import random
 import pytest
 
 from whyache.engine import Case, Engine, EngineError, InputError, KnowledgeBase, build_case
-from whyache.engine.model.definitions import Kind
+
+from ...conftest import Kind
 
 
 def random_cases(kb: KnowledgeBase, count: int, seed: int) -> list[Case]:
     rng = random.Random(seed)
-    inputs = [f for f in kb.facts if f.kind is Kind.INPUT]
+    inputs = [f for f in kb.facts if f.kind == Kind.INPUT]
     cases = []
     for _ in range(count):
         pairs: list[tuple[str, object]] = []

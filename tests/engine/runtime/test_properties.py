@@ -10,7 +10,6 @@ from whyache.engine import (
     Case,
     Engine,
     FactDef,
-    Kind,
     KnowledgeBase,
     KnowledgeBaseError,
     Result,
@@ -23,6 +22,8 @@ from whyache.engine import (
 )
 from whyache.engine.model.conditions import Condition, from_data
 from whyache.knowledge_base import load_knowledge_base
+
+from ...conftest import KINDS, Kind
 
 _SETTINGS = settings(
     max_examples=60,
@@ -149,7 +150,7 @@ def small_kbs(draw: st.DrawFn) -> KnowledgeBase:
         condition: Condition = from_data(draw(conditions))
         then = draw(st.sampled_from(_DER))
         rules.append(RuleDef(f"r{index}", "random rule", condition, (then,), (Source("d", "s"),)))
-    return KnowledgeBase("random", "1", "", tuple(facts), tuple(rules))
+    return KnowledgeBase("random", "1", "", tuple(facts), tuple(rules), kinds=KINDS)
 
 
 @st.composite

@@ -33,33 +33,31 @@ from whyache.engine.analysis.outlook import Outlook, Plan
 from whyache.engine.errors import InputError
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Literal, Value
-from whyache.engine.model.definitions import KIND_ORDER, Kind, KnowledgeBase
-
-#: Kinds of fact a consultation tries to settle, with how much settling one is worth. Red
-#: flags and conditions are the differential; symptoms, mechanisms and recommendations
-#: explain and follow from them, so they are settled only by a knowledge base that has no
-#: red flags or conditions at all (see :func:`goal_kinds`).
-GOAL_WEIGHTS: dict[Kind, int] = {
-    Kind.RED_FLAG: 2,
-    Kind.CONDITION: 1,
-    Kind.SYMPTOM: 1,
-    Kind.RECOMMENDATION: 1,
-    Kind.MECHANISM: 1,
-}
-GOAL_TIERS: tuple[tuple[Kind, ...], ...] = (
-    (Kind.RED_FLAG, Kind.CONDITION),
-    (Kind.SYMPTOM, Kind.RECOMMENDATION),
-    (Kind.MECHANISM,),
-)
+from whyache.engine.model.definitions import INPUT, KnowledgeBase
 
 
-def goal_kinds(kb: KnowledgeBase) -> tuple[Kind, ...]:
+def goal_tiers(kb: KnowledgeBase) -> tuple[tuple[str, ...], ...]:
+    """The knowledge base's kinds grouped by their ``tier`` (lowest first), inputs left out.
+
+    A consultation tries to settle the facts of one tier; each settled fact is worth its
+    kind's ``weight``. The bundled knowledge base puts red flags and conditions (the
+    differential) first; symptoms and advice, then mechanisms, explain and follow from them.
+    """
+    tiers: dict[int, list[str]] = {}
+    for kind in kb.kind_order:
+        if kind != INPUT:
+            tiers.setdefault(kb.kind(kind).tier, []).append(kind)
+    return tuple(tuple(tiers[t]) for t in sorted(tiers))
+
+
+def goal_kinds(kb: KnowledgeBase) -> tuple[str, ...]:
     """The first tier of goal kinds that some rule of the knowledge base can conclude."""
     concluded = {kb.fact(f).kind for rule in kb.rules for f in rule.concludes}
-    for tier in GOAL_TIERS:
+    tiers = goal_tiers(kb) or ((),)
+    for tier in tiers:
         if concluded & set(tier):
             return tier
-    return GOAL_TIERS[0]
+    return tiers[0]
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,7 @@ class Reason:
     """Why a question is asked: a goal it can settle and the rules on the way to it."""
 
     goal: str
-    kind: Kind
+    kind: str
     rules: tuple[str, ...]
 
 
@@ -132,7 +130,7 @@ _Involvement = dict[str, int]
 class Consultant:
     """Chooses questions for one knowledge base; build once, use for many consultations."""
 
-    def __init__(self, kb: KnowledgeBase, kinds: tuple[Kind, ...] | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, kinds: tuple[str, ...] | None = None) -> None:
         self.kb = kb
         self.kinds = kinds if kinds is not None else goal_kinds(kb)
         self.plan = Plan(kb)
@@ -146,7 +144,7 @@ class Consultant:
         return self.plan.outlook(consultation.case.values, closed)
 
     def next_question(
-        self, consultation: Consultation, kinds: tuple[Kind, ...] | None = None
+        self, consultation: Consultation, kinds: tuple[str, ...] | None = None
     ) -> Question | None:
         """The most useful question still worth asking, or None when nothing can change.
 
@@ -155,7 +153,7 @@ class Consultant:
         return self._choose(consultation, kinds or self.kinds)
 
     def _choose_question(
-        self, consultation: Consultation, kinds: tuple[Kind, ...]
+        self, consultation: Consultation, kinds: tuple[str, ...]
     ) -> Question | None:
         outlook = self.outlook(consultation)
         goals = self._goals(outlook, kinds)
@@ -164,7 +162,7 @@ class Consultant:
         candidates = sorted({fact for inv in involvement.values() for fact in inv})
         if not candidates:
             return None
-        weight = {g: GOAL_WEIGHTS[self.kb.fact(g).kind] for g in goals}
+        weight = {g: self.kb.kind(self.kb.fact(g).kind).weight for g in goals}
         served = {f: [g for g in goals if f in involvement[g]] for f in candidates}
         closeness = {
             f: sum((Fraction(weight[g], involvement[g][f]) for g in served[f]), Fraction(0))
@@ -184,13 +182,13 @@ class Consultant:
         expected, close, fact_id = best
         order = sorted(
             served[fact_id],
-            key=lambda g: (_kind_rank(self.kb.fact(g).kind), involvement[g][fact_id], g),
+            key=lambda g: (self.kb.kind_rank(self.kb.fact(g).kind), involvement[g][fact_id], g),
         )
         fact = self.kb.fact(fact_id)
         return Question(fact_id, fact.question or fact.label, tuple(order), expected, close)
 
     def reasons(
-        self, consultation: Consultation, fact_id: str, kinds: tuple[Kind, ...] | None = None
+        self, consultation: Consultation, fact_id: str, kinds: tuple[str, ...] | None = None
     ) -> tuple[Reason, ...]:
         """The open goals a question can settle, each with the rules linking them, best first."""
         outlook = self.outlook(consultation)
@@ -201,13 +199,17 @@ class Consultant:
             if fact_id in inv:
                 rules = tracer.rules_via(goal, fact_id)
                 found.append((inv[fact_id], Reason(goal, self.kb.fact(goal).kind, rules)))
-        found.sort(key=lambda item: (_kind_rank(item[1].kind), item[0], item[1].goal))
+        found.sort(key=lambda item: (self.kb.kind_rank(item[1].kind), item[0], item[1].goal))
         return tuple(reason for _cost, reason in found)
 
     def unresolved(
-        self, consultation: Consultation, kinds: tuple[Kind, ...] = (Kind.RED_FLAG,)
+        self, consultation: Consultation, kinds: tuple[str, ...] | None = None
     ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Goals that unanswered (or "unknown") questions leave possible, with those questions."""
+        """Goals that unanswered (or "unknown") questions leave possible, with those questions.
+
+        ``kinds`` defaults to the knowledge base's urgent kinds.
+        """
+        kinds = self.kb.urgent_kinds if kinds is None else kinds
         outlook = self.outlook(consultation, close_declined=False)
         tracer = _Tracer(self, outlook)
         out = []
@@ -217,7 +219,7 @@ class Consultant:
                 out.append((goal, inputs))
         return tuple(out)
 
-    def _goals(self, outlook: Outlook, kinds: tuple[Kind, ...]) -> tuple[str, ...]:
+    def _goals(self, outlook: Outlook, kinds: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(f for f in outlook.open_facts if self.kb.fact(f).kind in kinds)
 
     def _expected(
@@ -236,10 +238,6 @@ class Consultant:
 def _beats(a: tuple[Fraction, Fraction, str], b: tuple[Fraction, Fraction, str]) -> bool:
     """Higher score first, then higher closeness, then the smaller fact id."""
     return (a[0], a[1]) > (b[0], b[1]) or ((a[0], a[1]) == (b[0], b[1]) and a[2] < b[2])
-
-
-def _kind_rank(kind: Kind) -> int:
-    return KIND_ORDER.index(kind)
 
 
 class _Tracer:

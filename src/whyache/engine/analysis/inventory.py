@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from whyache.engine.model.conditions import ConditionSyntaxError
-from whyache.engine.model.definitions import KIND_ORDER, Kind, KnowledgeBase, RuleDef
+from whyache.engine.model.definitions import KnowledgeBase, RuleDef
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def section_uses(kb: KnowledgeBase) -> tuple[SectionUse, ...]:
 class Stats:
     """The size of a knowledge base, as ``whyache kb stats`` reports it."""
 
-    facts_by_kind: tuple[tuple[Kind, int], ...]
+    facts_by_kind: tuple[tuple[str, int], ...]
     rules: int
     alternatives: int
     disagreements: int
@@ -99,7 +99,7 @@ def stats(kb: KnowledgeBase) -> Stats:
     uses = section_uses(kb)
     return Stats(
         facts_by_kind=tuple(
-            (kind, sum(1 for f in kb.facts if f.kind is kind)) for kind in KIND_ORDER
+            (kind, sum(1 for f in kb.facts if f.kind == kind)) for kind in kb.kind_order
         ),
         rules=len(kb.rules),
         alternatives=sum(_alternatives(rule) for rule in kb.rules),

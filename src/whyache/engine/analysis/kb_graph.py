@@ -36,7 +36,7 @@ def kb_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """The map of every fact and rule, in knowledge-base order."""
     graph = nx.DiGraph(kb=kb.name, kb_version=kb.version, view="knowledge_base")
     for fact in kb.facts:
-        graph.add_node(fact.id, type="fact", kind=fact.kind.value, label=fact.label)
+        graph.add_node(fact.id, type="fact", kind=fact.kind, label=fact.label)
     for rule in kb.rules:
         node = rule_node(rule.id)
         graph.add_node(

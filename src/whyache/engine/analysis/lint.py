@@ -26,7 +26,7 @@ cycle                   warning  rules that feed each other in a loop (harmless 
 dead-alternative        warning  one alternative of a rule can never hold, though others can
 unreachable             warning  a derived fact no chain of rules can reach from inputs
 unused-input            warning  an input no rule mentions
-no-timing               warning  a recommendation without ``timing`` (immediate,
+no-timing               warning  a fact of an advice kind without ``timing`` (immediate,
                                  after_review or prevention); the report shows it as
                                  immediate
 duplicate-rule          warning  a rule with the same condition and conclusions as another
@@ -60,7 +60,7 @@ from whyache.engine.model.conditions import (
     Value,
     format_number,
 )
-from whyache.engine.model.definitions import FactDef, Kind, KnowledgeBase, RuleDef
+from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.model.validation import problems
 
 Severity = Choice["error", "warning"]
@@ -304,11 +304,11 @@ def _unreachable(kb: KnowledgeBase, reached: frozenset[str]) -> Iterator[Finding
             why = f"every rule concluding it can never fire ({', '.join(concluding)})"
         else:
             why = "no rule concludes it and it is not an input"
-        if fact.kind is Kind.RED_FLAG:
+        if kb.is_urgent(fact.id):
             yield Finding(
                 "error",
                 "red-flag-unreachable",
-                f"red flag {fact.id!r} has no route from the inputs: {why}",
+                f"{kb.kind(fact.kind).singular} {fact.id!r} has no route from the inputs: {why}",
                 fact.location,
                 fact=fact.id,
             )
@@ -335,12 +335,13 @@ def _unused_inputs(kb: KnowledgeBase) -> Iterator[Finding]:
 
 
 def _untimed_advice(kb: KnowledgeBase) -> Iterator[Finding]:
+    advice = set(kb.advice_kinds)
     for fact in kb.facts:
-        if fact.kind is Kind.RECOMMENDATION and fact.timing is None:
+        if fact.kind in advice and fact.timing is None:
             yield Finding(
                 "warning",
                 "no-timing",
-                f"recommendation {fact.id!r} has no timing (shown as 'immediate'; "
+                f"{kb.kind(fact.kind).singular} {fact.id!r} has no timing (shown as 'immediate'; "
                 "write immediate, after_review or prevention)",
                 fact.location,
                 fact=fact.id,

@@ -1,22 +1,25 @@
 """What the short report of a run says: the facts a clinician reads first, chosen by clear rules.
 
-Nothing here prints; ``whyache.cli.report`` lays it out. The choices:
+Nothing here prints; ``whyache.cli.report`` lays it out. Kinds play the roles kb.yaml gives
+them (the engine names none); in the bundled knowledge base the urgent kind is the red flag.
+The choices:
 
-* *Red flags* come first, each with the given facts it rests on, found by walking its first
-  derivation back to the case (``sharp + at one spot + at rest``), and the thresholds on the
-  way that the knowledge base chose itself (``kb_threshold`` on a rule).
-* *Explained* are the concluded conditions and symptoms, and the mechanisms no firing used
-  as a premise (end points), best supported first (most derivations), each with its chain:
-  a tree of its first derivation in which a conjunction keeps every premise. A conclusion
-  that sits inside another one's chain is read there, not repeated.
-* *Advice* is grouped by the recommendation's ``timing``. When any red flag is up, advice
-  the knowledge base marks ``needs_review`` (self-care: drugs, R.I.C.E., stretching,
+* *Red flags* (facts of an urgent kind) come first, each with the given facts it rests on,
+  found by walking its first derivation back to the case (``sharp + at one spot + at rest``),
+  and the thresholds on the way that the knowledge base chose itself (``kb_threshold``).
+* *Explained* are the conclusions of every other kind but advice (conditions, symptoms),
+  of a ``detail`` kind (mechanisms) only those no firing used as a premise (end points),
+  best supported first (most derivations), each with its chain: a tree of its first
+  derivation in which a conjunction keeps every premise. A conclusion that sits inside
+  another one's chain is read there, not repeated.
+* *Advice* (facts of an advice kind) is grouped by its ``timing``. When any red flag is up,
+  advice the knowledge base marks ``needs_review`` (self-care: drugs, R.I.C.E., stretching,
   strength work, compression) moves to ``after_review``: no new medicine, only the
   knowledge base's own marks and the flag's presence decide.
-* *Near misses* are conditions and red flags one rule alternative away: nothing given
-  contradicts it, something given supports it, and only one or two unanswered inputs are
-  missing (through derived premises that are near misses themselves, a few steps deep).
-  They say what to ask next.
+* *Near misses* are red flags, then facts of a ``summary: always`` kind (conditions), one
+  rule alternative away: nothing given contradicts it, something given supports it, and
+  only one or two unanswered inputs are missing (through derived premises that are near
+  misses themselves, a few steps deep). They say what to ask next.
 * *Unused* are given facts that no firing used, as a premise or as an assumption (a
   denial that a rule mentions counts as used: it ruled that rule out).
 """
@@ -29,7 +32,13 @@ from typing import TYPE_CHECKING
 
 from whyache.engine.explain.narrative import disagreements_in
 from whyache.engine.model.conditions import Value, format_value
-from whyache.engine.model.definitions import Disagreement, Kind, KnowledgeBase, Source, Timing
+from whyache.engine.model.definitions import (
+    INPUT,
+    Disagreement,
+    KnowledgeBase,
+    Source,
+    Timing,
+)
 from whyache.engine.runtime.result import Result
 
 if TYPE_CHECKING:
@@ -126,7 +135,6 @@ def because_text(kb: KnowledgeBase, link: Link) -> str:
 MAX_NEAR_MISSES = 3
 _MAX_MISSING = 2
 _MAX_DEPTH = 3
-_EXPLAINED_KINDS = (Kind.CONDITION, Kind.SYMPTOM, Kind.MECHANISM)
 
 
 @dataclass(frozen=True)
@@ -183,7 +191,7 @@ class Flag:
 @dataclass(frozen=True)
 class Explained:
     fact: str
-    kind: Kind
+    kind: str
     chain: Link
     other_ways: int
     thresholds: tuple[str, ...]
@@ -260,12 +268,30 @@ def advice_timing(kb: KnowledgeBase, fact_id: str, flagged: bool) -> tuple[Timin
     return timing, False
 
 
+def explained_kinds(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The kinds the report explains: every kind but input and the urgent and advice kinds
+    (shown on their own), in report order."""
+    return tuple(
+        k for k in kb.kind_order if k != INPUT and not kb.kind(k).urgent and not kb.kind(k).advice
+    )
+
+
+def near_miss_kinds(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The kinds whose near misses say what to ask next: the urgent kinds, then those whose
+    every conclusion the summary names (``summary: always``, the named conditions)."""
+    named = (k for k in kb.kind_order if kb.kind(k).summary == "always")
+    return tuple(dict.fromkeys([*kb.urgent_kinds, *named]))
+
+
 def explained_facts(result: Result) -> tuple[str, ...]:
-    """Conditions and symptoms concluded, and end-point mechanisms, in the order of the run."""
+    """Conclusions of the explained kinds in report order; of a ``detail`` kind (steps of a
+    chain) only the end points."""
+    kb = result.kb
     used = {p.fact for firing in result.firings for p in firing.premises}
     chosen: list[str] = []
-    for kind in _EXPLAINED_KINDS:
-        found = [f for f in result.conclusions(kind) if kind is not Kind.MECHANISM or f not in used]
+    for kind in explained_kinds(kb):
+        detail = kb.kind(kind).detail
+        found = [f for f in result.conclusions(kind) if not detail or f not in used]
         # Best supported first (most derivations); the run's order breaks ties.
         found.sort(key=lambda f: -len(result.derivations(f)))
         chosen += found
@@ -290,13 +316,13 @@ def _words(text: str) -> set[str]:
 
 
 def near_misses(result: Result, limit: int = MAX_NEAR_MISSES) -> tuple[NearMiss, ...]:
-    """Red flags, then conditions, not concluded but one alternative away (module docstring)."""
+    """Facts of the near-miss kinds (urgent first) not concluded but one alternative away."""
     kb = result.kb
     found: list[tuple[int, int, int, NearMiss]] = []
     values = result.values
-    for rank, kind in enumerate((Kind.RED_FLAG, Kind.CONDITION)):
+    for rank, kind in enumerate(near_miss_kinds(kb)):
         for fact in kb.facts:
-            if fact.kind is not kind or result.concludes(fact.id):
+            if fact.kind != kind or result.concludes(fact.id):
                 continue
             best = _closest(result, values, fact.id)
             if best is not None:
@@ -377,7 +403,7 @@ def build_report(result: Result) -> Report:
         )
     flagged = bool(result.red_flags)
     advice = []
-    for fact_id in result.conclusions(Kind.RECOMMENDATION):
+    for fact_id in result.advice:
         timing, moved = advice_timing(kb, fact_id, flagged)
         firing = result.derivations(fact_id)[0]
         advice.append(Advice(fact_id, timing, moved, kb.rule(firing.rule).sources))

@@ -42,7 +42,7 @@ def derivation_graph(result: Result) -> nx.DiGraph:
         graph.add_node(
             fact_id,
             type="fact",
-            kind=fact.kind.value,
+            kind=fact.kind,
             label=fact.label,
             given=result.case.get(fact_id) is not None,
             value=format_value(value) if value is not None else "unknown",

@@ -9,11 +9,11 @@ run and makes cycles (a fact re-derived from its own consequences) finite.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from whyache.engine.errors import InputError
 from whyache.engine.model.conditions import Value
-from whyache.engine.model.definitions import Kind, Source
+from whyache.engine.model.definitions import Source
 from whyache.engine.runtime.result import Firing, Premise, Result
 
 
@@ -35,12 +35,13 @@ class HowNode:
 
     fact: str
     label: str
-    kind: Kind
+    kind: str
     value: Value
     given: bool
     premise: Premise | None = None
     steps: tuple[HowStep, ...] = ()
     shown_above: bool = False
+    urgent: bool = False  # of a kind the knowledge base marks urgent (see KindDef)
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,15 @@ def _node(result: Result, fact_id: str, premise: Premise | None, seen: set[str])
     fact = result.kb.fact(fact_id)
     value = result.values[fact_id]
     given = result.case.get(fact_id) is not None
-    base = HowNode(fact_id, fact.label, fact.kind, value, given, premise)
+    urgent = result.kb.is_urgent(fact_id)
+    base = HowNode(fact_id, fact.label, fact.kind, value, given, premise, urgent=urgent)
     if given:
         return base
     if fact_id in seen:
-        return HowNode(fact_id, fact.label, fact.kind, value, False, premise, shown_above=True)
+        return replace(base, shown_above=True)
     seen.add(fact_id)
     steps = tuple(_step(result, firing, seen) for firing in result.derivations(fact_id))
-    return HowNode(fact_id, fact.label, fact.kind, value, False, premise, steps)
+    return replace(base, steps=steps)
 
 
 def _step(result: Result, firing: Firing, seen: set[str]) -> HowStep:

@@ -1,9 +1,10 @@
 """What a short plain-language summary of a run should say, chosen by clear rules.
 
-* The *most specific conclusions* are every concluded condition, plus every concluded symptom
-  or mechanism that is an end point: no firing of the run used it as a premise. Red flags are
-  reported separately (first) and recommendations too, so neither is listed here. Order:
-  conditions, then symptoms, then mechanisms, each in the order the run established them.
+* The *most specific conclusions* follow each kind's ``summary`` (declared in kb.yaml): every
+  conclusion of an ``always`` kind, every end point (no firing of the run used it as a
+  premise) of an ``end_points`` kind, none of a ``never`` kind (the bundled knowledge base
+  reports red flags first and advice on its own, so both are ``never``). Order: kinds in
+  report order, each in the order the run established them.
 * The *chain* of a conclusion follows its first derivation's first premise back, step by
   step, until a given fact (or a firing that needed no premise): one line a person can read,
   from cause to effect. Other derivations are in ``whyache explain``.
@@ -11,19 +12,19 @@
 
 from __future__ import annotations
 
-from whyache.engine.model.definitions import Disagreement, Kind
+from whyache.engine.model.definitions import Disagreement
 from whyache.engine.runtime.result import Result
-
-_SPECIFIC_ORDER = (Kind.CONDITION, Kind.SYMPTOM, Kind.MECHANISM)
 
 
 def specific_conclusions(result: Result) -> tuple[str, ...]:
-    """Concluded conditions, then end-point symptoms and mechanisms (see module docstring)."""
+    """Conclusions the summary names, kind by kind in report order (see module docstring)."""
+    kb = result.kb
     used = {p.fact for firing in result.firings for p in firing.premises}
     chosen = []
-    for kind in _SPECIFIC_ORDER:
-        for fact in result.conclusions(kind):
-            if kind is Kind.CONDITION or fact not in used:
+    for kind in kb.kind_order:
+        mode = kb.kind(kind).summary
+        for fact in result.conclusions(kind) if mode != "never" else ():
+            if mode == "always" or fact not in used:
                 chosen.append(fact)
     return tuple(chosen)
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from whyache.engine.errors import InputError
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value
-from whyache.engine.model.definitions import KIND_ORDER, Kind
 from whyache.engine.runtime.engine import Engine
 from whyache.engine.runtime.result import Firing, Result
 
@@ -35,8 +34,9 @@ class Change:
 
     fact: str
     label: str
-    kind: Kind
+    kind: str
     firings: tuple[Firing, ...]
+    urgent: bool = False  # of a kind the knowledge base marks urgent (see KindDef)
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,8 @@ def compare(before: Result, after: Result) -> WhatIf:
 
 def _changes(result: Result, facts: list[str]) -> tuple[Change, ...]:
     kb = result.kb
-    rank = {kind: index for index, kind in enumerate(KIND_ORDER)}
-    ordered = sorted(facts, key=lambda f: rank[kb.fact(f).kind])  # stable: run order within
+    ordered = sorted(facts, key=lambda f: kb.kind_rank(kb.fact(f).kind))  # stable: run order
     return tuple(
-        Change(f, kb.fact(f).label, kb.fact(f).kind, result.derivations(f)) for f in ordered
+        Change(f, kb.fact(f).label, kb.fact(f).kind, result.derivations(f), kb.is_urgent(f))
+        for f in ordered
     )

@@ -35,7 +35,7 @@ from whyache.engine.model.conditions import (
     evaluate,
     format_value,
 )
-from whyache.engine.model.definitions import Kind, KnowledgeBase, Source
+from whyache.engine.model.definitions import KnowledgeBase, Source
 from whyache.engine.model.validation import stratify
 from whyache.engine.runtime.result import Result
 
@@ -95,11 +95,12 @@ class FactWhyNot:
 
     fact: str
     label: str
-    kind: Kind
+    kind: str
     status: Status
     rules: tuple[RuleCheck, ...]
     blockers: tuple[str, ...]
     shown_above: bool = False
+    urgent: bool = False  # of a kind the knowledge base marks urgent (see KindDef)
 
 
 @dataclass(frozen=True)
@@ -320,14 +321,27 @@ class _Analysis:
         needs = self.needs[fact_id]
         status = Status.UNKNOWN if needs else Status.FAILED
         return FactWhyNot(
-            fact_id, fact.label, fact.kind, status, tuple(rules), self.blockers[fact_id]
+            fact_id,
+            fact.label,
+            fact.kind,
+            status,
+            tuple(rules),
+            self.blockers[fact_id],
+            urgent=self.kb.is_urgent(fact_id),
         )
 
     def _stub(self, fact_id: str) -> FactWhyNot:
         fact = self.kb.fact(fact_id)
         status = Status.UNKNOWN if self.needs[fact_id] else Status.FAILED
         return FactWhyNot(
-            fact_id, fact.label, fact.kind, status, (), self.blockers[fact_id], shown_above=True
+            fact_id,
+            fact.label,
+            fact.kind,
+            status,
+            (),
+            self.blockers[fact_id],
+            shown_above=True,
+            urgent=self.kb.is_urgent(fact_id),
         )
 
 

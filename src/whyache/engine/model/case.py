@@ -146,7 +146,7 @@ def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
         )[:3]
         hint = f"give what it is concluded from, e.g. {', '.join(inputs)}" if inputs else None
         raise InputError(
-            f"{fact.id!r} is a {fact.kind.value.replace('_', ' ')} that rules conclude; "
+            f"{fact.id!r} is a {kb.kind(fact.kind).singular} that rules conclude; "
             "a case gives only input facts",
             hint=hint,
             location=location,

@@ -17,32 +17,58 @@ from typing import Any
 from whyache.engine.errors import Location
 from whyache.engine.model.conditions import Condition, Literal, facts_in, to_dnf
 
+#: The one kind of fact the engine itself knows: what a case may give. Every other kind is
+#: declared by the knowledge base (``kinds:`` in kb.yaml), with its place and role.
+INPUT = "input"
 
-class Kind(StrEnum):
-    """What a fact stands for; the CLI groups and orders conclusions by kind.
+#: What a kind's ``summary`` may say about the plain-language summary of a run.
+SUMMARY_MODES = ("always", "end_points", "never")
 
-    ``input``: what a person can report (history, exposure, a sign), the only facts a case may
-    give. ``mechanism``: a physiological step on a causal chain. ``symptom``: what the runner
-    feels. ``condition``: a named condition or injury. ``red_flag``: a sign that calls for a
-    clinician. ``recommendation``: prevention or relief advice.
+
+@dataclass(frozen=True)
+class KindDef:
+    """A kind of fact, declared by the knowledge base: its heading, place in reports and role.
+
+    The engine knows no medicine, so what a kind *means* is data: ``urgent`` kinds are shown
+    first under ``alert`` and never buried (a medical knowledge base's red flags), ``advice``
+    kinds are what scenario files call ``recommends``, ``detail`` kinds are intermediate steps
+    left out of short listings. ``weight`` and ``tier`` steer the consultation (the lowest
+    tier that rules conclude holds its goals), ``summary`` says when a conclusion of this kind
+    is named in a run's summary, ``style`` names a diagram style (see engine/render/),
+    ``action`` is what the summary tells the reader to do about an urgent fact, and ``name``
+    is one fact of the kind in words.
     """
 
-    INPUT = "input"
-    MECHANISM = "mechanism"
-    SYMPTOM = "symptom"
-    CONDITION = "condition"
-    RED_FLAG = "red_flag"
-    RECOMMENDATION = "recommendation"
+    id: str
+    title: str
+    style: str = "plain"
+    weight: int = 1
+    tier: int = 1
+    summary: str = "end_points"
+    urgent: bool = False
+    advice: bool = False
+    detail: bool = False
+    alert: str = ""
+    action: str = ""
+    name: str = ""
+    description: str = ""
+    location: Location | None = None
+
+    @property
+    def singular(self) -> str:
+        """One fact of this kind in words (``red flag``): ``name``, else the id with spaces."""
+        return self.name or self.id.replace("_", " ")
 
 
-#: The order in which kinds of conclusion are shown: red flags first, always.
-KIND_ORDER: tuple[Kind, ...] = (
-    Kind.RED_FLAG,
-    Kind.CONDITION,
-    Kind.SYMPTOM,
-    Kind.MECHANISM,
-    Kind.RECOMMENDATION,
-    Kind.INPUT,
+INPUT_KIND = KindDef(
+    id=INPUT,
+    title="Inputs",
+    style="input",
+    weight=0,
+    tier=1_000_000,
+    summary="never",
+    detail=True,
+    description="What a person can report; the only facts a case may give.",
 )
 
 
@@ -91,7 +117,7 @@ class FactDef:
 
     id: str
     label: str
-    kind: Kind
+    kind: str
     type: ValueType = ValueType.BOOLEAN
     unit: str | None = None
     minimum: float | None = None
@@ -108,7 +134,7 @@ class FactDef:
 
     @property
     def is_input(self) -> bool:
-        return self.kind is Kind.INPUT
+        return self.kind == INPUT
 
     @property
     def is_numeric(self) -> bool:
@@ -166,15 +192,20 @@ class KnowledgeBase:
     demo: tuple[tuple[str, str], ...] = ()
     disclaimer: str = ""
     root: str = ""
+    kinds: tuple[KindDef, ...] = ()
+    tagline: str = ""
     _facts: Mapping[str, FactDef] = field(init=False, repr=False, compare=False)
     _rules: Mapping[str, RuleDef] = field(init=False, repr=False, compare=False)
 
     _concluding: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
     _using: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
     _strata: Mapping[str, int] | None = field(init=False, repr=False, compare=False)
+    _kinds: Mapping[str, KindDef] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_strata", None)
+        declared = {k.id: k for k in self.kinds if k.id != INPUT}
+        object.__setattr__(self, "_kinds", MappingProxyType({**declared, INPUT: INPUT_KIND}))
         concluding: dict[str, list[RuleDef]] = {}
         using: dict[str, list[RuleDef]] = {}
         for rule in self.rules:
@@ -212,6 +243,34 @@ class KnowledgeBase:
 
     def fact(self, fact_id: str) -> FactDef:
         return self._facts[fact_id]
+
+    @property
+    def kind_order(self) -> tuple[str, ...]:
+        """Kind ids in report order: as declared, then ``input``."""
+        return tuple(self._kinds)
+
+    def kind(self, kind_id: str) -> KindDef:
+        """A declared kind; an undeclared one (which validation reports) is plain."""
+        return self._kinds.get(kind_id) or KindDef(id=kind_id, title=kind_id)
+
+    def has_kind(self, kind_id: str) -> bool:
+        return kind_id in self._kinds
+
+    @property
+    def urgent_kinds(self) -> tuple[str, ...]:
+        return tuple(k for k, d in self._kinds.items() if d.urgent)
+
+    @property
+    def advice_kinds(self) -> tuple[str, ...]:
+        return tuple(k for k, d in self._kinds.items() if d.advice)
+
+    def is_urgent(self, fact_id: str) -> bool:
+        return self.kind(self.fact(fact_id).kind).urgent
+
+    def kind_rank(self, kind_id: str) -> int:
+        """Position in report order; undeclared kinds after every declared one."""
+        order = self.kind_order
+        return order.index(kind_id) if kind_id in order else len(order)
 
     def has_fact(self, fact_id: str) -> bool:
         return fact_id in self._facts

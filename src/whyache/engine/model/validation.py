@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from whyache.engine.errors import KnowledgeBaseError, KnowledgeBaseProblem
 from whyache.engine.model.conditions import Compare, ConditionSyntaxError, Denied, atoms_in, to_dnf
-from whyache.engine.model.definitions import Kind, KnowledgeBase, RuleDef
+from whyache.engine.model.definitions import SUMMARY_MODES, KnowledgeBase, RuleDef
 from whyache.engine.model.vocabulary import suggest
 
 
@@ -34,8 +34,21 @@ def validate(kb: KnowledgeBase) -> dict[str, int]:
 def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
     """Every error in a knowledge base, in a fixed order (the one :func:`validate` raises)."""
     yield from _check_unique(kb)
+    yield from _check_kinds(kb)
     for fact in kb.facts:
-        if fact.kind is Kind.INPUT and not fact.question:
+        if not kb.has_kind(fact.kind):
+            close = suggest(fact.kind, kb.kind_order, limit=1)
+            kinds = ", ".join(kb.kind_order)
+            yield KnowledgeBaseProblem(
+                "schema",
+                f"fact {fact.id!r}: unknown kind {fact.kind!r}",
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else f"declare it under kinds: in kb.yaml, or use one of {kinds}",
+                location=fact.location,
+                fact=fact.id,
+            )
+        if fact.is_input and not fact.question:
             yield KnowledgeBaseProblem(
                 "schema",
                 f"input fact {fact.id!r} needs a question to ask a person",
@@ -57,6 +70,22 @@ def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
         yield exc
     except ConditionSyntaxError:
         pass  # a condition too large to expand, reported above for its rule
+
+
+def _check_kinds(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
+    """Declared kinds: unique ids, a known summary mode, ``input`` left to the engine."""
+    seen: set[str] = set()
+    for kind in kb.kinds:
+        if kind.id in seen or kind.id == "input":
+            why = "is declared twice" if kind.id in seen else "is the engine's own kind"
+            yield KnowledgeBaseProblem("schema", f"kind {kind.id!r} {why}", location=kind.location)
+        seen.add(kind.id)
+        if kind.summary not in SUMMARY_MODES:
+            yield KnowledgeBaseProblem(
+                "schema",
+                f"kind {kind.id!r}: summary must be one of {', '.join(SUMMARY_MODES)}",
+                location=kind.location,
+            )
 
 
 def _check_unique(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:

@@ -1,6 +1,8 @@
 """Graphviz DOT rendering of a derivation graph or knowledge-base map (pure; returns str).
 
-Facts are styled by kind; red flags are red, bold double octagons so they cannot be missed.
+Facts are styled by the style their kind declares in kb.yaml (``styles`` maps kind to style;
+the engine knows no kinds but ``input``): ``alert`` facts are red, bold double octagons so they
+cannot be missed.
 Firings (or rules, on the map) are small boxes labelled by rule id. Edges keep the documented
 direction fact -> firing -> fact. Premise edges show their condition when it says more than the
 fact id (``water = no``, ``hours >= 24``); absence conditions on the map are dashed. With
@@ -9,18 +11,22 @@ fact id (``water = no``, ``hours >= 24``); absence conditions on the map are das
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
 
+from whyache.engine.model.definitions import KnowledgeBase
 from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
 
-_KIND_STYLE: dict[str, dict[str, str]] = {
+#: The styles a kind may declare (``style:`` in kb.yaml), by name.
+STYLES: dict[str, dict[str, str]] = {
     "input": {"shape": "box", "style": "filled", "fillcolor": "#fff7d6"},
-    "mechanism": {"shape": "ellipse", "style": "filled", "fillcolor": "#e8f0fe"},
-    "symptom": {"shape": "ellipse", "style": "filled", "fillcolor": "#d2e3fc"},
-    "condition": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fde7c8"},
-    "red_flag": {
+    "plain": {"shape": "ellipse", "style": "filled", "fillcolor": "#e8f0fe"},
+    "step": {"shape": "ellipse", "style": "filled", "fillcolor": "#e8f0fe"},
+    "felt": {"shape": "ellipse", "style": "filled", "fillcolor": "#d2e3fc"},
+    "named": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fde7c8"},
+    "alert": {
         "shape": "doubleoctagon",
         "style": "filled,bold",
         "fillcolor": "#ffe0e0",
@@ -28,7 +34,7 @@ _KIND_STYLE: dict[str, dict[str, str]] = {
         "fontcolor": "red",
         "penwidth": "2.5",
     },
-    "recommendation": {"shape": "note", "style": "filled", "fillcolor": "#e6f4ea"},
+    "advice": {"shape": "note", "style": "filled", "fillcolor": "#e6f4ea"},
 }
 _STEP_STYLE = {
     "shape": "box",
@@ -51,14 +57,28 @@ def _attrs(attrs: dict[str, str]) -> str:
     return ", ".join(f"{key}={quote(value)}" for key, value in attrs.items())
 
 
-def _node_attrs(node: str, data: dict[str, Any], highlight: bool) -> dict[str, str]:
+def kind_styles(kb: KnowledgeBase) -> dict[str, str]:
+    """Each kind of the knowledge base with the diagram style it declares."""
+    return {kind: kb.kind(kind).style for kind in kb.kind_order}
+
+
+def style_of(data: dict[str, Any], styles: Mapping[str, str] | None) -> str:
+    """The style name of a fact node: its kind's declared style, ``plain`` if none."""
+    kind = str(data.get("kind", ""))
+    style = (styles or {}).get(kind) or ("input" if kind == "input" else "plain")
+    return style if style in STYLES else "plain"
+
+
+def _node_attrs(
+    node: str, data: dict[str, Any], highlight: bool, styles: Mapping[str, str] | None
+) -> dict[str, str]:
     if data.get("type") == "fact":
         attrs = {"label": f"{data.get('label', node)}\n[{node}]"}
-        kind = str(data.get("kind", "mechanism"))
-        attrs.update(_KIND_STYLE.get(kind, _KIND_STYLE["mechanism"]))
+        style = style_of(data, styles)
+        attrs.update(STYLES[style])
         if data.get("given"):
             attrs["peripheries"] = "2"
-        if highlight and kind != "red_flag":
+        if highlight and style != "alert":
             attrs.update(_ON if data.get("highlighted") else _OFF)
         return attrs
     attrs = {"label": str(data.get("rule", node)), **_STEP_STYLE}
@@ -84,8 +104,11 @@ def _edge_attrs(graph: nx.DiGraph, source: str, data: dict[str, Any], highlight:
     return f" [{_attrs(attrs)}]" if attrs else ""
 
 
-def to_dot(graph: nx.DiGraph) -> str:
-    """The graph as a DOT ``digraph``, nodes and edges in a deterministic order."""
+def to_dot(graph: nx.DiGraph, styles: Mapping[str, str] | None = None) -> str:
+    """The graph as a DOT ``digraph``, nodes and edges in a deterministic order.
+
+    ``styles`` maps each kind to its declared style (see :func:`kind_styles`).
+    """
     highlight = bool(graph.graph.get("highlight"))
     title = f"{graph.graph.get('kb', 'whyache')} {graph.graph.get('kb_version', '')}".strip()
     lines = [
@@ -95,7 +118,7 @@ def to_dot(graph: nx.DiGraph) -> str:
         f"  edge [{_attrs({'fontname': 'Helvetica'})}];",
     ]
     for node, data in nodes_in_order(graph):
-        lines.append(f"  {quote(node)} [{_attrs(_node_attrs(node, data, highlight))}];")
+        lines.append(f"  {quote(node)} [{_attrs(_node_attrs(node, data, highlight, styles))}];")
     for source, target, data in edges_in_order(graph):
         attrs = _edge_attrs(graph, source, data, highlight)
         lines.append(f"  {quote(source)} -> {quote(target)}{attrs};")

@@ -34,20 +34,20 @@ from typing import Any
 from whyache.engine.explain.how import HowNode, HowStep, HowTree
 from whyache.engine.explain.why_not import FactWhyNot, Status, WhyNotReport
 from whyache.engine.model.conditions import format_value
-from whyache.engine.model.definitions import Kind, Source
+from whyache.engine.model.definitions import Source
 from whyache.engine.render.serialize import plain
 
 HOW_SCHEMA = "whyache.how/1"
 WHY_NOT_SCHEMA = "whyache.why-not/1"
 
 
-def kind_name(kind: Kind) -> str:
-    return kind.value.replace("_", " ")
+def kind_name(kind: str) -> str:
+    return kind.replace("_", " ")
 
 
-def fact_heading(fact: str, label: str, kind: Kind) -> str:
-    """``ache — Ache (symptom)``; red flags are prefixed with ``!!`` so they stand out."""
-    mark = "!! " if kind is Kind.RED_FLAG else ""
+def fact_heading(fact: str, label: str, kind: str, urgent: bool = False) -> str:
+    """``ache — Ache (symptom)``; urgent facts are prefixed with ``!!`` so they stand out."""
+    mark = "!! " if urgent else ""
     return f"{mark}{fact} — {label} ({kind_name(kind)})"
 
 
@@ -73,7 +73,7 @@ def _how_node(node: HowNode, depth: int, lines: list[str]) -> None:
             shown = f"{node.fact} = {format_value(node.value)}"
         lines.append(f"{pad}{shown} — given")
         return
-    heading = fact_heading(node.fact, node.label, node.kind)
+    heading = fact_heading(node.fact, node.label, node.kind, node.urgent)
     if node.shown_above:
         lines.append(f"{pad}{heading}, derived as shown above")
         return
@@ -108,7 +108,7 @@ def _how_node_dict(node: HowNode) -> dict[str, Any]:
     return {
         "fact": node.fact,
         "label": node.label,
-        "kind": node.kind.value,
+        "kind": node.kind,
         "value": plain(node.value),
         "given": node.given,
         "condition": node.premise.condition if node.premise is not None else None,
@@ -137,7 +137,7 @@ def why_not_text(report: WhyNotReport) -> str:
     if report.root is None:
         return f"{report.fact} was concluded; see whyache explain {report.fact}\n"
     root = report.root
-    lines = [f"Why not {fact_heading(root.fact, root.label, root.kind)}?"]
+    lines = [f"Why not {fact_heading(root.fact, root.label, root.kind, root.urgent)}?"]
     if not root.rules:
         lines.append("No rule concludes it.")
     else:
@@ -219,7 +219,7 @@ def _why_not_dict(node: FactWhyNot) -> dict[str, Any]:
     return {
         "fact": node.fact,
         "label": node.label,
-        "kind": node.kind.value,
+        "kind": node.kind,
         "status": node.status.value,
         "blockers": list(node.blockers),
         "shown_above": node.shown_above,

@@ -40,7 +40,7 @@ from whyache.engine.analysis.report import (
 )
 from whyache.engine.explain.narrative import disagreements_in
 from whyache.engine.model.conditions import Value
-from whyache.engine.model.definitions import KIND_ORDER, Kind, Source
+from whyache.engine.model.definitions import INPUT, Source
 from whyache.engine.runtime.result import Firing, Result
 
 if TYPE_CHECKING:
@@ -80,9 +80,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "given": [{"fact": k, "value": plain(v)} for k, v in result.case.facts],
         "firings": [firing_to_dict(result, f) for f in result.firings],
         "conclusions": {
-            kind.value: list(result.conclusions(kind))
-            for kind in KIND_ORDER
-            if kind is not Kind.INPUT
+            kind: list(result.conclusions(kind)) for kind in result.kb.kind_order if kind != INPUT
         },
         "disagreements": [
             {"id": d.id, "topic": d.topic, "note": d.note, "rules": list(d.rules)}
@@ -116,7 +114,7 @@ def report_to_dict(
         "explained": [
             {
                 "fact": e.fact,
-                "kind": e.kind.value,
+                "kind": e.kind,
                 "label": kb.fact(e.fact).label,
                 "chain": chain_text(kb, e.chain),
                 "given": [leaf.fact for leaf in e.chain.given()],

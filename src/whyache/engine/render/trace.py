@@ -6,9 +6,7 @@ Pure functions from a Result to a string, so the output is easy to test and dete
 from __future__ import annotations
 
 from whyache.engine import (
-    KIND_ORDER,
     Firing,
-    Kind,
     KnowledgeBase,
     Premise,
     Result,
@@ -19,16 +17,6 @@ from whyache.engine.analysis.report import advice_timing, because_text, chain_of
 from whyache.engine.analysis.report import chain_text as linked_chain_text
 from whyache.engine.explain.narrative import cited_documents, disagreements_in, specific_conclusions
 from whyache.engine.model.conditions import Value
-
-KIND_TITLES = {
-    Kind.RED_FLAG: "Red flags",
-    Kind.CONDITION: "Conditions",
-    Kind.SYMPTOM: "Symptoms",
-    Kind.MECHANISM: "Mechanisms",
-    Kind.RECOMMENDATION: "Recommendations",
-    Kind.INPUT: "Inputs",
-}
-
 
 TIMING_WORDS = {
     Timing.IMMEDIATE: "now",
@@ -49,7 +37,18 @@ def premise_text(premise: Premise) -> str:
 
 
 def header(kb: KnowledgeBase) -> str:
-    return f"whyache · {kb.name} {kb.version} · educational reasoning, not a diagnosis"
+    tagline = f" · {kb.tagline}" if kb.tagline else ""
+    return f"whyache · {kb.name} {kb.version}{tagline}"
+
+
+def alert(kb: KnowledgeBase) -> str:
+    """The banner over urgent conclusions, from the first urgent kind that declares one."""
+    return next((kb.kind(k).alert for k in kb.urgent_kinds if kb.kind(k).alert), "ACT NOW")
+
+
+def urgent_name(kb: KnowledgeBase) -> str:
+    """One urgent fact in words (``red flag``), from the first urgent kind."""
+    return next((kb.kind(k).singular for k in kb.urgent_kinds), "urgent finding")
 
 
 def red_flag_block(result: Result) -> list[str]:
@@ -57,7 +56,7 @@ def red_flag_block(result: Result) -> list[str]:
     if not flags:
         return []
     kb = result.kb
-    lines = ["!!! RED FLAGS: see a clinician !!!"]
+    lines = [f"!!! {alert(kb)} !!!"]
     for flag in flags:
         because = because_text(kb, chain_of(result, flag))
         lines.append(f"  !! {kb.fact(flag).label} [{flag}] from {because}")
@@ -99,16 +98,18 @@ def render_trace(result: Result) -> str:
     lines += _folded(folded, width)
     lines += ["", "Conclusions"]
     groups = result.by_kind()
-    if Kind.RED_FLAG not in groups:
-        lines.append("  Red flags: none concluded from the facts given")
-    for kind in KIND_ORDER:
+    for kind in kb.urgent_kinds:
+        if kind not in groups:
+            lines.append(f"  {kb.kind(kind).title}: none concluded from the facts given")
+    for kind in kb.kind_order:
         for index, fact_id in enumerate(groups.get(kind, ())):
-            title = f"{KIND_TITLES[kind]}:" if index == 0 else ""
+            title = f"{kb.kind(kind).title}:" if index == 0 else ""
             lines.append(f"  {title:<17}{kb.fact(fact_id).label} [{fact_id}]")
     if not groups:
         lines.append("  (nothing concluded)")
     lines += ["", *summary_block(result)]
-    lines += ["", kb.disclaimer or "Educational output, not a diagnosis."]
+    if kb.disclaimer:
+        lines += ["", kb.disclaimer]
     return "\n".join(lines) + "\n"
 
 
@@ -136,21 +137,24 @@ def summary_block(result: Result) -> list[str]:
         return [*lines, "  Nothing was concluded from the facts given."]
     for flag in result.red_flags:
         label = kb.fact(flag).label
-        lines.append(f"  !! {label}: {chain_text(result, flag)}. See a clinician.")
-    if not result.red_flags:
+        action = kb.kind(kb.fact(flag).kind).action
+        lines.append(f"  !! {label}: {chain_text(result, flag)}.{' ' + action if action else ''}")
+    for kind in kb.urgent_kinds if not result.red_flags else ():
+        singular = kb.kind(kind).singular
         lines.append(
-            "  No red flag was concluded from the facts given (that does not rule one out)."
+            f"  No {singular} was concluded from the facts given (that does not rule one out)."
         )
     for fact_id in specific_conclusions(result):
         lines.append(f"  {kb.fact(fact_id).label}: {chain_text(result, fact_id)}")
     flagged = bool(result.red_flags)
-    timed = [(f, *advice_timing(kb, f, flagged)) for f in result.conclusions(Kind.RECOMMENDATION)]
+    timed = [(f, *advice_timing(kb, f, flagged)) for f in result.advice]
+    advice_title = " and ".join(kb.kind(k).title for k in kb.advice_kinds)
     for timing in Timing:
         group = [(f, moved) for f, t, moved in timed if t is timing]
         if group:
-            lines.append(f"  Recommendations, {TIMING_WORDS[timing]}:")
+            lines.append(f"  {advice_title}, {TIMING_WORDS[timing]}:")
         for fact_id, moved in group:
-            waits = " (self-care: waits while a red flag is up)" if moved else ""
+            waits = f" (self-care: waits while a {urgent_name(kb)} is up)" if moved else ""
             lines.append(f"    {kb.fact(fact_id).label}{waits}")
     disputes = disagreements_in(result)
     if disputes:

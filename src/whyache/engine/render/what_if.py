@@ -47,7 +47,7 @@ def firing_text(firing: Firing) -> str:
 
 
 def _change_lines(mark: str, change: Change, verb: str) -> list[str]:
-    lines = [f"  {mark} {fact_heading(change.fact, change.label, change.kind)}"]
+    lines = [f"  {mark} {fact_heading(change.fact, change.label, change.kind, change.urgent)}"]
     lines += [f"      {verb} {firing_text(f)}" for f in change.firings]
     return lines
 
@@ -75,7 +75,7 @@ def _change_dict(result: Result, change: Change) -> dict[str, Any]:
     return {
         "fact": change.fact,
         "label": change.label,
-        "kind": change.kind.value,
+        "kind": change.kind,
         "firings": [firing_to_dict(result, f) for f in change.firings],
     }
 

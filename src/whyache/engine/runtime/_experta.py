@@ -5,6 +5,12 @@ experta 1.9.4 (its last release) pins ``frozendict==1.2``, which subclasses
 pip cannot override the pin, so we restore the alias (only where it is missing) before
 the first import. Under uv the pin is overridden to frozendict>=2.4 and the shim is a no-op.
 
+It is also the only module of whyache that imports experta (a test keeps it so): everything
+else takes experta's names from here, so what we depend on of experta 1.9.4 (pinned exactly:
+the strategy and the matcher subclass its internals) can be read off the imports below.
+``Activation``, ``Agenda`` and ``DepthStrategy`` are exported for the tests, which compare our
+strategy and matcher with experta's own.
+
 ``import experta`` also calls ``logging.basicConfig()``, which installs a stderr handler on
 the root logger of whatever program imports us. The engine must never print, so we undo that.
 """
@@ -20,19 +26,24 @@ if not hasattr(collections, "Mapping"):  # Python >= 3.10 with frozendict 1.2
 
 _root_handlers = list(logging.root.handlers)
 import experta  # noqa: E402
-from experta import AND, NOT, Fact, InitialFact, KnowledgeEngine, P, Rule  # noqa: E402
+from experta import NOT, Fact, InitialFact, KnowledgeEngine, P, Rule  # noqa: E402
 from experta.abstract import Strategy  # noqa: E402
+from experta.activation import Activation  # noqa: E402
+from experta.agenda import Agenda  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import TypeCheck  # noqa: E402
 from experta.matchers.rete.nodes import BusNode  # noqa: E402
 from experta.matchers.rete.token import Token  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
 
 logging.root.handlers[:] = _root_handlers
 
 __all__ = [
-    "AND",
     "NOT",
+    "Activation",
+    "Agenda",
     "BusNode",
+    "DepthStrategy",
     "Fact",
     "InitialFact",
     "KnowledgeEngine",

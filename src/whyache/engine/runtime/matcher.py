@@ -100,7 +100,16 @@ class DispatchingReteMatcher(ReteMatcher):  # type: ignore[misc]
         experta asks every rule's conflict-set node after each change: O(#rules) calls per
         firing, which on a knowledge base of a few hundred rules was two thirds of a case's
         time. Here only the nodes that a change reached are asked.
+
+        A fact in both lists was declared and retracted (or retracted and declared again)
+        since the last call, by one firing: it is left out of both, which is its net effect.
+        experta sends the removal first, which crashes on memories that never held the fact.
         """
+        if deleting and adding:
+            both = {id(fact) for fact in deleting}.intersection(map(id, adding))
+            if both:
+                deleting = [fact for fact in deleting if id(fact) not in both]
+                adding = [fact for fact in adding if id(fact) not in both]
         for fact in deleting or ():
             self.root_node.remove(fact)
         for fact in adding or ():

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value, format_value
-from whyache.engine.model.definitions import KIND_ORDER, Kind, KnowledgeBase
+from whyache.engine.model.definitions import KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -79,16 +79,22 @@ class Result:
         """Every firing that concluded a fact, the first one first."""
         return tuple(f for f in self.firings if fact_id in f.concludes)
 
-    def conclusions(self, kind: Kind) -> tuple[str, ...]:
-        return tuple(f for f in self.derived if self.kb.fact(f).kind is kind)
+    def conclusions(self, kind: str) -> tuple[str, ...]:
+        return tuple(f for f in self.derived if self.kb.fact(f).kind == kind)
 
     @property
     def red_flags(self) -> tuple[str, ...]:
-        return self.conclusions(Kind.RED_FLAG)
+        """Conclusions of the knowledge base's urgent kinds (see ``KindDef.urgent``)."""
+        return tuple(f for kind in self.kb.urgent_kinds for f in self.conclusions(kind))
 
-    def by_kind(self) -> dict[Kind, tuple[str, ...]]:
-        """Conclusions grouped by kind in display order (red flags first); empty kinds left out."""
-        groups = {kind: self.conclusions(kind) for kind in KIND_ORDER}
+    @property
+    def advice(self) -> tuple[str, ...]:
+        """Conclusions of the knowledge base's advice kinds (see ``KindDef.advice``)."""
+        return tuple(f for kind in self.kb.advice_kinds for f in self.conclusions(kind))
+
+    def by_kind(self) -> dict[str, tuple[str, ...]]:
+        """Conclusions grouped by kind in report order (urgent first); empty kinds left out."""
+        groups = {kind: self.conclusions(kind) for kind in self.kb.kind_order}
         return {kind: facts for kind, facts in groups.items() if facts}
 
     def fired(self, rule_id: str) -> bool:

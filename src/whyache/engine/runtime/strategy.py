@@ -17,7 +17,13 @@ from whyache.engine.runtime._experta import Strategy
 
 
 class StableStrategy(Strategy):  # type: ignore[misc]
-    """Highest salience first; then knowledge-base order; then oldest facts first."""
+    """Highest salience first; then knowledge-base order; then oldest facts first.
+
+    "Oldest facts first" compares the fact ids, newest first, as lists: the activation whose
+    newest fact is older fires first, then the next newest decides, and so on; when one list
+    starts the other, the shorter fires first. Equal keys (the same rule on the same facts)
+    fire last-added first.
+    """
 
     @staticmethod
     def key(activation: Any) -> tuple[Any, ...]:
@@ -26,7 +32,9 @@ class StableStrategy(Strategy):  # type: ignore[misc]
         order = rule._wrapped.whyache_order
         fact_ids = sorted((f["__factid__"] for f in activation.facts), reverse=True)
         # The agenda pops from the right, so the greatest key fires next: negate the order.
-        return (rule.salience, -order, tuple(-i for i in fact_ids))
+        # Negating each id reverses the comparison of ids but not of lengths: the end marker
+        # (greater than any negated id, as ids are >= 0) makes a list that ends first greater.
+        return (rule.salience, -order, (*(-i for i in fact_ids), 1))
 
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         activations = agenda.activations
