@@ -10,7 +10,7 @@ INTERPRETER := $(VENV).interpreter
 $(BIN)/whyache: pyproject.toml $(INTERPRETER)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dask]"
 	@touch $@
 
 # Refuse a Python older than 3.11 before making anything, and say what to do instead. When
@@ -52,6 +52,7 @@ docs: $(BIN)/whyache  ## regenerate the command reference from the commands' --h
 	$(BIN)/python -m whyache.cli.reference > docs/cli.md
 
 bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (not pass/fail)
+	$(BIN)/python -m pip install --quiet -e ".[test,dask,bench]"
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -26,6 +26,11 @@ Sections (see docs/performance.md for what each goal means):
 2. throughput: cases per second in one process and through ``whyache batch --workers 1|2``
 3. start-up: wall time of ``whyache run -f ...`` and where the import time goes
 4. scaling: synthetic knowledge bases (a chain of N rules, a join over M facts)
+5. CLIPS (``clips.py``), ``batch --dask local`` with 1 and 2 workers, and layered synthetic
+   knowledge bases of 500 to 20,000 rules (``scaling.py``; ``--large`` adds 100,000)
+6. reference: batch on experta and on the reference evaluator (``reference_batch.py``)
+
+``--quick`` writes build/performance-quick.md, never the committed docs/performance.md.
 """
 
 from __future__ import annotations
@@ -51,12 +56,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from whyache.engine import Case, Engine, KnowledgeBase, build_case  # noqa: E402
-from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
 from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
+from whyache.engine.model.validation import validate  # noqa: E402
+from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule  # noqa: E402
 from whyache.engine.runtime.engine import _fact_classes, _pattern, _test  # noqa: E402
 from whyache.engine.runtime.matcher import DispatchingReteMatcher  # noqa: E402
-from whyache.engine.model.validation import validate  # noqa: E402
 from whyache.knowledge_base import load_knowledge_base  # noqa: E402
+
+PAGE = ROOT / "docs" / "performance.md"
+QUICK_OUTPUT = ROOT / "build" / "performance-quick.md"  # build/ is ignored by git
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reference_batch import reference_figures  # noqa: E402
 
 START_UP_GOAL_MS = 150.0  # issue 17: whole-process `whyache run` on the demo case
 OVERHEAD_GOAL = 1.05
@@ -100,13 +111,21 @@ def _timings(
 
 @dataclass
 class Report:
-    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sections: dict[str, list[str]] = field(default_factory=dict)
 
     def row(self, section: str, what: str, figure: str, goal: str = "") -> None:
-        self.rows.append((section, what, figure, goal))
-        print(f"{section:<12} {what:<58} {figure:>16}  {goal}", flush=True)
+        load = _load()  # the 1-minute load average when the figure was taken
+        self.rows.append((section, what, figure, goal, load))
+        print(f"{section:<12} {what:<58} {figure:>16}  {goal}  (load {load})", flush=True)
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
 
 
 # --- a bare experta engine with the same rules --------------------------------------------
@@ -296,14 +315,13 @@ def batch_figures(
 
         def batch(workers: int) -> Callable[[], None]:
             command = [*exe, "batch", str(source), "-q", "-o", os.devnull]
-            command += ["--workers", str(workers)]
+            command += ["--workers", str(workers), "--engine", "experta"]
             return lambda: _check_run(command, ok=(0, 1))
 
         def two_processes() -> None:
             # The machine's own ceiling: two independent one-worker batches, half each.
-            commands = [
-                [*exe, "batch", str(h), "-q", "-o", os.devnull, "--workers", "1"] for h in halves
-            ]
+            one = ["-q", "-o", os.devnull, "--workers", "1", "--engine", "experta"]
+            commands = [[*exe, "batch", str(h), *one] for h in halves]
             procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
             for proc in procs:
                 proc.wait()
@@ -347,7 +365,7 @@ clock = time.process_time
 t0 = clock()
 import whyache.cli.run
 t1 = clock()
-from whyache.cli.options import load_kb, run_one
+from whyache.cli.options import load_kb
 kb = load_kb(None)
 t2 = clock()
 from whyache.engine import Engine, case_from_assignments, validate
@@ -555,6 +573,94 @@ def scaling_figures(report: Report, sizes: dict[str, list[int]], runs: int) -> N
                 )
 
 
+# --- 5: CLIPS, Dask, and knowledge bases of up to 100,000 rules ---------------------------
+
+
+def clips_figures(report: Report, kb: KnowledgeBase, cases: list[Case], runs: int) -> None:
+    try:
+        import clips as clips_benchmark  # benchmarks/clips.py (it finds clipspy itself)
+
+        ours, theirs, ratio, fired = clips_benchmark.compare(kb, cases, runs)
+    except SystemExit as exc:  # clipspy missing, or a disagreement: say so, go on
+        report.row("clips", "CLIPS comparison", "not run", str(exc))
+        return
+    n = len(cases)
+    report.row("clips", f"{n} random cases, {fired} firings: same conclusions", "every case")
+    report.row("clips", "whyache (experta engine), in process", f"{1 / ours:,.0f} cases/s")
+    report.row("clips", "CLIPS (clipspy), same rules, in process", f"{1 / theirs:,.0f} cases/s")
+    report.row(
+        "clips", "whyache / CLIPS per case (median of round-by-round ratios)", f"{ratio:.1f}x"
+    )
+
+
+def dask_figures(report: Report, cases: list[Case], runs: int) -> None:
+    exe = _whyache_command()
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        report.row("dask", "batch --dask local", "not run", "pip install -e '.[dask]'")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "cases.jsonl"
+        with source.open("w") as out:
+            for number, case in enumerate(cases, start=1):
+                out.write(json.dumps({"id": number, "facts": case.to_mapping()}) + "\n")
+
+        def batch(workers: int) -> Callable[[], None]:
+            command = [*exe, "batch", str(source), "-q", "-o", os.devnull, "--dask", "local"]
+            command += ["--workers", str(workers)]
+            return lambda: _check_run(command, ok=(0, 1))
+
+        t1, t2 = interleaved([batch(1), batch(2)], runs, clock=time.perf_counter)
+    n = len(cases)
+    for workers, spent in ((1, t1), (2, t2)):
+        report.row(
+            "dask",
+            f"batch of {n} cases --dask local, {workers} worker(s) (whole process, wall)",
+            f"{n / spent:,.0f} cases/s",
+        )
+    report.row("dask", "speed-up, 2 local Dask workers over 1", f"{t1 / t2:.2f}x")
+
+
+def large_kb_figures(report: Report, sizes: list[int], budget: float) -> list[str]:
+    import scaling  # benchmarks/scaling.py
+
+    steps, notes = scaling.measure(sizes, budget, log=lambda line: print(line, flush=True))
+    lines = scaling.table(steps, sizes)
+    lines.append("")
+    lines += [f"- {int(n):,} rules: {note}" for n, note in notes.items()]
+    by_name = {step.name: step for step in steps}
+    for name, goal in (("cold load", 30.0), ("kb lint", 30.0), ("run (experta)", 30.0)):
+        value = by_name[name].values.get(max(sizes))
+        if isinstance(value, float):
+            report.row(
+                "large KBs",
+                f"{name}, {max(sizes):,} rules",
+                scaling._figure(value, "s"),
+                _goal(value < goal, f"< {goal:.0f} s") if max(sizes) >= scaling.LARGE else "",
+            )
+    for name in ("compile (experta)",):
+        for rules, goal in ((8_000, 6.0), (20_000, 30.0)):
+            value = by_name[name].values.get(rules)
+            if isinstance(value, float):
+                report.row(
+                    "large KBs",
+                    f"{name}, {rules:,} rules",
+                    scaling._figure(value, "s"),
+                    _goal(value < goal, f"< {goal:.0f} s"),
+                )
+    for step in steps:
+        exponent = step.exponent()
+        if exponent is not None and step.unit == "s":
+            report.row(
+                "large KBs",
+                f"growth exponent from 2k rules: {step.name}",
+                f"{exponent:.2f}",
+                _goal(exponent <= 1.2, "<= 1.2"),
+            )
+    return lines
+
+
 # --- machine and output -------------------------------------------------------------------
 
 
@@ -599,9 +705,18 @@ def _check_run(command: list[str], ok: tuple[int, ...] = (0,)) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes")
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"fewer runs and smaller sizes; writes {QUICK_OUTPUT.relative_to(ROOT)}",
+    )
+    parser.add_argument("--large", action="store_true", help="add the 100,000-rule knowledge base")
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
+    if args.output is None:
+        args.output = QUICK_OUTPUT if args.quick else PAGE
+    if args.quick and args.output.resolve() == PAGE.resolve():
+        parser.error("--quick figures never replace the committed docs/performance.md")
     runs = 3 if args.quick else 5
     cases_n = 60 if args.quick else 150
     naive_n = 10 if args.quick else 20
@@ -621,24 +736,34 @@ def main() -> None:
     started = time.perf_counter()
     naive_rate = sweep_figures(report, kb, cases[:cases_n], naive_n, runs)
     batch_figures(report, kb, cases[:batch_n], 3, naive_rate)
+    reference_figures(report, kb, cases[:batch_n], runs)
     startup_figures(report, kb, 9 if not args.quick else 5)
     scaling_figures(report, sizes, 3)
+    clips_figures(report, kb, cases[: 300 if args.quick else 1000], 3)
+    dask_figures(report, cases[:batch_n], 1 if args.quick else 3)
+    kb_sizes = [500, 2_000] if args.quick else [500, 2_000, 8_000, 20_000]
+    scaling_table = large_kb_figures(report, kb_sizes + ([100_000] if args.large else []), 60.0)
     elapsed = time.perf_counter() - started
     print(f"\n{elapsed:.0f} s in all")
-    write_markdown(args.output, report, info, kb, elapsed)
+    write_markdown(args.output, report, info, kb, elapsed, scaling_table)
     print(f"wrote {args.output}")
 
 
 def write_markdown(
-    path: Path, report: Report, info: dict[str, str], kb: KnowledgeBase, elapsed: float
+    path: Path,
+    report: Report,
+    info: dict[str, str],
+    kb: KnowledgeBase,
+    elapsed: float,
+    scaling_table: list[str],
 ) -> None:
     template = (Path(__file__).parent / "performance.md.in").read_text()
-    table = ["| section | measure | figure | goal |", "|---|---|---|---|"]
-    for section, what, figure, goal in report.rows:
-        table.append(f"| {section} | {what.strip()} | {figure} | {goal} |")
+    table = ["| section | measure | figure | goal | load |", "|---|---|---|---|---|"]
+    for section, what, figure, goal, load in report.rows:
+        table.append(f"| {section} | {what.strip()} | {figure} | {goal} | {load} |")
     described = "\n".join(f"- {key}: {value}" for key, value in info.items())
     rules = sum(len(r.alternatives) for r in kb.rules)
-    goals = [(what, goal) for _, what, _, goal in report.rows if goal]
+    goals = [(what, goal) for _, what, _, goal, _ in report.rows if goal]
     summary = "\n".join(f"- {what.strip()}: **{goal}**" for what, goal in goals)
     text = template.format(
         summary=summary,
@@ -646,10 +771,15 @@ def write_markdown(
         kb=f"{kb.name} {kb.version}: {len(kb.rules)} rules ({rules} compiled), "
         f"{len(kb.facts)} facts",
         table="\n".join(table),
+        scaling="\n".join(scaling_table),
+        large=(Path(__file__).parent / "large.md").read_text().strip(),
         elapsed=f"{elapsed:.0f}",
+        load_at_end=_load(),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)  # never a half-written page
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -229,14 +230,14 @@ def test_unreadable_case_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c
     """Permission errors, simulated: tests may run as root, who can read anything."""
     path = tmp_path / "case.yaml"
     path.write_text("facts: {pain_at_rest: yes}\n")
-    real = Path.read_bytes
+    real = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refuse(name: object, flags: int, *args: object, **kwargs: object) -> int:
+        if os.fspath(name) == str(path):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(name))
+        return real(name, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = invoke(*command, "--case", str(path), input="")
     assert result.exit_code == 2
     assert result.stderr == f"Error: {path}: permission denied reading case file\n"

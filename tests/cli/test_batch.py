@@ -158,7 +158,7 @@ def test_the_suffix_wins_over_the_first_bytes(tmp_path):
 def test_missing_input_file(tmp_path):
     result = invoke(str(tmp_path / "nope.jsonl"))
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: ") and "cannot read" in result.stderr
+    assert result.stderr == f"Error: {tmp_path / 'nope.jsonl'}: batch input not found\n"
 
 
 def test_explain_adds_derivations(tmp_path):

@@ -346,7 +346,13 @@ def _default_sigint() -> None:
 
 def _spawn(*args: str):  # type: ignore[no-untyped-def]
     pexpect = pytest.importorskip("pexpect")
-    command = [sys.executable, "-m", "whyache", "consult", "--kb", KB, *args]
+    # The child also installs Python's own Ctrl-C handler itself: preexec_fn alone was seen
+    # to leave SIGINT ignored in a loaded full-suite run (the ^C echoed, nothing happened).
+    start = (
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'whyache'; from whyache.__main__ import main; main()"
+    )
+    command = [sys.executable, "-c", start, "consult", "--kb", KB, *args]
     try:
         child = pexpect.spawn(
             command[0],

@@ -282,7 +282,7 @@ def test_json_error_for_usage_errors_too():
     ("content", "message"),
     [
         (b"\xff\xfe\x00", "binary"),
-        (b"facts:\n  hot_weather: [1, 2]\n", "'hot_weather' is yes/no, not '[1, 2]'"),
+        (b"facts:\n  hot_weather: [1, 2]\n", "'hot_weather' is yes/no, not [1, 2]"),
         (b"a: &x [1]\nb: *x\n", "anchors and aliases"),
         (b"!!python/object/apply:os.system ['echo pwned']\n", "could not determine a constructor"),
     ],

@@ -44,7 +44,7 @@ def test_readers_are_lazy():
         while True:
             yield "yes,no\n"
 
-    items = read_items(endless(), "csv", "x.csv")  # type: ignore[arg-type]
+    items = read_items(_Endless(endless()), "csv", "x.csv")
     assert [next(items).line for _ in range(3)] == [2, 3, 4]
 
 
@@ -96,3 +96,14 @@ class _LineStream(io.TextIOBase):
 
     def __iter__(self) -> Iterator[str]:
         return (line + "\n" for line in self._lines)
+
+    def readline(self, size: int | None = -1, /) -> str:
+        line = next(self._lines, None)
+        return "" if line is None else line + "\n"
+
+
+class _Endless(_LineStream):
+    """Lines that already end in a newline."""
+
+    def readline(self, size: int | None = -1, /) -> str:
+        return next(self._lines, "")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from whyache.api.run import Run
 from whyache.engine import Case, Engine, KnowledgeBase, Result, build_case, parse_assignment
+from whyache.engine.runtime.engines import Runner, make_engine
 
 if TYPE_CHECKING:
     from whyache.engine.analysis.lint import Finding
@@ -104,11 +105,13 @@ def case_of(kb: KnowledgeBase, facts: Facts = (), **values: Any) -> Case:
     return build_case(kb, [*pairs, *values.items()])
 
 
-def engine_for(kb: KnowledgeBase, *cases: Case) -> Engine:
-    """An engine compiled only with the rules these cases could fire (same results for them)."""
-    return Engine(kb, only_for=[fact_id for case in cases for fact_id, _ in case.facts])
+def engine_for(kb: KnowledgeBase, *cases: Case, engine_name: str = "experta") -> Runner:
+    """An engine for these cases: experta compiled only with the rules they could fire (same
+    results for them), or the reference evaluator (which compiles all in linear time)."""
+    facts = [fact_id for case in cases for fact_id, _ in case.facts]
+    return make_engine(kb, engine_name, only_for=facts)
 
 
-def run_case(kb: KnowledgeBase, case: Case) -> Result:
-    """Run a single case, compiling only the rules that could fire for it (same result)."""
-    return engine_for(kb, case).run(case)
+def run_case(kb: KnowledgeBase, case: Case, engine_name: str = "experta") -> Result:
+    """Run a single case on the named engine (experta compiles only what it could fire)."""
+    return engine_for(kb, case, engine_name=engine_name).run(case)

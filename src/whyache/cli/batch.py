@@ -10,14 +10,20 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.options import engine_option, format_option, kb_option, load, load_kb
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, Location
+from whyache.engine.errors import visible
+from whyache.knowledge_base.reading import check_regular
 from whyache.workflows.batch import FORMATS, format_for, read_items, run_batch
+
+#: The most worker processes a batch starts (a larger --workers is refused, not attempted).
+MAX_WORKERS = 256
 
 
 class Progress:
@@ -64,6 +70,8 @@ def _count_lines(path: Path) -> int:
 
 def _open_input(stack: ExitStack, source: str) -> TextIO:
     if source == "-":
+        if getattr(sys.stdin, "buffer", None) is None:
+            raise InputError("standard input is closed", hint="give an input file instead of -")
         wrapper = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
         stack.callback(wrapper.detach)  # leave stdin itself open
         return wrapper
@@ -121,12 +129,21 @@ def _first_bytes(source: str, size: int = 4096) -> bytes:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_WORKERS),
     default=None,
-    help="Worker processes  [default: the number of cores]",
+    help=f"Worker processes, at most {MAX_WORKERS}  [default: the number of cores]",
 )
 @click.option("--explain", is_flag=True, help="Add each case's derivations (every firing).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress counter on stderr.")
+@engine_option(default="reference")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786), or "
+    "'local' for --workers processes on this machine. Needs: pip install 'whyache[dask]'.",
+)
 @kb_option
 @format_option(default="json")
 def batch(
@@ -136,7 +153,9 @@ def batch(
     workers: int | None,
     explain: bool,
     quiet: bool,
+    dask_address: str | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Run many cases and write one result per case, in input order.
@@ -156,11 +175,18 @@ def batch(
       whyache batch runners.csv --workers 2 --explain
       whyache batch runners.csv --format text
       cat cases.jsonl | whyache batch -
+      whyache batch cases.jsonl --dask tcp://scheduler:8786 -o results.jsonl
     """
     if explain and output_format == "text":
         raise InputError("--explain adds derivations to JSON results", hint="use --format json")
+    if source != "-":
+        check_regular(source, "batch input")  # /dev/zero or a FIFO never ends: use - to stream
+    elif getattr(sys.stdin, "buffer", None) is None:
+        raise InputError("standard input is closed", hint="give an input file instead of -")
+    refuse_input_as_output(output, [source])
     fmt = input_format or format_for(source) or sniff_format(_first_bytes(source))
-    kb, engine = load(kb_dir)
+    # On a cluster, the workers compile the knowledge base; here it is only read.
+    kb, engine = load(kb_dir, engine_name) if dask_address is None else (load_kb(kb_dir), None)
     count = workers or os.cpu_count() or 1
     show = not quiet and sys.stderr.isatty()
     total = None
@@ -169,17 +195,28 @@ def batch(
     failed = 0
     with ExitStack() as stack:
         stream = _open_input(stack, source)
-        out: TextIO = (
-            stack.enter_context(output.open("w", encoding="utf-8", newline="\n"))
-            if output is not None
-            else sys.stdout
-        )
+        out: IO[Any] = stack.enter_context(replacing(output)) if output is not None else sys.stdout
         progress = Progress(sys.stderr, total, show)
         stack.callback(progress.close)
         items = read_items(stream, fmt, source)
-        results: Iterator[tuple[bool, str]] = run_batch(
-            kb, engine, items, explain=explain, workers=count, kb_dir=kb_dir
-        )
+        results: Iterator[tuple[bool, str]]
+        if dask_address is not None:
+            from whyache.workflows.dask_batch import run_batch_dask  # only when asked
+
+            results = run_batch_dask(
+                kb, items, address=dask_address, explain=explain, workers=count
+            )
+        else:
+            assert engine is not None
+            results = run_batch(
+                kb,
+                engine,
+                items,
+                explain=explain,
+                workers=count,
+                kb_dir=kb_dir,
+                engine_name=engine_name,
+            )
         for done, (bad, line) in enumerate(results, start=1):
             failed += bad
             out.write((line if output_format == "json" else text_line(line)) + "\n")
@@ -192,9 +229,9 @@ def batch(
 def text_line(encoded: str) -> str:
     """One batch record as a line a person reads: red flags first, loud; counts for the rest."""
     record: dict[str, Any] = json.loads(encoded)
-    head = f"{record['id']} (line {record['line']}):"
+    head = visible(f"{record['id']} (line {record['line']}):")
     if "error" in record:
-        return f"{head} error: {record['error']}"
+        return f"{head} error: {visible(record['error'])}"
     conclusions: dict[str, list[str]] = record["conclusions"]
     parts = []
     if record["red_flags"]:

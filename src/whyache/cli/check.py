@@ -14,8 +14,10 @@ from typing import Any
 import click
 
 from whyache.cli import exit_codes
-from whyache.cli.options import format_option, kb_option, load
+from whyache.cli.options import engine_option, format_option, kb_option, load
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, KnowledgeBase
+from whyache.engine.errors import visible
 from whyache.knowledge_base.scenarios import SUFFIX, load_scenarios, scenario_files
 from whyache.workflows.scenario_check import Outcome, check, report_lines, summary_line
 
@@ -81,7 +83,7 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=file,
+            name=visible(file),
             tests=str(len(members)),
             failures=str(sum(1 for o in members if not o.passed)),
             errors="0",
@@ -92,9 +94,9 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=_classname(file),
-                name=outcome.scenario.name,
-                file=file,
+                classname=visible(_classname(file)),
+                name=visible(outcome.scenario.name),
+                file=visible(file),
                 line=str(outcome.scenario.location.line or 0),
                 time="0",
             )
@@ -102,8 +104,10 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
                 first = outcome.failures[0].splitlines()[0]
                 more = len(outcome.failures) - 1
                 message = first + (f" (and {more} more)" if more else "")
-                failure = ET.SubElement(case, "failure", message=message, type="ScenarioFailure")
-                failure.text = "\n".join(outcome.failures)
+                failure = ET.SubElement(
+                    case, "failure", message=visible(message), type="ScenarioFailure"
+                )
+                failure.text = visible("\n".join(outcome.failures))
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
@@ -111,6 +115,7 @@ def render_junit(outcomes: Sequence[Outcome]) -> bytes:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@engine_option()
 @kb_option
 @format_option()
 @click.option(
@@ -125,6 +130,7 @@ def check_command(
     ctx: click.Context,
     paths: tuple[Path, ...],
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
     junit_file: Path | None,
 ) -> None:
@@ -139,7 +145,7 @@ def check_command(
       whyache check tests/scenarios
       whyache check heat.scenarios.yaml --kb my_kb --junit report.xml
     """
-    kb, engine = load(kb_dir)
+    kb, engine = load(kb_dir, engine_name)
     files = list(scenario_files(paths))
     if not files:
         shown = ", ".join(str(p) for p in paths)
@@ -147,10 +153,9 @@ def check_command(
     scenarios = [s for file in files for s in load_scenarios(kb, file)]
     outcomes = [check(engine, s) for s in scenarios]
     if junit_file is not None:
-        try:
-            junit_file.write_bytes(render_junit(outcomes))
-        except OSError as exc:
-            raise InputError(f"cannot write JUnit report {junit_file}: {exc.strerror}") from None
+        refuse_input_as_output(junit_file, files)
+        with replacing(junit_file, binary=True) as out:
+            out.write(render_junit(outcomes))
     if output_format == "json":
         click.echo(json.dumps(to_dict(kb, outcomes), indent=2, ensure_ascii=False))
     else:

@@ -25,11 +25,11 @@ from whyache.cli.consult_text import (
     why_lines,
 )
 from whyache.cli.errors import CliError
-from whyache.cli.options import build, case_options, format_option, kb_option, load
+from whyache.cli.options import build, case_options, engine_option, format_option, kb_option, load
 from whyache.cli.run import emit
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import (
     Case,
-    Engine,
     FactDef,
     FactValueError,
     InputError,
@@ -43,8 +43,9 @@ from whyache.engine import (
 from whyache.engine.analysis.consultation import Consultant, Consultation
 from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.render.trace import given_value
+from whyache.engine.runtime.engines import Runner
 from whyache.knowledge_base import dump_case
-from whyache.knowledge_base.yaml_source import read_text
+from whyache.knowledge_base.reading import read_text
 
 
 class _Reader:
@@ -82,7 +83,17 @@ class _Reader:
     def _next_line(self) -> str | None:
         if self._lines is not None:
             return next(self._lines, None)
-        return self._stdin.readline() or None
+        try:
+            line: str = self._stdin.readline(_MAX_ANSWER + 1)
+        except UnicodeDecodeError:
+            raise InputError("standard input is not valid UTF-8 text") from None
+        if len(line) > _MAX_ANSWER:
+            raise InputError(f"an answer longer than {_MAX_ANSWER} characters")
+        return line or None
+
+
+#: The longest answer read from the terminal (an answer is a word or a number).
+_MAX_ANSWER = 4096
 
 
 def parse_answer(fact: FactDef, text: str) -> tuple[Value | None, str | None]:
@@ -101,7 +112,7 @@ class _Session:
     """One consultation in the terminal: the loop of asking, answering and commands."""
 
     def __init__(
-        self, kb: KnowledgeBase, engine: Engine, start: Case, reader: _Reader, err: bool
+        self, kb: KnowledgeBase, engine: Runner, start: Case, reader: _Reader, err: bool
     ) -> None:
         self.kb = kb
         self.engine = engine
@@ -216,14 +227,13 @@ def _save(path: Path, consultation: Consultation) -> None:
     if consultation.declined:
         header.append(f"# Answered unknown: {', '.join(consultation.declined)}")
     text = "\n".join(header) + "\n" + dump_case(consultation.case, name="consultation")
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot save the answers: {exc.strerror}", hint=str(path)) from None
+    with replacing(path) as out:
+        out.write(text)
 
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @click.option(
     "--answers",
@@ -244,6 +254,7 @@ def consult(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     answers_file: Path | None,
     save_file: Path | None,
     output_format: str,
@@ -261,7 +272,8 @@ def consult(
       whyache consult -f shin_pain --save answers.yaml
       whyache consult --answers answers.txt --format json
     """
-    kb, engine = load(kb_dir)
+    refuse_input_as_output(save_file, [case_file, answers_file])
+    kb, engine = load(kb_dir, engine_name)
     start = build(kb, facts, case_file)
     lines = read_text(answers_file, "answers file").splitlines() if answers_file else None
     err = output_format == "json"

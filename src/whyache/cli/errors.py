@@ -12,13 +12,14 @@ from typing import IO, Any
 import click
 
 from whyache.cli import exit_codes
+from whyache.cli.streams import ensure_standard_streams
 from whyache.engine import (
     EngineError,
     KnowledgeBaseError,
     RunawayError,
     WhyacheError,
 )
-from whyache.engine.errors import Problems
+from whyache.engine.errors import Problems, visible
 
 
 class CliError(click.ClickException):
@@ -41,7 +42,7 @@ class CliError(click.ClickException):
         as_json: bool = False,
         problems: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(message)
+        super().__init__(visible(message))  # a file name or value never drives the terminal
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it a ClassVar
         self.as_json = as_json
         self.problems = problems
@@ -102,6 +103,7 @@ class TranslatingGroup(click.Group):
         args = [*ctx._protected_args, *ctx.args]
         as_json = wants_json(args)
         command_path = " ".join([ctx.command_path, *args[:1]])
+        ensure_standard_streams()
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
@@ -123,9 +125,21 @@ class TranslatingGroup(click.Group):
         except BrokenPipeError:
             _quiet_closed_pipe()
         except OSError as exc:
-            if exc.filename is None:
-                raise _internal(exc, as_json) from None
+            if exc.filename is None:  # a standard stream: a full disk, EIO, closed
+                _silence_stdout()
+                reason = (exc.strerror or type(exc).__name__).lower()
+                raise CliError(
+                    f"cannot write or read a standard stream: {reason}",
+                    exit_codes.USAGE,
+                    as_json=as_json,
+                ) from None
             raise file_error(exc, as_json=as_json) from None
+        except ValueError as exc:
+            if "null byte" not in str(exc):
+                raise _internal(exc, as_json) from None
+            raise CliError(
+                "a file name cannot contain a NUL character", exit_codes.USAGE, as_json=as_json
+            ) from None
         except Exception as exc:
             raise _internal(exc, as_json) from None
 
@@ -169,7 +183,16 @@ def _quiet_closed_pipe() -> None:
 
     stdout is pointed at /dev/null so the interpreter's final flush cannot raise again.
     """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    _silence_stdout()
     sys.exit(exit_codes.PIPE_CLOSED)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return  # not a real file (a test runner's buffer, a closed stream): nothing to flush
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

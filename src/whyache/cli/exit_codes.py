@@ -3,7 +3,8 @@
 ==  =====================================================================================
 0   success (for ``check``/``kb lint``: everything passed; warnings alone are success)
 1   a failure the command reports: a scenario failed, lint found errors, a batch case failed
-2   usage or input error: unknown option or fact, bad value, unreadable or malformed input file
+2   usage or input error: unknown option or fact, bad value, unreadable or malformed input
+    file, an output that cannot be written (full disk, I/O error, closed standard stream)
 3   the knowledge base is invalid (cannot be loaded or compiled) or its rules ran away
 70  internal error: a bug in whyache (please report it with the command that caused it)
 130 interrupted (Ctrl-C)

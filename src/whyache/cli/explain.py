@@ -9,7 +9,14 @@ import click
 from whyache.api.session import run_case
 from whyache.cli import exit_codes
 from whyache.cli.errors import CliError
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+)
 from whyache.cli.report import flag_block
 from whyache.cli.style import style_for
 from whyache.engine import resolve_fact
@@ -22,6 +29,7 @@ from whyache.engine.render.trace import header
 @click.command()
 @click.argument("conclusion")
 @case_options
+@engine_option()
 @kb_option
 @format_option()
 def explain(
@@ -29,6 +37,7 @@ def explain(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Show how CONCLUSION was derived: a tree from it down to the given facts.
@@ -44,7 +53,7 @@ def explain(
     """
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = run_case(kb, build(kb, facts, case_file))
+    result = run_case(kb, build(kb, facts, case_file), engine_name)
     try:
         tree = how(result, fact.id)
     except NotConcludedError as exc:
@@ -60,6 +69,7 @@ def explain(
 @click.command(name="why-not")
 @click.argument("conclusion")
 @case_options
+@engine_option()
 @kb_option
 @format_option()
 def why_not(
@@ -67,6 +77,7 @@ def why_not(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Explain why CONCLUSION was not concluded, and what would conclude it.
@@ -83,7 +94,7 @@ def why_not(
     """
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
-    result = run_case(kb, build(kb, facts, case_file))
+    result = run_case(kb, build(kb, facts, case_file), engine_name)
     report = why_not_report(kb, result, fact.id)
     if report.concluded:
         raise CliError(

@@ -8,7 +8,15 @@ import click
 import networkx as nx
 
 from whyache.api.session import run_case
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+)
+from whyache.cli.streams import refuse_input_as_output, replacing
 from whyache.engine import InputError, derivation_graph, resolve_fact
 from whyache.engine.analysis.kb_graph import focus, highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
@@ -28,6 +36,7 @@ RENDERERS = {
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @format_option("dot", "mermaid", "graphml", default="dot")
 @click.option("--focus", "focus_fact", metavar="FACT", help="Keep only the chains through FACT.")
@@ -48,6 +57,7 @@ def graph(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
     focus_fact: str | None,
     highlighted: bool,
@@ -74,7 +84,7 @@ def graph(
         raise InputError("--highlight needs a case", hint="give facts with -f or --case")
     picture: nx.DiGraph
     if has_case:
-        result = run_case(kb, build(kb, facts, case_file))
+        result = run_case(kb, build(kb, facts, case_file), engine_name)
         picture = highlight(kb_graph(kb), result) if highlighted else derivation_graph(result)
     else:
         picture = kb_graph(kb)
@@ -88,5 +98,6 @@ def graph(
     if output is None:
         click.echo(text, nl=False)
     else:
-        with click.open_file(str(output), "w", encoding="utf-8") as handle:
+        refuse_input_as_output(output, [case_file])
+        with replacing(output) as handle:
             handle.write(text)

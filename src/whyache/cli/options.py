@@ -11,7 +11,6 @@ import click
 
 from whyache.engine import (
     Case,
-    Engine,
     KnowledgeBase,
     KnowledgeBaseError,
     WhyacheError,
@@ -19,6 +18,7 @@ from whyache.engine import (
     parse_assignment,
 )
 from whyache.engine.errors import KnowledgeBaseProblems
+from whyache.engine.runtime.engines import ENGINES, Runner, make_engine
 from whyache.knowledge_base.cache import load_cached
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,6 +41,19 @@ def format_option(*extra: str, default: str = "text") -> Callable[[F], F]:
         default=default,
         show_default=True,
         help="Output format.",
+    )
+
+
+def engine_option(default: str = "experta") -> Callable[[F], F]:
+    """--engine: which engine runs the cases (both give the same results, record for record)."""
+    return click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(list(ENGINES)),
+        default=default,
+        show_default=True,
+        help="Run cases on experta (the rule engine) or on the reference evaluator "
+        "(linear-time, the same results).",
     )
 
 
@@ -94,14 +107,14 @@ def every_problem(exc: KnowledgeBaseError, kb_dir: Path | None) -> KnowledgeBase
 
 
 @lru_cache(maxsize=4)
-def _load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
+def _load(kb_dir: Path | None, engine_name: str) -> tuple[KnowledgeBase, Runner]:
     kb = reporting_every_problem(load_cached, kb_dir)
-    return kb, Engine(kb)
+    return kb, make_engine(kb, engine_name)
 
 
-def load(kb_dir: Path | None) -> tuple[KnowledgeBase, Engine]:
+def load(kb_dir: Path | None, engine_name: str = "experta") -> tuple[KnowledgeBase, Runner]:
     """The knowledge base and its compiled engine (compiled once per process)."""
-    return _load(kb_dir)
+    return _load(kb_dir, engine_name)
 
 
 def load_kb(kb_dir: Path | None) -> KnowledgeBase:

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from whyache.api.session import run_case
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+)
 from whyache.cli.report import render_report
 from whyache.cli.style import Style, style_for
 from whyache.engine import Result, case_from_mapping
@@ -53,6 +60,7 @@ def questions_for(result: Result) -> tuple[Question, ...]:
 
 @click.command()
 @case_options
+@engine_option()
 @kb_option
 @format_option()
 @trace_option
@@ -60,6 +68,7 @@ def run(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
     full_trace: bool,
 ) -> None:
@@ -80,7 +89,7 @@ def run(
     case = build(kb, facts, case_file)
     if not case.facts:
         click.echo(NO_FACTS_HINT, err=True)
-    emit(run_case(kb, case), output_format, full_trace)
+    emit(run_case(kb, case, engine_name), output_format, full_trace)
 
 
 #: Printed on stderr by ``whyache run`` without facts, so the empty report is not a mystery.
@@ -92,10 +101,11 @@ NO_FACTS_HINT = (
 
 
 @click.command()
+@engine_option()
 @kb_option
 @format_option()
 @trace_option
-def demo(kb_dir: Path | None, output_format: str, full_trace: bool) -> None:
+def demo(kb_dir: Path | None, engine_name: str, output_format: str, full_trace: bool) -> None:
     """Run the knowledge base's built-in demo case and print its report (--trace: every step).
 
     \b
@@ -107,4 +117,4 @@ def demo(kb_dir: Path | None, output_format: str, full_trace: bool) -> None:
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(run_case(kb, case), output_format, full_trace)
+    emit(run_case(kb, case, engine_name), output_format, full_trace)

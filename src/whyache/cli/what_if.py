@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from whyache.api.session import engine_for
-from whyache.cli.options import build, case_options, format_option, kb_option, load_kb
+from whyache.cli.options import (
+    build,
+    case_options,
+    engine_option,
+    format_option,
+    kb_option,
+    load_kb,
+)
 from whyache.engine import InputError, resolve_fact
 from whyache.engine.explain.what_if import what_if as compare_case
 from whyache.engine.render.trace import header
@@ -26,6 +33,7 @@ from whyache.engine.render.what_if import what_if_json, what_if_text
 @click.option(
     "--remove", "removed", multiple=True, metavar="FACT", help="A given fact to take away."
 )
+@engine_option()
 @kb_option
 @format_option()
 def what_if(
@@ -34,6 +42,7 @@ def what_if(
     added: tuple[str, ...],
     removed: tuple[str, ...],
     kb_dir: Path | None,
+    engine_name: str,
     output_format: str,
 ) -> None:
     """Compare a case with a changed copy: conclusions gained and lost, each with its reason.
@@ -52,7 +61,7 @@ def what_if(
     case = build(kb, facts, case_file)
     add = build(kb, added, None)
     remove = [resolve_fact(kb, name, suggest_inputs_first=True).id for name in removed]
-    report = compare_case(engine_for(kb, case, add), case, add, remove)
+    report = compare_case(engine_for(kb, case, add, engine_name=engine_name), case, add, remove)
     if output_format == "json":
         click.echo(what_if_json(report), nl=False)
     else:

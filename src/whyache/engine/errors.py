@@ -22,6 +22,48 @@ class Location:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
+#: The most characters of a person's input that an error message repeats back.
+ECHO_LIMIT = 100
+
+
+def echo(value: object) -> str:
+    """``repr(value)`` cut to about :data:`ECHO_LIMIT` characters, for quoting input in a message.
+
+    A message names what was wrong without repeating a 500 MB value; a whole number too long
+    to print (Python refuses ``repr`` beyond 4,300 digits) is described, not printed.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<a number of about {int((value.bit_length() - 1) * 0.30103) + 1} digits>"
+    if isinstance(value, str):
+        if len(value) <= ECHO_LIMIT:
+            return repr(value)
+        return repr(value[:ECHO_LIMIT]) + f"… ({len(value)} characters)"
+    import reprlib  # only for the rare non-text value
+
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = ECHO_LIMIT // 2
+    short.maxlevel = 3
+    try:
+        text = short.repr(value)
+    except Exception:  # a value whose repr fails: say what it is
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + "…"
+
+
+_CONTROL = {
+    code: f"\\x{code:02x}"
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+    if chr(code) not in "\n\t"
+}
+
+
+def visible(text: str) -> str:
+    """Text with its control characters (an escape sequence, a NUL, a carriage return) shown
+    as ``\\xNN``, so that text from a file never drives the terminal or breaks XML; line
+    breaks and tabs stay."""
+    return text.translate(_CONTROL)
+
+
 class WhyacheError(Exception):
     """Base of every error whyache raises on purpose."""
 
@@ -51,7 +93,7 @@ class UnknownFactError(InputError):
         self, fact: str, suggestions: tuple[str, ...] = (), *, location: Location | None = None
     ) -> None:
         hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else None
-        super().__init__(f"unknown fact {fact!r}", hint=hint, location=location)
+        super().__init__(f"unknown fact {echo(fact)}", hint=hint, location=location)
         self.fact = fact
         self.suggestions = suggestions
 
@@ -60,9 +102,9 @@ class UnknownFactsError(InputError):
     """Several fact names the knowledge base does not declare, reported together."""
 
     def __init__(self, errors: tuple[UnknownFactError, ...]) -> None:
-        names = ", ".join(repr(e.fact) for e in errors)
+        names = ", ".join(echo(e.fact) for e in errors)
         hints = [
-            f"{e.fact!r}: did you mean {' or '.join(repr(s) for s in e.suggestions)}?"
+            f"{echo(e.fact)}: did you mean {' or '.join(repr(s) for s in e.suggestions)}?"
             for e in errors
             if e.suggestions
         ]

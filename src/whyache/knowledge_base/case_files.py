@@ -25,7 +25,9 @@ from typing import Any
 import yaml
 
 from whyache.engine import Case, InputError, KnowledgeBase, Location, case_from_mapping
-from whyache.knowledge_base.yaml_source import load_yaml, read_text
+from whyache.engine.errors import echo
+from whyache.knowledge_base.reading import read_text
+from whyache.knowledge_base.yaml_source import load_yaml
 
 _CASE_KEYS = {"name", "description", "facts"}
 
@@ -46,7 +48,7 @@ def parse_case_data(kb: KnowledgeBase, data: Any, origin: str) -> Case:
         extra = sorted(str(k) for k in data if k not in _CASE_KEYS)
         if extra:
             raise InputError(
-                f"unknown key {extra[0]!r} in case file",
+                f"unknown key {echo(extra[0])} in case file",
                 hint="allowed: name, description, facts",
                 location=location,
             )
@@ -77,7 +79,7 @@ def unique_keys(
         for key, value in pairs:
             if key in data:
                 raise InputError(
-                    f"invalid JSON: key {key!r} appears twice in one object", location=location
+                    f"invalid JSON: key {echo(key)} appears twice in one object", location=location
                 )
             data[key] = value
         return data
@@ -98,6 +100,10 @@ def read_case_file(kb: KnowledgeBase, path: Path) -> Case:
         except RecursionError:
             raise InputError(
                 "invalid JSON: nested too deeply", location=Location(str(path))
+            ) from None
+        except ValueError:  # Python's limit on the digits of a whole number (4,300)
+            raise InputError(
+                "invalid JSON: a number with too many digits", location=Location(str(path))
             ) from None
     else:
         data = load_yaml(text, str(path))

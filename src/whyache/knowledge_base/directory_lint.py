@@ -3,7 +3,8 @@
 The engine's linter (:mod:`whyache.engine.analysis.lint`) knows no files. This wrapper reads the
 directory without validating it. When files or entries cannot even be read (invalid YAML, a
 key of the wrong shape), every such reading error is reported and nothing else: the rules
-and facts that were skipped would make the graph checks report ghosts.
+and facts that were skipped would make the graph checks report ghosts. A knowledge base found
+in the parsed-KB cache read and validated cleanly, so it is not read again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from whyache.engine import KnowledgeBaseError
 from whyache.engine.analysis.lint import Finding, finding_from_error, lint
+from whyache.knowledge_base.cache import cached_only
 from whyache.knowledge_base.loader import read_knowledge_base
 
 
@@ -20,6 +22,9 @@ def lint_knowledge_base(directory: Path | str | None = None) -> tuple[Finding, .
 
     A directory that does not exist raises InputError, as for every other command.
     """
+    cached = cached_only(directory)
+    if cached is not None:  # it read and validated cleanly: only the graph checks are left
+        return lint(cached)
     errors: list[KnowledgeBaseError] = []
     try:
         kb = read_knowledge_base(directory, errors)

@@ -12,6 +12,7 @@ Every error names the file and line. Nothing in a file is evaluated as code.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,10 @@ from whyache.engine import (
     ValueType,
     validate,
 )
+from whyache.engine.errors import echo, visible
 from whyache.engine.model.conditions import FACT_ID, ConditionSyntaxError, from_data
 from whyache.engine.model.vocabulary import suggest
+from whyache.knowledge_base.collector import collector_paused
 from whyache.knowledge_base.yaml_source import load_yaml_file
 
 BUNDLED = Path(__file__).parent / "data"
@@ -104,7 +107,7 @@ class _File:
                     if close
                     else f"allowed: {', '.join(sorted(allowed))}"
                 )
-                raise self.error(f"unknown key {key!r} in {what}", node, hint)
+                raise self.error(f"unknown key {echo(key)} in {what}", node, hint)
         for key in sorted(required):
             if key not in node or node[key] in (None, ""):
                 raise self.error(f"{what} is missing {key!r}", node)
@@ -114,7 +117,7 @@ class _File:
         value = node.get(key, default)
         if not isinstance(value, str):
             raise self.error(f"{what}: {key!r} must be text", node)
-        return value.strip()
+        return visible(value.strip())
 
     def texts(self, node: Any, key: str, what: str) -> tuple[str, ...]:
         value = node.get(key, [])
@@ -122,7 +125,7 @@ class _File:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(f"{what}: {key!r} must be a list of text", node)
-        return tuple(v.strip() for v in value)
+        return tuple(visible(v.strip()) for v in value)
 
     def items(self, data: dict[str, Any], key: str) -> list[Any]:
         value = data.get(key, [])
@@ -131,10 +134,18 @@ class _File:
         return value
 
 
+def _finite(value: int | float) -> bool:
+    """Whether a number fits a float and is finite (a 401-digit whole number does not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
     f.mapping(node, "fact", _FACT_KEYS, {"id", "label", "kind"})
     fact_id = f.text(node, "id", "fact")
-    what = f"fact {fact_id!r}"
+    what = f"fact {echo(fact_id)}"
     if not FACT_ID.match(fact_id):
         raise f.error(f"{what}: ids are lower_snake_case (letters, digits, _)", node)
     kind = f.text(node, "kind", what)
@@ -142,12 +153,14 @@ def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
     if kind not in declared:
         close = suggest(kind, declared, limit=1)
         hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(declared)}"
-        raise f.error(f"{what}: unknown kind {kind!r}", node, hint)
+        raise f.error(f"{what}: unknown kind {echo(kind)}", node, hint)
     type_text = f.text(node, "type", what, "boolean")
     try:
         value_type = ValueType(type_text)
     except ValueError:
-        raise f.error(f"{what}: type must be boolean or number, not {type_text!r}", node) from None
+        raise f.error(
+            f"{what}: type must be boolean or number, not {echo(type_text)}", node
+        ) from None
     minimum = maximum = None
     if "range" in node:
         rng = node["range"]
@@ -155,15 +168,17 @@ def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
             not isinstance(rng, list)
             or len(rng) != 2
             or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
+            or not all(_finite(v) for v in rng)
             or rng[0] > rng[1]
         ):
-            raise f.error(f"{what}: range must be [minimum, maximum] numbers", node)
+            raise f.error(f"{what}: range must be [minimum, maximum] finite numbers", node)
         minimum, maximum = float(rng[0]), float(rng[1])
         if value_type is not ValueType.NUMBER:
             raise f.error(f"{what}: only number facts have a range", node)
     unit = node.get("unit")
     if unit is not None and not isinstance(unit, str):
         raise f.error(f"{what}: unit must be text", node)
+    unit = None if unit is None else visible(unit)
     question = node.get("question")
     if question is not None and not isinstance(question, str):
         raise f.error(f"{what}: question must be text", node)
@@ -177,7 +192,7 @@ def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
         minimum=minimum,
         maximum=maximum,
         aliases=f.texts(node, "aliases", what),
-        question=question.strip() if question else None,
+        question=visible(question.strip()) if question else None,
         description=f.text(node, "description", what, ""),
         timing=timing,
         needs_review=needs_review,
@@ -311,8 +326,9 @@ def _disagreement(f: _File, node: Any) -> Disagreement:
 
 def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
     """Read, build and validate a knowledge base (the bundled one when no directory is given)."""
-    kb = read_knowledge_base(directory)
-    validate(kb)
+    with collector_paused():
+        kb = read_knowledge_base(directory)
+        validate(kb)
     return kb
 
 
@@ -327,6 +343,11 @@ def read_knowledge_base(
     can report every one (problems in kb.yaml itself still stop reading).
     """
 
+    with collector_paused():  # see collector.py: most of the time of reading, otherwise
+        return _read(directory, errors)
+
+
+def _read(directory: Path | str | None, errors: list[KnowledgeBaseError] | None) -> KnowledgeBase:
     def skip(exc: KnowledgeBaseError) -> None:
         if errors is None:
             raise exc

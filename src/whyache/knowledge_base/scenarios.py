@@ -68,11 +68,12 @@ from whyache.engine import (
     UnknownFactError,
     format_value,
 )
-from whyache.engine.errors import InputProblems
+from whyache.engine.errors import InputProblems, echo, visible
 from whyache.engine.model.case import parse_assignment
 from whyache.engine.model.vocabulary import suggest
 from whyache.knowledge_base.case_files import parse_case_data
-from whyache.knowledge_base.yaml_source import load_yaml, read_text
+from whyache.knowledge_base.reading import read_text
+from whyache.knowledge_base.yaml_source import load_yaml
 
 SUFFIX = ".scenarios.yaml"
 _KEYS = {
@@ -193,7 +194,7 @@ def _check_names(
             what = "rule" if rules else "fact"
             problems.append(
                 InputError(
-                    f"unknown {what} {name!r} in {key!r}",
+                    f"unknown {what} {echo(name)} in {key!r}",
                     hint=f"did you mean {close[0]!r}?" if close else None,
                     location=source.location(line, key, *path, index),
                 )
@@ -204,7 +205,7 @@ def _check_names(
             expected = " or ".join(kb.kind(k).singular for k in wanted) or f"fact for {key!r}"
             problems.append(
                 InputError(
-                    f"{name!r} in {key!r} is a {kb.kind(kind).singular} fact, not a {expected}",
+                    f"{echo(name)} in {key!r} is a {kb.kind(kind).singular} fact, not a {expected}",
                     location=source.location(line, key, *path, index),
                 )
             )
@@ -270,7 +271,7 @@ def load_scenarios(kb: KnowledgeBase, path: Path) -> list[Scenario]:
     if extra:
         problems.append(
             InputError(
-                f"unknown key {extra[0]!r} in scenario file",
+                f"unknown key {echo(extra[0])} in scenario file",
                 hint="a scenario file holds only 'scenarios:'",
                 location=source.location(getattr(data, "line", None), extra[0]),
             )
@@ -315,10 +316,10 @@ def _scenario(
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError("scenario needs a name", location=where)
-    name = name.strip()
+    name = visible(name.strip())
     if name in names:
         raise InputError(
-            f"scenario name {name!r} is used twice (first at line {names[name].line})",
+            f"scenario name {echo(name)} is used twice (first at line {names[name].line})",
             hint="give each scenario its own name",
             location=where,
         )
@@ -331,7 +332,7 @@ def _scenario(
     twice = sorted({label for label in labels if labels.count(label) > 1})
     if twice:
         raise InputError(
-            f"variant {twice[0]!r} appears twice",
+            f"variant {echo(twice[0])} appears twice",
             hint="remove the repeated variant",
             location=source.location(line, "variants"),
         )
@@ -458,7 +459,7 @@ def _expand(
             via=via,
             fires=lists["fires"],
             does_not_fire=lists["does_not_fire"],
-            description=str(item.get("description") or ""),
+            description=visible(str(item.get("description") or "")),
         )
 
 

@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 
 from whyache.engine import InputError, Location
+from whyache.engine.errors import echo
+from whyache.knowledge_base.reading import read_text
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 50
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
@@ -65,7 +66,7 @@ class _Loader(_Base):  # type: ignore[misc]
             key = key_node.value
             if key in seen:
                 raise yaml.MarkedYAMLError(
-                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                    None, None, f"key {echo(key)} appears twice in one mapping", key_node.start_mark
                 )
             seen.add(key)
         mapping = LineDict(self.construct_mapping(node, deep=True))
@@ -76,35 +77,6 @@ class _Loader(_Base):  # type: ignore[misc]
 _Loader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_line_mapping
 )
-
-
-def read_text(path: Path, what: str = "file") -> str:
-    """Read a UTF-8 text file, turning every OS and decoding failure into one-line errors."""
-    location = Location(str(path))
-    try:
-        if path.is_dir():
-            raise InputError(f"{what} is a directory, not a file", location=location)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"{what} is too large ({size} bytes; at most {MAX_BYTES})", location=location
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} not found", location=location) from None
-    except PermissionError:
-        raise InputError(f"permission denied reading {what}", location=location) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", location=location) from None
-    if b"\x00" in data:
-        raise InputError(f"{what} is binary, not text", location=location)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{what} is not valid UTF-8 text", location=Location(str(path), line)
-        ) from None
 
 
 def load_yaml(text: str, origin: str) -> Any:
@@ -120,6 +92,10 @@ def load_yaml(text: str, origin: str) -> Any:
         raise InputError(f"invalid YAML: {exc}", location=Location(origin)) from None
     except RecursionError:
         raise InputError("invalid YAML: nested too deeply", location=Location(origin)) from None
+    except ValueError:  # Python's limit on the digits of a whole number (4,300)
+        raise InputError(
+            "invalid YAML: a number with too many digits", location=Location(origin)
+        ) from None
 
 
 def load_yaml_file(path: Path, what: str = "file") -> Any:

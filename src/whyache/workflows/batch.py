@@ -6,8 +6,9 @@ fact to value with an optional ``"id"``) or CSV (a header row of fact names, an 
 so memory stays flat however long the input is; with several worker processes at most a
 fixed number of chunks are in flight at once.
 
-A case that cannot be read or run becomes an error record naming its line; the batch goes
-on. Records (keys in this order)::
+A case that cannot be read or run, for whatever reason (a malformed line, a number too large,
+a line over :data:`MAX_LINE` characters, a worker process that died), becomes an error record
+naming its line; the batch goes on. Records (keys in this order)::
 
     {"id": str | int, "line": int,
      "conclusions": {"red_flag": [...], "condition": [...], "symptom": [...],
@@ -25,20 +26,23 @@ import json
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from whyache.engine import (
-    Engine,
     InputError,
     KnowledgeBase,
     Location,
     WhyacheError,
     case_from_mapping,
 )
+from whyache.engine.errors import echo
 from whyache.engine.model.definitions import INPUT
 from whyache.engine.render.serialize import firing_to_dict
+from whyache.engine.runtime.engines import Runner, make_engine
 from whyache.knowledge_base.case_files import unique_keys
 
 FORMATS = ("jsonl", "csv")
@@ -46,6 +50,9 @@ _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 _CASE_KEYS = {"id", "facts"}
 _FAULT = "\0fault"  # a key no CSV header can hold: marks a row that cannot be read
 
+#: The longest input line (characters) read as a case; a longer one is an error record, and
+#: it is never held in memory whole.
+MAX_LINE = 1024 * 1024
 #: Cases per chunk sent to a worker process, and chunks in flight per worker.
 CHUNK = 32
 IN_FLIGHT_PER_WORKER = 4
@@ -57,6 +64,7 @@ class Item:
 
     line: int
     payload: str | dict[str, str]
+    fault: str | None = None  # why the item cannot be read at all (an overlong line)
 
 
 def format_for(path: str) -> str | None:
@@ -73,16 +81,61 @@ def read_items(stream: TextIO, input_format: str, origin: str) -> Iterator[Item]
     raise InputError(f"unknown input format {input_format!r}", hint="use jsonl or csv")
 
 
+_OVERLONG = "\0overlong"  # stands in for a line too long to read; no CSV cell holds NUL
+_TOO_LONG = f"line longer than {MAX_LINE} characters"
+
+
+def bounded_lines(stream: TextIO, limit: int = MAX_LINE) -> Iterator[str]:
+    """The stream's lines; one longer than ``limit`` is skipped in pieces and yields ``None``.
+
+    ``readline(limit + 1)`` never holds more than that, so a 500 MB line costs 1 MB.
+    """
+    while True:
+        text = stream.readline(limit + 1)
+        if not text:
+            return
+        if len(text) > limit and not text.endswith("\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith("\n"):
+                pass
+            yield _OVERLONG
+        else:
+            yield text
+
+
 def _jsonl_items(stream: TextIO) -> Iterator[Item]:
-    for number, text in enumerate(stream, start=1):
-        if text.strip():
+    for number, text in enumerate(bounded_lines(stream), start=1):
+        if text is _OVERLONG:
+            yield Item(number, "", _TOO_LONG)
+        elif text.strip():
             yield Item(number, text)
 
 
+def _csv_lines(stream: TextIO) -> Iterator[str]:
+    for text in bounded_lines(stream):
+        yield _OVERLONG + "\n" if text is _OVERLONG else text
+
+
 def _csv_items(stream: TextIO, origin: str) -> Iterator[Item]:
-    reader = csv.reader(stream)
+    # A line is at most MAX_LINE characters, so no cell can be longer: csv's own smaller
+    # limit (128 KiB) would otherwise end the whole batch with csv.Error.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE + 2))
+    reader = csv.reader(_csv_lines(stream))
     header: list[str] | None = None
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a row csv cannot split: that row's error, then go on
+            if header is None:
+                raise InputError(f"invalid CSV: {exc}", location=Location(origin)) from None
+            yield Item(reader.line_num, "", f"invalid CSV: {exc}")
+            continue
+        if any(_OVERLONG in cell for cell in row):
+            if header is None:
+                raise InputError(f"CSV header {_TOO_LONG}", location=Location(origin))
+            yield Item(reader.line_num, "", _TOO_LONG)
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
@@ -103,7 +156,9 @@ def _check_header(header: list[str], location: Location) -> None:
         if not name:
             raise InputError("empty column name in the CSV header", location=location)
         if name in seen:
-            raise InputError(f"column {name!r} appears twice in the CSV header", location=location)
+            raise InputError(
+                f"column {echo(name)} appears twice in the CSV header", location=location
+            )
         seen.add(name)
 
 
@@ -117,6 +172,8 @@ class _Fault(InputError):
 
 def _case_data(item: Item) -> tuple[object, dict[str, object] | list[object]]:
     """The case id (None when not given) and its fact mapping."""
+    if item.fault is not None:
+        raise InputError(item.fault)
     if isinstance(item.payload, dict):  # a CSV row
         row = dict(item.payload)
         case_id: object = row.pop("id", "").strip() or None
@@ -129,6 +186,8 @@ def _case_data(item: Item) -> tuple[object, dict[str, object] | list[object]]:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply") from None
+    except ValueError:  # Python's limit on the digits of a whole number (4,300)
+        raise InputError("invalid JSON: a number with too many digits") from None
     if not isinstance(data, dict):
         raise InputError(
             "a case must be a JSON object",
@@ -137,7 +196,9 @@ def _case_data(item: Item) -> tuple[object, dict[str, object] | list[object]]:
     if "facts" in data:
         extra = sorted(k for k in data if k not in _CASE_KEYS)
         if extra:
-            raise InputError(f"unknown key {extra[0]!r} next to 'facts'", hint="allowed: id, facts")
+            raise InputError(
+                f"unknown key {echo(extra[0])} next to 'facts'", hint="allowed: id, facts"
+            )
         facts = data["facts"]
         if not isinstance(facts, dict | list):
             raise InputError(
@@ -153,12 +214,28 @@ def _check_id(case_id: object, line: int) -> str | int:
     if case_id is None:
         return line
     if isinstance(case_id, bool) or not isinstance(case_id, str | int):
-        raise InputError(f"a case id must be text or a whole number, not {case_id!r}")
+        raise InputError(f"a case id must be text or a whole number, not {echo(case_id)}")
     return case_id
 
 
-def run_item(kb: KnowledgeBase, engine: Engine, item: Item, explain: bool) -> dict[str, Any]:
-    """The result record of one item; any error a user can cause becomes an error record."""
+def run_item(kb: KnowledgeBase, engine: Runner, item: Item, explain: bool) -> dict[str, Any]:
+    """The result record of one item; any failure becomes that item's error record."""
+    case_id: str | int = item.line
+    try:
+        return _run_item(kb, engine, item, explain)
+    except Exception as exc:  # one case must never stop the batch
+        if isinstance(exc, WhyacheError):
+            if isinstance(exc, _Fault) and isinstance(exc.case_id, str):
+                case_id = exc.case_id
+            message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+        elif isinstance(exc, OverflowError | MemoryError | RecursionError):
+            message = f"the case is too large to run ({type(exc).__name__})"
+        else:
+            message = f"the case could not be run ({type(exc).__name__}: {echo(str(exc))})"
+        return {"id": case_id, "line": item.line, "error": message}
+
+
+def _run_item(kb: KnowledgeBase, engine: Runner, item: Item, explain: bool) -> dict[str, Any]:
     case_id: str | int = item.line
     try:
         raw_id, facts = _case_data(item)
@@ -191,12 +268,12 @@ def encode(record: dict[str, Any]) -> str:
 
 # --- worker processes ---------------------------------------------------------------------
 
-_worker: tuple[KnowledgeBase, Engine, bool] | None = None
+_worker: tuple[KnowledgeBase, Runner, bool] | None = None
 # The parent's compiled engine: a forked worker inherits it and need not compile its own.
-_inherited: tuple[KnowledgeBase, Engine] | None = None
+_inherited: tuple[KnowledgeBase, Runner] | None = None
 
 
-def _init_worker(kb_dir: Path | None, explain: bool) -> None:
+def _init_worker(kb_dir: Path | None, explain: bool, engine_name: str) -> None:
     """Have a compiled knowledge base once per worker process (inherited or loaded)."""
     global _worker
     if _inherited is not None:
@@ -205,7 +282,7 @@ def _init_worker(kb_dir: Path | None, explain: bool) -> None:
         from whyache.knowledge_base.cache import load_cached
 
         kb = load_cached(kb_dir)
-        engine = Engine(kb)
+        engine = make_engine(kb, engine_name)
     _worker = (kb, engine, explain)
 
 
@@ -232,37 +309,89 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def run_batch(
     kb: KnowledgeBase,
-    engine: Engine,
+    engine: Runner,
     items: Iterable[Item],
     *,
     explain: bool = False,
     workers: int = 1,
     kb_dir: Path | None = None,
+    engine_name: str = "experta",
 ) -> Iterator[tuple[bool, str]]:
     """Yield ``(failed, encoded record)`` per item, in input order.
 
     With ``workers > 1`` the items go in chunks to that many processes, each of which loads
     the knowledge base from ``kb_dir`` (None: the bundled one) once; at most
     ``workers * IN_FLIGHT_PER_WORKER`` chunks are read ahead, so memory does not grow with
-    the input.
+    the input. ``engine_name`` names the engine a spawned worker compiles (a forked one
+    inherits ``engine``).
     """
     global _inherited
+    # The compiled engine lives as long as the batch: out of the collector's way, it is not
+    # scanned again by every full collection (on 8,000 rules, a third of a case's time).
+    # Forked workers also share it page by page until something writes to it, as a
+    # collection scanning it in a worker would.
+    gc.freeze()
     if workers <= 1:
         for item in items:
             yield _encoded(run_item(kb, engine, item, explain))
         return
     _inherited = (kb, engine)
-    # Forked workers share the parent's compiled engine page by page until something writes
-    # to it; a garbage collection in a worker would, touching every object it scans.
-    gc.freeze()
-    with multiprocessing.get_context().Pool(
-        workers, initializer=_init_worker, initargs=(kb_dir, explain)
-    ) as pool:
-        pending: deque[Any] = deque()
-        limit = workers * IN_FLIGHT_PER_WORKER
-        for chunk in _chunks(items, CHUNK):
-            pending.append(pool.apply_async(_run_chunk, (chunk,)))
-            while len(pending) >= limit:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    limit = workers * IN_FLIGHT_PER_WORKER
+    chunks = _chunks(items, CHUNK)
+    pending: deque[tuple[list[Item], Future[list[tuple[bool, str]]]]] = deque()
+    while True:
+        # A pool whose worker died (killed by a signal, the OOM killer) is broken: the chunks
+        # it held become error records, and a fresh pool takes the rest of the input.
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(),
+            initializer=_init_worker,
+            initargs=(kb_dir, explain, engine_name),
+        )
+        broken = False
+        try:
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(_run_chunk, chunk)))
+                while len(pending) >= limit:
+                    records, broken = _collect(*pending.popleft())
+                    yield from records
+                    if broken:
+                        break
+                if broken:
+                    break
+            if not broken:
+                while pending:
+                    records, broken = _collect(*pending.popleft())
+                    yield from records
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+        if not broken:
+            return
+        while pending:  # everything in flight on the broken pool
+            records, _ = _collect(*pending.popleft())
+            yield from records
+
+
+_LOST = "the worker process running this case died (killed by a signal?); it was not run"
+
+
+def _collect(
+    chunk: list[Item], future: Future[list[tuple[bool, str]]]
+) -> tuple[list[tuple[bool, str]], bool]:
+    """A chunk's records, or its cases as error records when its worker died."""
+    try:
+        return future.result(), False
+    except (BrokenProcessPool, CancelledError):
+        return [_lost(item, _LOST) for item in chunk], True
+    except Exception as exc:  # e.g. a record that could not be sent back
+        return [
+            _lost(item, f"the case could not be run ({type(exc).__name__})") for item in chunk
+        ], False
+
+
+def _lost(item: Item, message: str) -> tuple[bool, str]:
+    try:
+        case_id = _check_id(_case_data(item)[0], item.line)
+    except Exception:  # its line is id enough
+        case_id = item.line
+    return _encoded({"id": case_id, "line": item.line, "error": message})

@@ -14,7 +14,8 @@ from typing import TypeAlias
 
 import networkx as nx
 
-from whyache.engine import Engine, Result, derivation_graph
+from whyache.engine import Result, derivation_graph
+from whyache.engine.runtime.engines import Runner
 from whyache.knowledge_base.scenarios import Scenario
 from whyache.workflows.failure_explanations import (
     INDENT,
@@ -86,7 +87,7 @@ def via_problems(
     return problems
 
 
-def check(engine: Engine, scenario: Scenario) -> Outcome:
+def check(engine: Runner, scenario: Scenario) -> Outcome:
     """Run a scenario's case and compare every expectation with what happened."""
     result = engine.run(scenario.case)
     found: list[Failure] = []

@@ -20,12 +20,13 @@ from whyache.engine import (
     RuleDef,
     Source,
     ValueType,
-    evaluate,
     stratify,
     validate,
 )
 from whyache.engine.analysis.lint import CHECKS, lint, reachable_facts
+from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value, from_data
+from whyache.engine.runtime.reference import Program
 
 from ...conftest import KINDS, Kind
 
@@ -89,29 +90,10 @@ def _all_cases(kb: KnowledgeBase) -> list[dict[str, Value]]:
 def _fired(
     kb: KnowledgeBase, strata: dict[str, int], given: dict[str, Value]
 ) -> set[tuple[str, int]]:
-    """Each rule and alternative (numbered from 1) that holds when its stratum runs, by a
-    stratified fixpoint computed without experta."""
-    known = dict(given)
-    held: set[tuple[str, int]] = set()
-    for level in sorted(set(strata.values())):
-        changed = True
-        while changed:
-            changed = False
-            for rule in kb.rules:
-                if strata[rule.id] != level or evaluate(rule.condition, known.get) is not True:
-                    continue
-                holding = {
-                    (rule.id, number)
-                    for number, alternative in enumerate(rule.alternatives, 1)
-                    if all(lit.holds(known.get(lit.fact)) for lit in alternative)
-                }
-                assert holding, f"{rule.id} holds but none of its alternatives does"
-                held |= holding
-                for fact in rule.concludes:
-                    if fact not in known:
-                        known[fact] = True
-                        changed = True
-    return held
+    """Each rule and alternative (numbered from 1) that holds when its stratum runs, by the
+    reference evaluator (no experta)."""
+    firings = Program(kb, strata).firings(Case(tuple(sorted(given.items()))))
+    return {(firing.rule, firing.alternative + 1) for firing in firings}
 
 
 @_SETTINGS

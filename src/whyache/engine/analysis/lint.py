@@ -43,8 +43,8 @@ together. Absence tests (``not X``, ``X is unknown``) need nothing to be reachab
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal as Choice
@@ -62,6 +62,7 @@ from whyache.engine.model.conditions import (
 )
 from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.model.validation import problems
+from whyache.engine.runtime.reference import closure
 
 Severity = Choice["error", "warning"]
 
@@ -148,7 +149,9 @@ def finding_from_error(exc: KnowledgeBaseError) -> Finding:
 
 def lint(kb: KnowledgeBase) -> tuple[Finding, ...]:
     """Every finding for a knowledge base, errors and warnings, sorted by place and check."""
-    findings = [finding_from_error(p) for p in problems(kb)]
+    # A knowledge base that passed validation (strata known) has no validation problems.
+    validated = kb.known_strata() is not None
+    findings = [] if validated else [finding_from_error(p) for p in problems(kb)]
     reached = reachable_facts(kb)
     findings.extend(_never_fires(kb, reached))
     findings.extend(_unreachable(kb, reached))
@@ -215,34 +218,27 @@ def _alternative_holds(
     )
 
 
+def _needs(kb: KnowledgeBase, _rule: RuleDef, alternative: tuple[Literal, ...]) -> list[str] | None:
+    """The facts an alternative needs reached (None: it can never hold, reached or not)."""
+    needed = []
+    for fact_id, lits in _by_fact(kb, alternative).items():
+        fact = kb.fact(fact_id)
+        if _can_hold(fact, lits, False):
+            continue
+        if not _can_hold(fact, lits, True):
+            return None
+        needed.append(fact_id)
+    return needed
+
+
 def reachable_facts(kb: KnowledgeBase) -> frozenset[str]:
     """Facts some case can establish: inputs, and what rules that can fire conclude from them.
 
-    A worklist fixpoint: a rule is looked at again only when a fact it mentions is newly
-    reached, so long chains cost little however the rules are ordered.
+    The reference evaluator's monotone closure (:func:`whyache.engine.runtime.reference.closure`),
+    with each alternative needing the facts whose literals cannot hold while it is unknown.
     """
-    reached = {f.id for f in kb.facts if f.is_input}
-    alternatives = [_alternatives(rule) for rule in kb.rules]
-    mentioning: dict[str, list[int]] = {}
-    for index, rule in enumerate(kb.rules):
-        for fact_id in rule.premises:
-            mentioning.setdefault(fact_id, []).append(index)
-    pending = deque(range(len(kb.rules)))
-    queued = set(pending)
-    while pending:
-        index = pending.popleft()
-        queued.discard(index)
-        rule = kb.rules[index]
-        new = [f for f in rule.concludes if kb.has_fact(f) and f not in reached]
-        if not new or not any(_alternative_holds(kb, a, reached) for a in alternatives[index]):
-            continue
-        reached.update(new)
-        for fact_id in new:
-            for user in mentioning.get(fact_id, ()):
-                if user not in queued:
-                    pending.append(user)
-                    queued.add(user)
-    return frozenset(reached)
+    inputs = [f.id for f in kb.facts if f.is_input]
+    return closure(kb, inputs, functools.partial(_needs, kb))[0]
 
 
 def _why_dead(kb: KnowledgeBase, alternative: Sequence[Literal], reached: frozenset[str]) -> str:

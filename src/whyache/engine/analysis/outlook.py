@@ -9,17 +9,19 @@ or stay unknown), and a derived fact is
 * ``False`` when no answer to the open inputs can conclude it,
 * ``None``  when it is still open.
 
-Rules are evaluated stratum by stratum (the order the engine fires them in), so a ``not``
-over a derived fact is judged only once that fact is final. Each literal is judged on its own,
-so the analysis may call a fact open that a correlated pair of answers could never conclude;
-it never calls a fact settled that an answer could change. That errs towards asking.
+The evaluation is the reference evaluator's three-valued mode
+(:meth:`whyache.engine.runtime.reference.Program.outlook`); this module adds what a consultation
+needs around it: which rules an answer can reach, re-evaluating only those (each rule by
+:meth:`~whyache.engine.runtime.reference.Program.rule_rank`), and sample answers. Each literal is
+judged on its own, so the analysis may call a fact open that a correlated pair of answers
+could never conclude; it never calls a fact settled that an answer could change. That errs
+towards asking.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,9 +29,10 @@ from functools import cached_property
 
 import networkx as nx
 
-from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown, Value
+from whyache.engine.model.conditions import Compare, Literal, Value
 from whyache.engine.model.definitions import FactDef, KnowledgeBase
 from whyache.engine.model.validation import stratify
+from whyache.engine.runtime import reference
 
 Status = bool | None
 """True: settled as concluded; False: settled as not concluded; None: still open."""
@@ -42,12 +45,6 @@ class _Alternative:
     rule: str
     index: int
     literals: tuple[Literal, ...]
-
-
-# A literal compiled for the innermost loop: (fact, is input, atom kind, negated, comparison,
-# comparison satisfiable in the fact's range).
-_Code = tuple[str, bool, int, bool, Compare | None, bool]
-_PRESENT, _DENIED, _UNKNOWN, _COMPARE = range(4)
 
 
 class Plan:
@@ -79,10 +76,7 @@ class Plan:
         self.users: dict[str, tuple[str, ...]] = {
             f.id: tuple(r.id for r in kb.rules_using(f.id)) for f in kb.facts
         }
-        self.codes: dict[str, tuple[tuple[_Code, ...], ...]] = {
-            rule_id: tuple(tuple(self._code(lit) for lit in alt.literals) for alt in alts)
-            for rule_id, alts in self.alternatives.items()
-        }
+        self.program = reference.program(kb, strata)
         self.followers: dict[str, tuple[str, ...]] = {
             rule.id: tuple(
                 dict.fromkeys(
@@ -124,16 +118,6 @@ class Plan:
             return None
         return tuple(nx.lexicographical_topological_sort(graph, key=index.__getitem__))
 
-    def _code(self, lit: Literal) -> _Code:
-        atom = lit.atom
-        is_input = lit.fact in self.inputs
-        if isinstance(atom, Compare):
-            possible = _satisfiable(atom, self.kb.fact(lit.fact))
-            return (lit.fact, is_input, _COMPARE, lit.negated, atom, possible)
-        kind = _PRESENT if isinstance(atom, Present) else _DENIED
-        kind = _UNKNOWN if isinstance(atom, Unknown) else kind
-        return (lit.fact, is_input, kind, lit.negated, None, True)
-
     def outlook(self, values: Mapping[str, Value], closed: Iterable[str] = ()) -> Outlook:
         """Evaluate with ``values`` known; inputs in ``closed`` stay unknown for good."""
         return Outlook(self, dict(values), frozenset(closed))
@@ -150,7 +134,7 @@ class Plan:
     def satisfiable(self, compare: Compare) -> bool:
         """Whether some number in the fact's range passes the comparison (cached)."""
         if compare not in self._satisfiable:
-            self._satisfiable[compare] = _satisfiable(compare, self.kb.fact(compare.fact))
+            self._satisfiable[compare] = reference.satisfiable(compare, self.kb.fact(compare.fact))
         return self._satisfiable[compare]
 
     def downstream(self, fact_id: str) -> frozenset[str]:
@@ -187,24 +171,6 @@ class Plan:
         return tuple(sorted(seen.values()))
 
 
-def _satisfiable(compare: Compare, fact: FactDef) -> bool:
-    """Whether some number in the fact's range passes the comparison."""
-    low = fact.minimum if fact.minimum is not None else -math.inf
-    high = fact.maximum if fact.maximum is not None else math.inf
-    op, value = compare.op, compare.value
-    if op == "<":
-        return low < value
-    if op == "<=":
-        return low <= value
-    if op == ">":
-        return high > value
-    if op == ">=":
-        return high >= value
-    if op == "=":
-        return low <= value <= high
-    return not low == high == value  # "!="
-
-
 class Outlook:
     """The three-valued status of every derived fact for one state of a consultation.
 
@@ -227,29 +193,20 @@ class Outlook:
         # Status as a rank (0: settled no, 1: open, 2: settled yes) so the loop compares ints.
         self._rank: dict[str, int]
         self._rule_rank: dict[str, int] = {}
-        if plan.order is not None:
+        if base is None or changed is None:
+            self._rank, self._rule_rank = plan.program.outlook(values, closed)
+        elif plan.order is not None:
             self._ordered(plan.order, base, changed)
         else:
             self._layered(base, changed)
 
-    def _ordered(self, order: tuple[str, ...], base: Outlook | None, changed: str | None) -> None:
-        """Evaluate rules in topological order; from a base, only those a change reaches."""
+    def _rule(self, rule_id: str) -> int:
+        return self.plan.program.rule_rank(rule_id, self.values, self.closed, self._rank)
+
+    def _ordered(self, order: tuple[str, ...], base: Outlook, changed: str) -> None:
+        """Re-evaluate, in topological order, only the rules the changed input reaches."""
         plan = self.plan
-        codes, concludes, concluding, users = (
-            plan.codes,
-            plan.concludes,
-            plan.concluding,
-            plan.users,
-        )
-        if base is None or changed is None:
-            rank = self._rank = dict.fromkeys(plan.derived, 0)
-            rule_rank = self._rule_rank
-            for rule_id in order:
-                best = rule_rank[rule_id] = self._rule(codes[rule_id])
-                for fact_id in concludes[rule_id]:
-                    if best > rank[fact_id]:
-                        rank[fact_id] = best
-            return
+        concludes, concluding, users = plan.concludes, plan.concluding, plan.users
         rank = self._rank = dict(base._rank)
         rule_rank = self._rule_rank = dict(base._rule_rank)
         position = plan.position
@@ -257,7 +214,7 @@ class Outlook:
         queued = set(heap)
         while heap:
             rule_id = order[heapq.heappop(heap)]
-            best = self._rule(codes[rule_id])
+            best = self._rule(rule_id)
             before = rule_rank[rule_id]
             if best == before:
                 continue
@@ -277,19 +234,16 @@ class Outlook:
                         queued.add(position[user])
                         heapq.heappush(heap, position[user])
 
-    def _layered(self, base: Outlook | None, changed: str | None) -> None:
-        """Stratum by stratum to a fixpoint (rules with positive cycles need this)."""
+    def _layered(self, base: Outlook, changed: str) -> None:
+        """Stratum by stratum to a fixpoint, over what lies downstream of the changed input
+        (rules with positive cycles need this)."""
         plan = self.plan
-        if base is not None and changed is not None:
-            # Only facts downstream of the changed input can differ from the base outlook.
-            self._rank = dict(base._rank)
-            self._rank.update(dict.fromkeys(plan.downstream(changed), 0))
-            layers = plan.affected(changed)
-        else:
-            self._rank = dict.fromkeys(plan.derived, 0)
-            layers = plan.layers
-        rank, codes, concludes, followers = self._rank, plan.codes, plan.concludes, plan.followers
-        for layer in layers:
+        # Only facts downstream of the changed input can differ from the base outlook.
+        self._rank = dict(base._rank)
+        self._rank.update(dict.fromkeys(plan.downstream(changed), 0))
+        self._rule_rank = {}  # not kept up to date here: only the ordered path reads it
+        rank, concludes, followers = self._rank, plan.concludes, plan.followers
+        for layer in plan.affected(changed):
             if not layer:
                 continue
             queue = deque(layer)
@@ -297,7 +251,7 @@ class Outlook:
             while queue:
                 rule_id = queue.popleft()
                 pending.discard(rule_id)
-                best = self._rule(codes[rule_id])
+                best = self._rule(rule_id)
                 raised = False
                 for fact_id in concludes[rule_id]:
                     if best > rank[fact_id]:
@@ -308,54 +262,6 @@ class Outlook:
                         if user not in pending:
                             queue.append(user)
                             pending.add(user)
-
-    def _rule(self, alternatives: tuple[tuple[_Code, ...], ...]) -> int:
-        """The best rank among a rule's alternatives (the innermost loop, kept flat)."""
-        values, closed, rank = self.values, self.closed, self._rank
-        best = 0
-        for codes in alternatives:
-            result = 2
-            for fact_id, is_input, kind, negated, compare, possible in codes:
-                if is_input:
-                    if fact_id in values:
-                        value: Value | None = values[fact_id]
-                    elif fact_id in closed:
-                        value = None
-                    elif kind == _COMPARE and not possible:
-                        if negated:
-                            continue
-                        result = 0
-                        break
-                    else:
-                        result = 1
-                        continue
-                else:
-                    derived = rank[fact_id]
-                    if derived == 1:
-                        if kind == _DENIED:  # a derived fact is never "no"
-                            if negated:
-                                continue
-                            result = 0
-                            break
-                        result = 1
-                        continue
-                    value = True if derived else None
-                if kind == _PRESENT:
-                    holds = value is not None and value is not False
-                elif kind == _DENIED:
-                    holds = value is False
-                elif kind == _UNKNOWN:
-                    holds = value is None
-                else:
-                    holds = value is not None and compare is not None and compare.test(value)
-                if holds == negated:
-                    result = 0
-                    break
-            if result == 2:
-                return 2
-            if result == 1:
-                best = 1
-        return best
 
     def is_open_input(self, fact_id: str) -> bool:
         return (
@@ -373,36 +279,11 @@ class Outlook:
         return _STATUS[self._rank[fact_id]]
 
     def literal(self, lit: Literal) -> Status:
-        """Status of one literal (for tracing paths; evaluation uses the compiled codes)."""
-        fact_id = lit.fact
-        atom = lit.atom
-        if fact_id in self.plan.inputs:
-            if fact_id in self.values or fact_id in self.closed:
-                return _holds(lit, self.values.get(fact_id))
-            if isinstance(atom, Compare) and not self.plan.satisfiable(atom):
-                return lit.negated
-            return None
-        status = _STATUS[self._rank[fact_id]]
-        if status is None:
-            # A derived fact is only ever present, so "= no" can never hold.
-            return lit.negated if isinstance(atom, Denied) else None
-        return _holds(lit, True if status else None)
+        """Status of one literal (for tracing paths)."""
+        code = self.plan.program.code(lit)
+        return _STATUS[reference.literal_rank(code, self.values, self.closed, self._rank)]
 
     @cached_property
     def open_facts(self) -> tuple[str, ...]:
         """Derived facts still open, in knowledge-base order."""
         return tuple(f for f in self.plan.derived if self._rank[f] == 1)
-
-
-def _holds(lit: Literal, value: Value | None) -> bool:
-    """Literal.holds for one value, without the general three-valued evaluator."""
-    atom = lit.atom
-    if isinstance(atom, Present):
-        result = value is not None and value is not False
-    elif isinstance(atom, Denied):
-        result = value is False
-    elif isinstance(atom, Unknown):
-        result = value is None
-    else:
-        result = value is not None and atom.test(value)
-    return result != lit.negated

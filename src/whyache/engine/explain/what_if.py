@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from whyache.engine.errors import InputError
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value
-from whyache.engine.runtime.engine import Engine
+from whyache.engine.runtime.engines import Runner
 from whyache.engine.runtime.result import Firing, Result
 
 
@@ -66,7 +66,7 @@ def changed_case(case: Case, add: Case, remove: Iterable[str]) -> Case:
     return changed
 
 
-def what_if(engine: Engine, case: Case, add: Case, remove: Iterable[str] = ()) -> WhatIf:
+def what_if(engine: Runner, case: Case, add: Case, remove: Iterable[str] = ()) -> WhatIf:
     """Compare the case with its changed copy (see :func:`changed_case`)."""
     after_case = changed_case(case, add, tuple(remove))
     return compare(engine.run(case), engine.run(after_case))

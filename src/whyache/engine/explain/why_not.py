@@ -32,11 +32,11 @@ from whyache.engine.model.conditions import (
     Present,
     Unknown,
     Value,
-    evaluate,
     format_value,
 )
 from whyache.engine.model.definitions import KnowledgeBase, Source
 from whyache.engine.model.validation import stratify
+from whyache.engine.runtime import reference
 from whyache.engine.runtime.result import Result
 
 #: How many sets of additional facts a report offers at most.
@@ -398,27 +398,9 @@ def _example(kb: KnowledgeBase, need: list[Literal]) -> tuple[tuple[str, Value],
 def derive(
     kb: KnowledgeBase, values: dict[str, Value], strata: dict[str, int] | None = None
 ) -> set[str]:
-    """Evaluate the rules on input values, stratum by stratum, and return the derived facts.
-
-    The same semantics as the engine (negation as failure judged after lower strata are done),
-    without experta: used to check candidate additions without running a case.
-    """
-    strata = strata if strata is not None else stratify(kb)
-    known = dict(values)
-    derived: set[str] = set()
-    for level in sorted(set(strata.values())):
-        rules = [r for r in kb.rules if strata[r.id] == level]
-        changed = True
-        while changed:
-            changed = False
-            for rule in rules:
-                if evaluate(rule.condition, known.get) is True:
-                    for fact_id in rule.concludes:
-                        if fact_id not in known:
-                            known[fact_id] = True
-                            derived.add(fact_id)
-                            changed = True
-    return derived
+    """The facts the rules conclude from input values, by the reference evaluator (the
+    engine's semantics without experta): used to check candidate additions cheaply."""
+    return reference.program(kb, strata).derive(values)
 
 
 def _additions(

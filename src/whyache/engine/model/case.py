@@ -16,6 +16,7 @@ from whyache.engine.errors import (
     Location,
     UnknownFactError,
     UnknownFactsError,
+    echo,
 )
 from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.model.conditions import Value, format_number, format_value
@@ -94,9 +95,8 @@ def parse_value(fact: FactDef, raw: object, location: Location | None = None) ->
     answer = yes_no(raw)
     if answer is not None:
         return answer
-    shown = raw if isinstance(raw, str) else repr(raw)
     raise FactValueError(
-        f"{fact.id!r} is yes/no, not {shown!r}",
+        f"{fact.id!r} is yes/no, not {echo(raw)}",
         hint=f"write {fact.id}, {fact.id}=no or {fact.id}=unknown",
         location=location,
     )
@@ -108,7 +108,12 @@ def _parse_number(fact: FactDef, raw: object, location: Location | None) -> floa
     if isinstance(raw, bool) or raw is None:
         raise FactValueError(f"{fact.id!r} needs a number{unit}", hint=example, location=location)
     if isinstance(raw, int | float):
-        number = float(raw)
+        try:
+            number = float(raw)
+        except OverflowError:  # a whole number beyond any float (401 digits or more)
+            raise FactValueError(
+                f"{fact.id!r} = {echo(raw)} is too large a number", location=location
+            ) from None
     else:
         text = str(raw).strip()
         if fact.unit and text.lower().endswith(fact.unit.lower()):
@@ -117,7 +122,7 @@ def _parse_number(fact: FactDef, raw: object, location: Location | None) -> floa
             number = float(text)
         except ValueError:
             raise FactValueError(
-                f"{fact.id!r} needs a number{unit}, not {str(raw)!r}",
+                f"{fact.id!r} needs a number{unit}, not {echo(str(raw))}",
                 hint=example,
                 location=location,
             ) from None
@@ -196,7 +201,9 @@ def parse_assignment(text: str) -> tuple[str, object]:
     if not sep:
         return name, True
     if not raw.strip():
-        raise InputError(f"no value after '=' in {text!r}", hint="write FACT, FACT=no or FACT=48")
+        raise InputError(
+            f"no value after '=' in {echo(text)}", hint="write FACT, FACT=no or FACT=48"
+        )
     return name, raw
 
 
@@ -219,10 +226,10 @@ def case_from_mapping(
     pairs = []
     for name, raw in data.items():
         if not isinstance(name, str):
-            raise InputError(f"fact names must be text, not {name!r}", location=location)
+            raise InputError(f"fact names must be text, not {echo(name)}", location=location)
         if raw is None:
             raise InputError(
-                f"{name!r} has no value",
+                f"{echo(name)} has no value",
                 hint="use yes, no, unknown or a number",
                 location=location,
             )

@@ -14,6 +14,8 @@ Atoms talk about one fact each:
 They combine with ``all``, ``any`` and ``not``. ``not C`` means "C is not established"
 (negation as failure): it holds when C is false *or unknown*. Use ``X = no`` when a rule needs
 an explicit denial. Text is parsed with a small grammar; nothing is ever evaluated as code.
+An atom's text is at most :data:`MAX_ATOM_LENGTH` characters, an ``all``/``any`` list at most
+:data:`MAX_ITEMS` items and a rule's condition at most :data:`MAX_ATOMS` atoms.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeAlias
+
+from whyache.engine.errors import echo
 
 Value: TypeAlias = bool | float
 """A fact's value: True (present), False (denied) or a number."""
@@ -38,10 +42,22 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
 _ASCII_OPS = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "="}
 
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_ATOM = re.compile(
-    r"^\s*(?P<fact>[A-Za-z][A-Za-z0-9_]*)\s*"
-    r"(?:(?P<op><=|>=|==|!=|≥|≤|≠|<|>|=)\s*(?P<value>\S+)|(?P<is>is\s+(?:not\s+)?(?:unknown|known)))?\s*$"
-)
+#: Operators, longest first so that ``<=`` is never read as ``<`` followed by ``=``.
+_OPS = ("<=", ">=", "==", "!=", "≥", "≤", "≠", "<", ">", "=")
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NAME_CHARS = _NAME_START | frozenset("0123456789_")
+_IS_WORDS = {
+    ("is", "unknown"): False,
+    ("is", "known"): True,
+    ("is", "not", "unknown"): True,
+    ("is", "not", "known"): False,
+}
+#: The longest text of one atom (``fact op value``), and the most items in one ``all``/``any``
+#: list and atoms in one rule's condition. Real rules are far below; the caps keep a hostile
+#: knowledge base from costing more than a moment to read.
+MAX_ATOM_LENGTH = 200
+MAX_ITEMS = 256
+MAX_ATOMS = 1024
 
 
 def format_number(value: float) -> str:
@@ -165,25 +181,39 @@ class Literal:
 
 
 def parse_atom(text: str) -> Atom | Not:
-    """Parse one atom such as ``hours_since_run >= 24``; raise ConditionSyntaxError otherwise."""
-    match = _ATOM.match(text)
-    if not match:
+    """Parse one atom such as ``hours_since_run >= 24``; raise ConditionSyntaxError otherwise.
+
+    A scan from left to right (no backtracking pattern), so its time is linear in the text,
+    which is capped at :data:`MAX_ATOM_LENGTH` characters anyway.
+    """
+    if len(text) > MAX_ATOM_LENGTH:
         raise ConditionSyntaxError(
-            f"cannot read condition {text!r}",
+            f"condition longer than {MAX_ATOM_LENGTH} characters ({len(text)}): {echo(text)}"
         )
-    fact = match["fact"]
+    body = text.strip()
+    end = 0
+    if body and body[0] in _NAME_START:
+        end = 1
+        while end < len(body) and body[end] in _NAME_CHARS:
+            end += 1
+    fact, rest = body[:end], body[end:].lstrip()
+    if not fact:
+        raise ConditionSyntaxError(f"cannot read condition {echo(text)}")
     if not FACT_ID.match(fact):
         raise ConditionSyntaxError(f"fact id {fact!r} must be lower_snake_case")
-    if match["is"]:
-        words = match["is"].split()
-        known = words[-1] == "known"
-        if "not" in words:
-            known = not known
-        return Not(Unknown(fact)) if known else Unknown(fact)
-    if match["op"] is None:
+    if not rest:
         return Present(fact)
-    op = _ASCII_OPS.get(match["op"], match["op"])
-    raw = match["value"].lower()
+    op = next((o for o in _OPS if rest.startswith(o)), None)
+    if op is None:
+        known = _IS_WORDS.get(tuple(rest.split()))
+        if known is None:
+            raise ConditionSyntaxError(f"cannot read condition {echo(text)}")
+        return Not(Unknown(fact)) if known else Unknown(fact)
+    shown = rest[len(op) :].strip()
+    if not shown or len(shown.split()) != 1:
+        raise ConditionSyntaxError(f"cannot read condition {echo(text)}")
+    op = _ASCII_OPS.get(op, op)
+    raw = shown.lower()
     if op in {"=", "!="} and raw in {"yes", "no", "true", "false"}:
         positive = raw in {"yes", "true"}
         atom: Atom = Present(fact) if positive else Denied(fact)
@@ -192,7 +222,7 @@ def parse_atom(text: str) -> Atom | Not:
         number = float(raw)
     except ValueError:
         raise ConditionSyntaxError(
-            f"cannot compare {fact!r} with {match['value']!r}: expected a number, yes or no"
+            f"cannot compare {fact!r} with {echo(shown)}: expected a number, yes or no"
         ) from None
     if number != number or number in {float("inf"), float("-inf")}:
         raise ConditionSyntaxError(f"comparison value for {fact!r} must be a finite number")
@@ -201,29 +231,47 @@ def parse_atom(text: str) -> Atom | Not:
 
 def from_data(data: Any) -> Condition:
     """Build a condition from YAML data: a string, a list (all of), or all/any/not mapping."""
+    return _from_data(data, [MAX_ATOMS])
+
+
+def _from_data(data: Any, budget: list[int]) -> Condition:
     if isinstance(data, str):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ConditionSyntaxError(
+                f"a condition of more than {MAX_ATOMS} atoms; split the rule"
+            )
         return parse_atom(data)
     if isinstance(data, list):
         if not data:
             raise ConditionSyntaxError("an empty list of conditions")
-        items = tuple(from_data(d) for d in data)
+        _check_size(data, "a list")
+        items = tuple(_from_data(d, budget) for d in data)
         return items[0] if len(items) == 1 else All(items)
     if isinstance(data, dict):
         if len(data) != 1:
-            keys = ", ".join(sorted(str(k) for k in data))
+            keys = ", ".join(sorted(echo(k) if not isinstance(k, str) else k for k in data))
             raise ConditionSyntaxError(
-                f"a combination needs exactly one of all/any/not, got: {keys or 'nothing'}"
+                f"a combination needs exactly one of all/any/not, got: {echo(keys or 'nothing')}"
             )
         ((key, value),) = data.items()
         if key == "not":
-            return Not(from_data(value))
+            return Not(_from_data(value, budget))
         if key in {"all", "any"}:
             if not isinstance(value, list) or not value:
                 raise ConditionSyntaxError(f"'{key}' needs a non-empty list of conditions")
-            items = tuple(from_data(d) for d in value)
+            _check_size(value, f"'{key}'")
+            items = tuple(_from_data(d, budget) for d in value)
             return All(items) if key == "all" else AnyOf(items)
-        raise ConditionSyntaxError(f"unknown combination {key!r} (use all, any or not)")
-    raise ConditionSyntaxError(f"a condition must be text, a list or a mapping, not {data!r}")
+        raise ConditionSyntaxError(f"unknown combination {echo(key)} (use all, any or not)")
+    raise ConditionSyntaxError(f"a condition must be text, a list or a mapping, not {echo(data)}")
+
+
+def _check_size(items: list[Any], what: str) -> None:
+    if len(items) > MAX_ITEMS:
+        raise ConditionSyntaxError(
+            f"{what} of {len(items)} conditions (at most {MAX_ITEMS}); split the rule"
+        )
 
 
 def facts_in(cond: Condition) -> Iterator[str]:

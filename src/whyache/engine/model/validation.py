@@ -24,15 +24,25 @@ def validate(kb: KnowledgeBase) -> dict[str, int]:
     known = kb.known_strata()
     if known is not None:
         return dict(known)
-    for problem in problems(kb):
+    for problem in _problems_before_strata(kb):
         raise problem
-    strata = stratify(kb)
+    strata = stratify(kb)  # raises its own problem: the last that problems() reports
     kb.remember_strata(strata)
     return strata
 
 
 def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
     """Every error in a knowledge base, in a fixed order (the one :func:`validate` raises)."""
+    yield from _problems_before_strata(kb)
+    try:
+        stratify(kb)
+    except KnowledgeBaseError as exc:
+        yield exc
+    except ConditionSyntaxError:
+        pass  # a condition too large to expand, reported above for its rule
+
+
+def _problems_before_strata(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
     yield from _check_unique(kb)
     yield from _check_kinds(kb)
     for fact in kb.facts:
@@ -64,12 +74,6 @@ def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
             )
     for rule in kb.rules:
         yield from _check_rule(kb, rule)
-    try:
-        stratify(kb)
-    except KnowledgeBaseError as exc:
-        yield exc
-    except ConditionSyntaxError:
-        pass  # a condition too large to expand, reported above for its rule
 
 
 def _check_kinds(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
@@ -132,11 +136,13 @@ def _check_unique(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
             )
             continue
         rules[rule.id] = str(rule.location) if rule.location else "?"
-    for doc_count, doc in enumerate(kb.documents):
-        if any(d.file == doc.file for d in kb.documents[:doc_count]):
+    files: set[str] = set()
+    for doc in kb.documents:
+        if doc.file in files:
             yield KnowledgeBaseProblem(
                 "duplicate-id", f"document {doc.file!r} is registered twice", location=doc.location
             )
+        files.add(doc.file)
     for dis in kb.disagreements:
         for rule_id in dis.rules:
             if not kb.has_rule(rule_id):
@@ -167,7 +173,6 @@ def _check_rule(kb: KnowledgeBase, rule: RuleDef) -> Iterator[KnowledgeBaseError
             check, message, location=rule.location, rule=rule.id, hint=hint, fact=fact
         )
 
-    fact_ids = [f.id for f in kb.facts]
     if not rule.description.strip():
         yield fail("schema", "needs a description")
     if not rule.sources:
@@ -192,7 +197,7 @@ def _check_rule(kb: KnowledgeBase, rule: RuleDef) -> Iterator[KnowledgeBaseError
             yield fail(
                 "undeclared-fact",
                 f"uses undeclared fact {fact_id!r}",
-                _did_you_mean(fact_id, fact_ids),
+                _did_you_mean(fact_id, [f.id for f in kb.facts]),
                 fact=fact_id,
             )
     for fact_id in rule.concludes:
@@ -237,17 +242,16 @@ def stratify(kb: KnowledgeBase) -> dict[str, int]:
     fact_stratum: dict[str, int] = {f.id: 0 for f in kb.facts}
     levels = [0] * len(kb.rules)  # by position: a duplicated rule id must not make this loop
     limit = len(kb.facts) + 1
+    # Per rule, what each literal adds to the fact's stratum (1: a derived fact's absence),
+    # worked out once rather than on every pass.
+    needs = [_needs(kb, rule) for rule in kb.rules]
     changed = True
     while changed:
         changed = False
         for index, rule in enumerate(kb.rules):
             level = 0
-            for conj in rule.alternatives:
-                for lit in conj:
-                    base = fact_stratum.get(lit.fact, 0)
-                    is_input = kb.has_fact(lit.fact) and kb.fact(lit.fact).is_input
-                    needs_absence = not lit.is_positive_pattern and not is_input
-                    level = max(level, base + 1 if needs_absence else base)
+            for fact_id, extra in needs[index].items():
+                level = max(level, fact_stratum.get(fact_id, 0) + extra)
             if level > limit:
                 raise KnowledgeBaseProblem(
                     "negation-cycle",
@@ -267,3 +271,13 @@ def stratify(kb: KnowledgeBase) -> dict[str, int]:
     for rule, level in zip(kb.rules, levels, strict=True):
         rule_stratum[rule.id] = max(level, rule_stratum.get(rule.id, 0))
     return rule_stratum
+
+
+def _needs(kb: KnowledgeBase, rule: RuleDef) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for conj in rule.alternatives:
+        for lit in conj:
+            is_input = kb.has_fact(lit.fact) and kb.fact(lit.fact).is_input
+            extra = 1 if not lit.is_positive_pattern and not is_input else 0
+            found[lit.fact] = max(found.get(lit.fact, 0), extra)
+    return found

@@ -31,9 +31,17 @@ from experta.abstract import Strategy  # noqa: E402
 from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
-from experta.matchers.rete.check import TypeCheck  # noqa: E402
-from experta.matchers.rete.nodes import BusNode  # noqa: E402
+from experta.matchers.rete.check import FactCapture, SameContextCheck, TypeCheck  # noqa: E402
+from experta.matchers.rete.mixins import ChildNode  # noqa: E402
+from experta.matchers.rete.nodes import (  # noqa: E402
+    BusNode,
+    ConflictSetNode,
+    FeatureTesterNode,
+    NotNode,
+    OrdinaryMatchNode,
+)
 from experta.matchers.rete.token import Token  # noqa: E402
+from experta.matchers.rete.utils import generate_checks  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
 logging.root.handlers[:] = _root_handlers
@@ -43,15 +51,23 @@ __all__ = [
     "Activation",
     "Agenda",
     "BusNode",
+    "ChildNode",
+    "ConflictSetNode",
     "DepthStrategy",
     "Fact",
+    "FactCapture",
+    "FeatureTesterNode",
     "InitialFact",
     "KnowledgeEngine",
+    "NotNode",
+    "OrdinaryMatchNode",
     "P",
     "ReteMatcher",
     "Rule",
+    "SameContextCheck",
     "Strategy",
     "Token",
     "TypeCheck",
     "experta",
+    "generate_checks",
 ]
