@@ -499,6 +499,7 @@ def synthetic_kb(
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "kb.yaml").write_text(
         "name: synthetic\nversion: '1'\ndescription: benchmark\ndisclaimer: benchmark only\n"
+        "kinds:\n  - {id: mechanism, title: Mechanisms}\n"
     )
     (directory / "documents.yaml").write_text(
         "documents:\n  - {file: bench.txt, title: Benchmark, sections: [One]}\n"

@@ -102,6 +102,15 @@ def _condition(rng: random.Random, s: Shape, layer: int, index: int) -> list[str
     return out
 
 
+#: The kinds the generated facts use (kinds are declared in kb.yaml; the engine knows only input).
+KINDS_YAML = (
+    "kinds:\n"
+    "  - {id: condition, title: Conditions, summary: always}\n"
+    "  - {id: symptom, title: Symptoms}\n"
+    "  - {id: mechanism, title: Mechanisms, detail: yes}\n"
+)
+
+
 def write_kb(directory: Path, rules: int, seed: int = 19) -> Shape:
     """Write a knowledge base of exactly ``rules`` rules into ``directory`` (made if needed)."""
     rng = random.Random(seed)
@@ -111,7 +120,7 @@ def write_kb(directory: Path, rules: int, seed: int = 19) -> Shape:
         f"name: synthetic-{rules}\nversion: '1'\n"
         "description: A generated knowledge base for the scaling benchmarks.\n"
         "disclaimer: Generated for benchmarks; it means nothing.\n"
-        f"demo:\n  {s.inputs[0]}: yes\n  {s.inputs[1]}: yes\n  {s.numbers[0]}: 50\n"
+        f"demo:\n  {s.inputs[0]}: yes\n  {s.inputs[1]}: yes\n  {s.numbers[0]}: 50\n" + KINDS_YAML
     )
     sections = "".join(f"      - {name}\n" for name in SECTIONS)
     (directory / "documents.yaml").write_text(
