@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Which interpreter .venv was made with; rewritten (so .venv is rebuilt) only when it changes.
 INTERPRETER := $(VENV).interpreter
 
-.PHONY: demo test lint check docs bench golden clean FORCE
+.PHONY: demo test lint check docs screenshots bench golden clean FORCE
 
 $(BIN)/whyache: pyproject.toml $(INTERPRETER)
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ golden: $(BIN)/whyache  ## every scenario's output through run, explain, why-not
 
 docs: $(BIN)/whyache  ## regenerate the command reference from the commands' --help
 	$(BIN)/python -m whyache.cli.reference > docs/cli.md
+
+screenshots: $(BIN)/whyache  ## the pictures of docs/educators.md: slides (Graphviz) and the pages (Chromium)
+	$(BIN)/whyache graph -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2 --focus muscle_cramps | dot -Tpng -o docs/img/slide-cramps.png
+	$(BIN)/whyache graph --focus stress_fracture --depth 1 | dot -Tpng -o docs/img/slide-stress-fracture.png
+	$(BIN)/whyache graph --overview | dot -Tpng -o docs/img/overview.png
+	WHYACHE_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/web/test_browser.py
 
 bench: $(BIN)/whyache  ## benchmarks: print a table, write docs/performance.md (not pass/fail)
 	$(BIN)/python -m pip install --quiet -e ".[test,dask,bench]"

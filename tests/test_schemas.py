@@ -58,6 +58,8 @@ OUTPUTS: list[tuple[str, list[str], str | None]] = [
     ("graph", ["graph"], None),
     ("graph", ["graph", "--focus", "dehydration"], None),
     ("graph", ["graph", "--highlight", *HEAT], None),
+    ("graph", ["graph", "--overview"], None),
+    ("graph", ["graph", "--from", "hot_weather", "--to", "muscle_cramps", *HEAT], None),
     ("check", ["check", str(REPO / "tests" / "scenarios" / "dehydration.scenarios.yaml")], None),
     ("kb-facts", ["kb", "facts"], None),
     ("kb-facts", ["kb", "facts", *T], None),

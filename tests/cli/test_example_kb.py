@@ -7,6 +7,9 @@ faults, noises, causes, fixes), so every command must work from its kb.yaml alon
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
 import networkx as nx
@@ -16,6 +19,7 @@ from click.testing import CliRunner
 from whyache.cli import main
 
 from ..conftest import REPO
+from ..tools import need
 
 EXAMPLES = REPO / "src" / "whyache" / "examples"
 BICYCLE = str(EXAMPLES / "squeaky-bicycle-kb")
@@ -134,7 +138,7 @@ def test_graph_in_every_format(fmt: str, tmp_path: Path):
         assert nx.read_graphml(out).nodes["stop_brakes_failing"]["kind"] == "safety_stop"
     elif fmt == "mermaid":
         assert "  classDef safety_stop fill:#ffe0e0,stroke:#d00000" in text
-        assert '  f_stop_brakes_failing{{"Brakes may fail - do not ride' in text
+        assert '  f_stop_brakes_failing{{"Brakes may fail - do<br/>not ride' in text
     elif fmt == "dot":
         assert 'shape="doubleoctagon"' in text.split('"stop_brakes_failing" [')[1].split("\n")[0]
     else:
@@ -145,6 +149,58 @@ def test_the_whole_map_renders_too():
     result = invoke("graph", "--format", "dot")
     assert result.exit_code == 0
     assert result.output.count(" -> ") > 40
+
+
+def test_graph_html_lists_the_safety_stop_first_in_this_knowledge_base_words(tmp_path: Path):
+    need("dot", "Graphviz")
+    out = tmp_path / "case.html"
+    facts = ["-f", "squeal_when_braking", "-f", "rim_brakes", "-f", "rode_in_rain"]
+    result = invoke("graph", "--format", "html", *facts, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    missing = text.split('<ul id="not-concluded">')[1].split("</ul>")[0]
+    assert missing.startswith(
+        '<li><a href="#" data-node="stop_brakes_failing">!! Brakes may fail - do not ride</a></li>'
+        '<li><a href="#" data-node="chain_needs_care">Chain needs care</a></li>'
+    )
+    legend = text.split("<h3>Legend</h3>\n<ul>")[1].split("</ul>")[0]
+    assert legend.startswith("<li>Faults</li><li>Noises</li><li>Causes</li><li>Fixes</li>")
+    assert '"WHY NOT: Brakes may fail - do not ride"' in text
+    assert "clinician" not in text and "red flag" not in text.lower()
+
+
+def test_serve_answers_in_the_kinds_of_this_knowledge_base():
+    need("dot", "Graphviz")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whyache", "serve", "--kb", BICYCLE, "--format", "json"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        started = json.loads(process.stdout.readline())
+        assert started["kb"] == "squeaky-bicycle"
+        ask = urllib.request.Request(
+            started["url"] + "api/case",
+            data=json.dumps({"facts": {"oil_on_rim": "yes"}}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(ask, timeout=60) as response:
+            answer = json.load(response)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert answer["kinds"][0] == {
+        "kind": "safety_stop",
+        "title": "Safety stops: do not ride until a mechanic has checked it",
+        "urgent": True,
+    }
+    assert [k["kind"] for k in answer["kinds"]] == ["safety_stop", "fault", "noise", "cause", "fix"]
+    assert answer["report"]["safety_stop"] == [
+        {"fact": "stop_brakes_failing", "label": "Brakes may fail - do not ride"}
+    ]
+    assert answer["legend"][0] == "Safety stops: do not ride until a mechanic has checked it"
+    assert "<svg" in answer["svg"] and "stop_brakes_failing" in answer["svg"]
 
 
 def test_consult_replays_answers_and_raises_the_safety_stop(tmp_path: Path):

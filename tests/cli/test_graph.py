@@ -4,6 +4,7 @@ import json
 import re
 
 import networkx as nx
+import pytest
 from click.testing import CliRunner
 
 from whyache.cli import main
@@ -94,6 +95,8 @@ def test_bundled_focus_dot_parses_back():
         warnings.simplefilter("ignore", DeprecationWarning)
         (parsed,) = pydot.graph_from_dot_data(result.stdout)
     names = {n.get_name().strip('"') for n in parsed.get_nodes()} - {"node", "edge", "graph"}
+    assert "whyache:legend" in names  # the legend: one node, no edges
+    names.discard("whyache:legend")
     assert names == set(expected.nodes)
     edges = {
         (e.get_source().strip('"'), e.get_destination().strip('"')) for e in parsed.get_edges()
@@ -116,3 +119,72 @@ def test_bundled_map_mermaid_is_well_formed():
     result = invoke("graph", "--format", "mermaid")
     bad = [line for line in result.stdout.splitlines() if not MERMAID_LINE.match(line)]
     assert bad == []
+
+
+def test_layout_defaults_top_to_bottom_for_a_case_and_left_to_right_for_the_map():
+    case = invoke("graph", "--kb", str(TINY), "-f", "rest_pain")
+    assert 'rankdir="TB"' in case.stdout and 'size="20,11.25"' in case.stdout
+    assert 'rankdir="LR"' in invoke("graph", "--kb", str(TINY)).stdout
+    assert 'rankdir="TB"' in invoke("graph", "--kb", str(TINY), "--focus", "thirst").stdout
+    forced = invoke("graph", "--kb", str(TINY), "-f", "rest_pain", "--layout", "lr")
+    assert 'rankdir="LR"' in forced.stdout
+    mermaid = invoke("graph", "--kb", str(TINY), "-f", "rest_pain", "--format", "mermaid")
+    assert mermaid.stdout.startswith("flowchart TD\n")
+
+
+def test_no_legend():
+    assert "whyache:legend" in invoke("graph", "--kb", str(TINY)).stdout
+    assert "whyache:legend" not in invoke("graph", "--kb", str(TINY), "--no-legend").stdout
+
+
+def test_from_to_and_depth():
+    result = invoke("graph", "--kb", str(TINY), "--from", "sun", "--to", "ache", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert ("rule:thirst_aches", "ache") in edges_of(result.stdout)
+    assert "drink" not in {n for e in edges_of(result.stdout) for n in e}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--depth", "2"], "--depth needs --focus, --from or --to (say where to count from)"),
+        (["--focus", "ache", "--to", "ache"], "--focus cannot be combined with --from or --to"),
+        (["--overview", "--focus", "ache"], "--overview draws the whole knowledge base"),
+        (["--from", "ache", "--to", "sun"], "no chain leads from 'ache' to 'sun'"),
+        (["--from", "thrist"], "unknown fact 'thrist' (did you mean 'thirst'?)"),
+    ],
+)
+def test_bad_cuts_are_one_line_errors(args, message):
+    result = invoke("graph", "--kb", str(TINY), *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {message}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_overview():
+    result = invoke("graph", "--overview", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["graph"]["view"] == "overview" and len(data["nodes"]) == 25
+
+
+def test_html_export_of_a_case(tmp_path):
+    from ..tools import need
+
+    need("dot", "Graphviz")
+    out = tmp_path / "case.html"
+    result = invoke("graph", "--format", "html", "-f", "hot_weather", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<svg" in text
+    assert '"HOW: Fluid lost through sweat"' in text
+    assert "<title>hot_weather</title>" in text  # Graphviz names each node's group
+
+
+def test_html_needs_a_case():
+    result = invoke("graph", "--kb", str(TINY), "--format", "html")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --format html draws one case's derivation "
+        "(give facts with -f or --case, without --highlight)\n"
+    )

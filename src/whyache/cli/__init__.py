@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "check": "check:check_command",
     "consult": "consult:consult",
     "batch": "batch:batch",
+    "serve": "serve:serve",
     "schema": "schema:schema",
     "example": "example:example",
 }

@@ -54,6 +54,7 @@ SCHEMAS: dict[str, str] = {
     "whyache kb lint": "kb-lint",
     "whyache schema": "schemas",
     "whyache example": "examples",
+    "whyache serve": "serve",
 }
 SCHEMA_LINK = "../src/whyache/schemas/{}.json"
 

@@ -35,7 +35,7 @@ from whyache.engine.model.conditions import (
     Unknown,
 )
 
-FORMAT = "whyache.kb-cache/3"
+FORMAT = "whyache.kb-cache/4"
 
 
 def encode(kb: KnowledgeBase, identity: str) -> dict[str, Any]:
@@ -101,6 +101,7 @@ def _fact(f: FactDef) -> list[Any]:
         None if f.timing is None else f.timing.value,
         f.needs_review,
         _loc(f.location),
+        f.category,
     ]
 
 
@@ -114,6 +115,7 @@ def _rule(r: RuleDef) -> list[Any]:
         r.note,
         r.kb_threshold,
         _loc(r.location),
+        r.category,
     ]
 
 
@@ -247,7 +249,7 @@ def _decode_kind(x: Any) -> KindDef:
 
 def _decode_fact(x: Any) -> FactDef:
     (fid, label, kind, vtype, unit, low, high, aliases, question, desc, timing, review,
-     loc) = _list(x, 13)  # fmt: skip
+     loc, cat) = _list(x, 14)  # fmt: skip
     return FactDef(
         id=_str(fid),
         label=_str(label),
@@ -262,11 +264,12 @@ def _decode_fact(x: Any) -> FactDef:
         timing=None if timing is None else Timing(_str(timing)),
         needs_review=_bool(review),
         location=_decode_loc(loc),
+        category=_str(cat),
     )
 
 
 def _decode_rule(x: Any) -> RuleDef:
-    rid, desc, cond, concludes, sources, note, threshold, loc = _list(x, 8)
+    rid, desc, cond, concludes, sources, note, threshold, loc, cat = _list(x, 9)
     return RuleDef(
         id=_str(rid),
         description=_str(desc),
@@ -276,6 +279,7 @@ def _decode_rule(x: Any) -> RuleDef:
         note=_str(note),
         kb_threshold=_str(threshold),
         location=_decode_loc(loc),
+        category=_str(cat),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -400,6 +401,10 @@ def _read(directory: Path | str | None, errors: list[KnowledgeBaseError] | None)
         except KnowledgeBaseError as exc:
             skip(exc)
             continue
+        category = data.get("category", "")
+        if not isinstance(category, str):
+            skip(f.error("'category' must be text", data))
+            category = ""
         readers: list[tuple[str, Callable[[_File, Any], Any], list[Any]]] = [
             ("facts", functools.partial(_fact, kinds=kinds), facts),
             ("rules", _rule, rules),
@@ -414,7 +419,10 @@ def _read(directory: Path | str | None, errors: list[KnowledgeBaseError] | None)
                 continue
             for node in nodes:
                 try:
-                    sink.append(reader(f, node))
+                    item = reader(f, node)
+                    if category and isinstance(item, FactDef | RuleDef):
+                        item = replace(item, category=category.strip())
+                    sink.append(item)
                 except KnowledgeBaseError as exc:
                     skip(exc)
     mf = _File(

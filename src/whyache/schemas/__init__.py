@@ -31,6 +31,7 @@ OUTPUTS: dict[str, str] = {
     "error": "every command's error object (--format json, on stderr)",
     "schemas": "schema --format json",
     "examples": "example --format json",
+    "serve": "serve --format json (the line printed at start)",
 }
 NAMES: tuple[str, ...] = tuple(sorted(OUTPUTS))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -14,6 +15,7 @@ from whyache.engine import case_from_assignments, derivation_graph
 from whyache.engine.analysis.kb_graph import highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import kind_styles, quote, to_dot
+from whyache.engine.render.legend import kind_titles
 from whyache.engine.render.mermaid import escape, to_mermaid
 
 # pydot's parser calls pyparsing names that newer pyparsing deprecates; not our code.
@@ -61,6 +63,7 @@ def test_graphml_round_trips(any_graph):
 def test_dot_parses_back_to_the_same_sets(any_graph):
     (parsed,) = pydot.graph_from_dot_data(to_dot(any_graph))
     nodes = {unquote(n.get_name()) for n in parsed.get_nodes()} - {"node", "edge", "graph"}
+    nodes.discard("whyache:legend")  # the legend: one node that no edge touches
     edges = {(unquote(e.get_source()), unquote(e.get_destination())) for e in parsed.get_edges()}
     assert nodes == set(any_graph.nodes)
     assert edges == set(any_graph.edges)
@@ -113,7 +116,7 @@ flowchart LR
   classDef dimmed opacity:0.45
   f_rest_pain["Pain at rest<br/>[rest_pain]"]
   f_see_doctor{{"See a doctor<br/>[see_doctor]"}}
-  s1_rest_pain_flag(["rest_pain_flag"])
+  s1_rest_pain_flag(["1: rest_pain_flag"])
   f_rest_pain --> s1_rest_pain_flag
   s1_rest_pain_flag --> f_see_doctor
   class f_rest_pain input
@@ -123,28 +126,42 @@ flowchart LR
 
 DOT_CASE = """\
 digraph "whyache" {
-  graph [rankdir="LR", label="tiny 1", fontname="Helvetica"];
-  node [fontname="Helvetica"];
-  edge [fontname="Helvetica"];
+  graph [rankdir="TB", label="tiny 1", fontname="Helvetica", fontsize="14", nodesep="0.2", \
+ranksep="0.3", size="20,11.25"];
+  node [fontname="Helvetica", fontsize="14"];
+  edge [fontname="Helvetica", fontsize="11"];
   "hours" [label="Hours since\\n[hours]", shape="box", style="filled", fillcolor="#fff7d6", \
 peripheries="2"];
   "rest_pain" [label="Pain at rest\\n[rest_pain]", shape="box", style="filled", \
 fillcolor="#fff7d6", peripheries="2"];
   "see_doctor" [label="See a doctor\\n[see_doctor]", shape="doubleoctagon", \
 style="filled,bold", fillcolor="#ffe0e0", color="red", fontcolor="red", penwidth="2.5"];
-  "1:rest_pain_flag" [label="rest_pain_flag", shape="box", style="rounded,filled", \
-fillcolor="#f1f3f4", fontsize="9", height="0.25", tooltip="Pain at rest needs a doctor."];
+  "1:rest_pain_flag" [label="1: rest_pain_flag", shape="box", style="rounded,filled", \
+fillcolor="#f1f3f4", fontsize="11", height="0.25", tooltip="Pain at rest needs a doctor."];
   "rest_pain" -> "1:rest_pain_flag";
   "1:rest_pain_flag" -> "see_doctor";
 }
 """
+
+LEGEND_ROWS = [
+    "Red flags: see a clinician",
+    "Inputs",
+    "double border: given in the case",
+    "grey box: a rule that fired (number: rule)",
+    "solid arrow: premise → rule → conclusion",
+]
 
 
 def test_exact_mermaid_and_dot(tiny_engine, tiny_kb):
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain"]))
     assert to_mermaid(derivation_graph(result), kind_styles(tiny_kb)) == MERMAID_CASE
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain", "hours=3"]))
-    assert to_dot(derivation_graph(result), kind_styles(tiny_kb)) == DOT_CASE
+    styles = kind_styles(tiny_kb)
+    assert to_dot(derivation_graph(result), styles, layout="tb", with_legend=False) == DOT_CASE
+    with_legend = to_dot(derivation_graph(result), styles, titles=kind_titles(tiny_kb))
+    legend = [line for line in with_legend.splitlines() if line.startswith('  "whyache:legend"')]
+    assert len(legend) == 1
+    assert re.findall(r'<TD BORDER="0" ALIGN="LEFT">([^<]*)</TD>', legend[0]) == LEGEND_ROWS
 
 
 def test_mermaid_highlight_styles_used_links(tiny_engine, tiny_kb):

@@ -14,12 +14,16 @@ firings::
   absent or not established, e.g. ``not pain_at_rest``); edges rule -> fact carry
   ``role="conclusion"``.
 
-:func:`focus` keeps the chains through one fact; :func:`highlight` marks, on the map, the
-facts, rules and edges a case actually used (attribute ``highlighted`` on every node and
-edge, and graph attribute ``highlight=True``).
+:func:`focus` keeps the chains through one fact and :func:`chains` those between two (both
+keep every fact of an urgent kind, a red flag, one step from what they draw: the caller names
+the urgent kinds, ``kb.urgent_kinds``, since kinds are the knowledge base's data);
+:func:`highlight` marks, on the map, the facts, rules and edges a case actually used
+(attribute ``highlighted`` on every node and edge, and graph attribute ``highlight=True``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import networkx as nx
 
@@ -61,15 +65,101 @@ def kb_graph(kb: KnowledgeBase) -> nx.DiGraph:
     return graph
 
 
-def focus(graph: nx.DiGraph, fact_id: str) -> nx.DiGraph:
-    """Only the chains through one fact: it, everything upstream and everything downstream."""
+def focus(
+    graph: nx.DiGraph, fact_id: str, depth: int | None = None, *, urgent: Collection[str]
+) -> nx.DiGraph:
+    """Only the chains through one fact: it, what leads to it and what follows from it.
+
+    ``depth`` counts steps (one rule or firing each) either way. Red flags concluded from the
+    same evidence are kept too (see :func:`_with_red_flags`).
+    """
+    _require(graph, fact_id)
+    keep = _within(graph, fact_id, depth, upstream=True) | _within(graph, fact_id, depth)
+    return _view(graph, _with_red_flags(graph, keep, urgent), focus=fact_id)
+
+
+def chains(
+    graph: nx.DiGraph,
+    source: str | None,
+    target: str | None,
+    depth: int | None = None,
+    *,
+    urgent: Collection[str],
+) -> nx.DiGraph:
+    """The chains from ``source`` to ``target``; with one of them, all chains from or to it."""
+    if source is None and target is None:
+        raise InputError("chains need a fact to start or end at", hint="give --from or --to")
+    keep: set[str] = set()
+    if source is not None:
+        _require(graph, source)
+        keep = _within(graph, source, depth)
+    if target is not None:
+        _require(graph, target)
+        upstream = _within(graph, target, depth, upstream=True)
+        keep = upstream if source is None else keep & upstream
+    if source is not None and target is not None and target not in keep:
+        within = "" if depth is None else f" within {depth} steps"
+        raise InputError(
+            f"no chain leads from {source!r} to {target!r}{within}",
+            hint="try --to alone for everything that leads there",
+        )
+    attrs = {k: v for k, v in (("from", source), ("to", target)) if v is not None}
+    return _view(graph, _with_red_flags(graph, keep, urgent), **attrs)
+
+
+def _require(graph: nx.DiGraph, fact_id: str) -> None:
     if fact_id not in graph:
         raise InputError(
             f"{fact_id!r} is not in this graph",
             hint="in a case graph, focus on a fact that was given or concluded",
         )
-    keep = {fact_id} | nx.ancestors(graph, fact_id) | nx.descendants(graph, fact_id)
-    view = nx.DiGraph(**graph.graph, focus=fact_id)
+
+
+def _within(graph: nx.DiGraph, start: str, depth: int | None, upstream: bool = False) -> set[str]:
+    """Nodes reachable from ``start`` (against the edges when ``upstream``), ``depth`` steps."""
+    walk = graph.reverse(copy=False) if upstream else graph
+    cutoff = None if depth is None else 2 * depth  # a step is fact -> rule -> fact
+    return set(nx.single_source_shortest_path_length(walk, start, cutoff=cutoff))
+
+
+def _with_red_flags(graph: nx.DiGraph, keep: set[str], urgent: Collection[str]) -> set[str]:
+    """``keep`` plus every red flag (fact of an ``urgent`` kind) one step from it, so that no
+    view hides a red flag.
+
+    A rule or firing that is drawn may conclude, besides what is drawn, a sign that a red flag
+    rule reads (``stress_fracture_pain_pattern`` concludes ``stress_fracture`` and
+    ``stress_fracture_signs``, which raises ``flag_possible_stress_fracture``). That sign, the
+    red-flag step and the flag join the view; so do red flags a drawn fact raises directly.
+    """
+    out = set(keep)
+
+    def is_flag(node: str) -> bool:
+        return graph.nodes[node].get("kind") in urgent
+
+    def flag_steps(fact: str) -> set[str]:
+        found: set[str] = set()
+        for step in graph.successors(fact):
+            flags = {c for c in graph.successors(step) if is_flag(c)}
+            if flags:
+                found |= {step, *flags}
+        return found
+
+    for node in keep:
+        if graph.nodes[node].get("type") == "fact":
+            out |= flag_steps(node)
+            continue
+        for conclusion in graph.successors(node):
+            if conclusion in keep:
+                continue
+            if is_flag(conclusion):
+                out.add(conclusion)
+            elif more := flag_steps(conclusion):
+                out |= {conclusion, *more}
+    return out
+
+
+def _view(graph: nx.DiGraph, keep: set[str], **attrs: str) -> nx.DiGraph:
+    view = nx.DiGraph(**graph.graph, **attrs)
     view.add_nodes_from((n, graph.nodes[n]) for n in graph if n in keep)
     view.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if u in keep and v in keep)
     return view

@@ -131,6 +131,8 @@ class FactDef:
     timing: Timing | None = None
     needs_review: bool = False
     location: Location | None = None
+    #: The heading of the file that defines it (``category:``), for overview maps.
+    category: str = ""
 
     @property
     def is_input(self) -> bool:
@@ -155,6 +157,7 @@ class RuleDef:
     #: documents (a cut-off they do not state): what was chosen and why. Shown in the trace.
     kb_threshold: str = ""
     location: Location | None = None
+    category: str = ""
 
     @cached_property
     def alternatives(self) -> tuple[tuple[Literal, ...], ...]:

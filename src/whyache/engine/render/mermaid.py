@@ -3,8 +3,8 @@
 Mermaid node ids are derived from graph node names with a prefix (``f_`` for facts, ``s<n>_``
 for firings, ``r_`` for rules) so that fact ids can never clash with Mermaid keywords such as
 ``end``. Labels are quoted and escaped with Mermaid entity codes. Styles are ``classDef``s per
-kind, each drawn in the style the kind declares (``alert`` facts are hexagons with a thick red
-border).
+kind, in knowledge-base order, each drawn in the style the kind declares (``alert`` facts, a
+medical knowledge base's red flags, are hexagons with a thick red border).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 import networkx as nx
 
-from whyache.engine.render.dot import style_of
+from whyache.engine.errors import InputError
+from whyache.engine.render.legend import category_label, fact_label, step_label, style_of
 from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
 
 _STYLE_CSS = {
@@ -28,8 +29,15 @@ _STYLE_CSS = {
 }
 #: Classes of their own for rule and firing nodes, and for what a highlight leaves out.
 _FIXED = {"step": "fill:#f1f3f4,stroke:#999999,font-size:11px", "dimmed": "opacity:0.45"}
+#: Classes of the overview's category nodes (only in an overview): one with urgent facts is
+#: drawn as an ``alert``.
+_CATEGORY = {"category": "fill:#e8f0fe,stroke:#5b7fc7", "urgent_category": _STYLE_CSS["alert"]}
 _ESCAPES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "\n": "<br/>"}
 _ON_STYLE = "stroke:#1a73e8,stroke-width:3px"
+_DIRECTIONS = {"lr": "LR", "tb": "TD"}
+#: Mermaid's default ``maxTextSize``: longer diagrams draw only "Maximum text size in diagram
+#: exceeded", in GitHub and most viewers alike.
+MERMAID_LIMIT = 50_000
 
 
 def escape(text: object) -> str:
@@ -50,39 +58,64 @@ def _shape(mid: str, label: str, data: dict[str, Any], style: str) -> str:
     text = f'"{escape(label)}"'
     if data.get("type") in {"firing", "rule"}:
         return f"{mid}([{text}])"
-    if style == "alert":
+    if data.get("type") == "fact" and style == "alert":
         return f"{mid}{{{{{text}}}}}"
-    if style == "named":
+    if data.get("type") == "fact" and style == "named":
         return f"{mid}({text})"
     return f"{mid}[{text}]"
 
 
-def to_mermaid(graph: nx.DiGraph, styles: Mapping[str, str] | None = None) -> str:
-    """The graph as a Mermaid ``flowchart LR``, in a deterministic order.
+def to_mermaid(
+    graph: nx.DiGraph,
+    styles: Mapping[str, str] | None = None,
+    layout: str = "lr",
+    limit: int | None = MERMAID_LIMIT,
+) -> str:
+    """The graph as a Mermaid ``flowchart LR`` (or ``TD``), in a deterministic order.
 
-    ``styles`` maps each kind to its declared style (see :func:`kind_styles`); each kind
-    becomes a ``classDef`` named after it.
+    ``styles`` maps each kind to its declared style (see
+    :func:`whyache.engine.render.dot.kind_styles`); each kind becomes a ``classDef`` named
+    after it. A diagram longer than ``limit`` characters is refused (:class:`InputError`)
+    rather than printed for a viewer to reject; ``limit=None`` prints it anyway.
     """
+    text = _flowchart(graph, styles, layout)
+    if limit is not None and len(text) > limit:
+        raise InputError(
+            f"this Mermaid diagram is {len(text):,} characters, over Mermaid's default limit "
+            f"of {limit:,}",
+            hint="draw a part with --focus FACT, --from/--to or --depth N, or the --overview",
+        )
+    return text
+
+
+def _flowchart(graph: nx.DiGraph, styles: Mapping[str, str] | None, layout: str) -> str:
     highlight = bool(graph.graph.get("highlight"))
     ids = {node: mermaid_id(node, data) for node, data in nodes_in_order(graph)}
+    categories = [n for n, d in nodes_in_order(graph) if d.get("type") == "category"]
+    ids.update({node: f"c{index}" for index, node in enumerate(categories, 1)})
     kinds = dict.fromkeys(["input", *(styles or {})])
     fact_kinds = (
         str(d.get("kind", "")) for _, d in nodes_in_order(graph) if d.get("type") == "fact"
     )
     kinds.update(dict.fromkeys(fact_kinds))
-    classes = {k: _STYLE_CSS[style_of({"kind": k}, styles)] for k in kinds if k not in _FIXED}
-    classes.update(_FIXED)
-    lines = ["flowchart LR"]
+    fixed = {**_FIXED, **(_CATEGORY if categories else {})}
+    classes = {k: _STYLE_CSS[style_of({"kind": k}, styles)] for k in kinds if k not in fixed}
+    classes.update(fixed)
+    lines = [f"flowchart {_DIRECTIONS[layout]}"]
     lines += [f"  classDef {name} {css}" for name, css in classes.items()]
     members: dict[str, list[str]] = {name: [] for name in classes}
     for node, data in nodes_in_order(graph):
         style = style_of(data, styles)
         if data.get("type") == "fact":
-            label = f"{data.get('label', node)}\n[{node}]"
+            label = fact_label(node, data)
             kind = str(data.get("kind", ""))
-            members["step" if kind in _FIXED else kind].append(ids[node])
+            members["step" if kind in fixed else kind].append(ids[node])
+        elif data.get("type") == "category":
+            label = category_label(data)
+            style = "alert" if data.get("red_flags") else "plain"
+            members["urgent_category" if data.get("red_flags") else "category"].append(ids[node])
         else:
-            label = str(data.get("rule", node))
+            label = step_label(node, data)
             members["step"].append(ids[node])
         if highlight and not data.get("highlighted") and style != "alert":
             members["dimmed"].append(ids[node])
@@ -90,7 +123,9 @@ def to_mermaid(graph: nx.DiGraph, styles: Mapping[str, str] | None = None) -> st
     highlighted_links = []
     for index, (source, target, data) in enumerate(edges_in_order(graph)):
         arrow = "-.->" if data.get("negated") else "-->"
-        label = edge_label(graph, source, data)
+        label = (
+            str(data["rules"]) if data.get("role") == "link" else edge_label(graph, source, data)
+        )
         shown = f'|"{escape(label)}"|' if label else ""
         lines.append(f"  {ids[source]} {arrow}{shown} {ids[target]}")
         if highlight and data.get("highlighted"):

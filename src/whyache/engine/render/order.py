@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-_TYPE_RANK = {"fact": 0, "firing": 1, "rule": 2}
+_TYPE_RANK = {"category": 0, "fact": 0, "firing": 1, "rule": 2}
 
 
 def node_key(graph: nx.DiGraph, node: str) -> tuple[int, int, str]:
