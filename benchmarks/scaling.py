@@ -65,7 +65,7 @@ t = time.process_time()
 if engine_name == "experta":
     engine = Engine(kb)
 else:  # the reference evaluator, where this whyache has one
-    from whyache.engine import make_engine
+    from whyache.engine.runtime.engines import make_engine
     engine = make_engine(kb, engine_name)
 compiled = time.process_time() - t
 gc.freeze()

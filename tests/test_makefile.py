@@ -37,7 +37,17 @@ def _fake_python(path: Path, version: str) -> Path:
 def _make(tmp_path: Path, python: Path | str, *goals: str) -> subprocess.CompletedProcess[str]:
     venv = tmp_path / "venv"
     return subprocess.run(
-        ["make", "-f", str(REPO / "Makefile"), f"PYTHON={python}", f"VENV={venv}", *goals],
+        # --no-print-directory: under `make test` this make is a sub-make, which would print
+        # "Entering directory" lines around its output
+        [
+            "make",
+            "--no-print-directory",
+            "-f",
+            str(REPO / "Makefile"),
+            f"PYTHON={python}",
+            f"VENV={venv}",
+            *goals,
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
