@@ -4,9 +4,14 @@ import gc
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
 
 from whyache.engine import Case, Engine, KnowledgeBase, Result
+from whyache.workflows import batch
 from whyache.workflows.batch import (
     CHUNK,
     IN_FLIGHT_PER_WORKER,
@@ -107,3 +112,52 @@ class _Endless(_LineStream):
 
     def readline(self, size: int | None = -1, /) -> str:
         return next(self._lines, "")
+
+
+class _PoolThatBreaksAtItsSecondSubmit:
+    """A stand-in process pool: the first one made loses its worker after one chunk.
+
+    The race CI once lost: a worker dies between two collections, so the next ``submit``
+    itself raises ``BrokenProcessPool`` before any future reports the death.
+    """
+
+    made = 0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        type(self).made += 1
+        self.broken_one = type(self).made == 1
+        self.initializer = kwargs["initializer"]
+        self.initargs = kwargs["initargs"]
+        self.submitted = 0
+
+    def submit(self, fn: Callable[[list[Item]], object], chunk: list[Item]) -> Future[object]:
+        self.submitted += 1
+        if self.broken_one and self.submitted == 2:
+            raise BrokenProcessPool("A child process terminated abruptly")
+        future: Future[object] = Future()
+        if self.broken_one:  # the chunk it held dies with the worker
+            future.set_exception(BrokenProcessPool("A child process terminated abruptly"))
+        else:
+            self.initializer(*self.initargs)  # type: ignore[operator]
+            future.set_result(fn(chunk))
+        return future
+
+    def shutdown(self, wait: bool, cancel_futures: bool) -> None:
+        pass
+
+
+def test_a_pool_found_broken_at_submit_hands_its_chunk_to_a_fresh_pool(
+    tiny_kb: KnowledgeBase, tiny_engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _PoolThatBreaksAtItsSecondSubmit)
+    monkeypatch.setattr(_PoolThatBreaksAtItsSecondSubmit, "made", 0)
+    lines = [json.dumps({"id": n, "sun": True}) for n in range(3 * CHUNK)]
+    items = [Item(n + 1, line) for n, line in enumerate(lines)]
+    records = [
+        json.loads(text)
+        for _, text in run_batch(tiny_kb, tiny_engine, items, workers=2, kb_dir=TINY)
+    ]
+    assert [r["id"] for r in records] == list(range(3 * CHUNK))  # each once, in order
+    lost = [r["id"] for r in records if "error" in r]
+    assert lost == list(range(CHUNK))  # only the chunk the dead worker held
+    assert _PoolThatBreaksAtItsSecondSubmit.made == 2

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
 import json
 import multiprocessing
 from collections import deque
@@ -339,6 +340,7 @@ def run_batch(
     limit = workers * IN_FLIGHT_PER_WORKER
     chunks = _chunks(items, CHUNK)
     pending: deque[tuple[list[Item], Future[list[tuple[bool, str]]]]] = deque()
+    carried: list[list[Item]] = []  # read, but refused by a pool found broken at submit
     while True:
         # A pool whose worker died (killed by a signal, the OOM killer) is broken: the chunks
         # it held become error records, and a fresh pool takes the rest of the input.
@@ -350,8 +352,14 @@ def run_batch(
         )
         broken = False
         try:
-            for chunk in chunks:
-                pending.append((chunk, pool.submit(_run_chunk, chunk)))
+            source, carried = itertools.chain(carried, chunks), []
+            for chunk in source:
+                try:
+                    future = pool.submit(_run_chunk, chunk)
+                except BrokenProcessPool:  # a worker died since the last collection
+                    carried, broken = [chunk], True
+                    break
+                pending.append((chunk, future))
                 while len(pending) >= limit:
                     records, broken = _collect(*pending.popleft())
                     yield from records
