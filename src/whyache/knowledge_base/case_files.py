@@ -18,6 +18,7 @@ spelt as :mod:`whyache.engine.model.answers` lists; ``unknown`` is the same as l
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ import yaml
 from whyache.engine import Case, InputError, KnowledgeBase, Location, case_from_mapping
 from whyache.engine.errors import echo
 from whyache.knowledge_base.reading import read_text
-from whyache.knowledge_base.yaml_source import load_yaml
+from whyache.knowledge_base.yaml_source import MAX_NODES, load_yaml
 
 _CASE_KEYS = {"name", "description", "facts"}
 
@@ -87,10 +88,37 @@ def unique_keys(
     return hook
 
 
+#: A JSON string, an empty list or object, or (group 1) a character an entry follows.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|\[\s*\]|\{\s*\}|([\[{,:])')
+
+
+def _refuse_too_many_json_values(text: str, location: Location) -> None:
+    """The YAML loader's cap on values, for JSON: counted from the text, before parsing.
+
+    ``json`` builds every list and dict at once (a 5 MB file of ``[[]],`` took 209 MB). Out
+    of strings, every array item and object key follows a ``[``, ``{`` or ``,``, and every
+    object value a ``:``; an empty container has a bracket but no entry. So the values (the
+    top one, keys and items) are 1 + those characters. Each string or empty container is a
+    value, so the scan stops after at most ``2 * MAX_NODES`` tokens, holding one at a time.
+    """
+    if len(text) <= MAX_NODES // 2:  # a value takes a character or more: never over
+        return
+    values = 1
+    for token in _JSON_TOKEN.finditer(text):
+        if token.group(1):
+            values += 1
+            if values > MAX_NODES:
+                raise InputError(
+                    f"invalid JSON: more than {MAX_NODES} values (keys, items) in one file",
+                    location=location,
+                )
+
+
 def read_case_file(kb: KnowledgeBase, path: Path) -> Case:
     """Read a JSON (``.json``) or YAML case file; every error names the file."""
     text = read_text(path, "case file")
     if path.suffix.lower() == ".json":
+        _refuse_too_many_json_values(text, Location(str(path)))
         try:
             data = json.loads(text, object_pairs_hook=unique_keys(Location(str(path))))
         except json.JSONDecodeError as exc:

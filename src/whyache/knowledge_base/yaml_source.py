@@ -2,8 +2,8 @@
 
 A knowledge-base or case file is data from a person we may not trust. PyYAML's safe loader
 already refuses tags that construct Python objects; on top of it we refuse anchors/aliases
-(the "billion laughs" expansion), cap the file size and nesting depth, and keep the line of
-every mapping so errors can say where they are.
+(the "billion laughs" expansion), cap the file size, the nesting depth and the number of
+values, and keep the line of every mapping so errors can say where they are.
 """
 
 from __future__ import annotations
@@ -19,6 +19,12 @@ from whyache.knowledge_base.reading import read_text
 
 MAX_DEPTH = 50
 
+#: The most values (scalars, lists and mappings: YAML nodes) one file may hold. PyYAML builds
+#: every node of a document before the first object, at 350-550 bytes a node, so a 5 MB file
+#: of one-letter items (2.6 million nodes) took 720 MB. The largest file we ship holds under
+#: 2,000 nodes; a file of benchmarks/synthetic_kb.py's 100,000-rule knowledge base, 102,003.
+MAX_NODES = 200_000
+
 try:  # the C loader is several times faster; fall back where libyaml is missing
     _Base: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -28,7 +34,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 class LineDict(dict[str, Any]):
     """A mapping that remembers the line (1-based) it started on."""
 
-    line: int | None = None
+    __slots__ = ("line",)  # no __dict__ each: a file may hold MAX_NODES of them
+
+    line: int | None
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -79,9 +87,28 @@ _Loader.add_constructor(
 )
 
 
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _refuse_too_many_nodes(text: str) -> None:
+    """Count the nodes from the parser's events (one alive at a time) before any is built."""
+    if len(text) <= MAX_NODES // 2:  # a node takes a character or more (`{a,b}`): never over
+        return
+    count = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, _NODE_EVENTS):
+            count += 1
+            if count > MAX_NODES:
+                mark: Any = event.start_mark  # libyaml's Mark: the same fields as PyYAML's
+                raise yaml.MarkedYAMLError(
+                    None, None, f"more than {MAX_NODES} values (keys, items) in one file", mark
+                )
+
+
 def load_yaml(text: str, origin: str) -> Any:
     """Parse YAML text; errors name the origin and line."""
     try:
+        _refuse_too_many_nodes(text)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
