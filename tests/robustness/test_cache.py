@@ -209,7 +209,7 @@ def test_every_model_field_has_a_place_in_the_entry():
     from whyache.engine import Disagreement, Document, FactDef, KindDef, KnowledgeBase, RuleDef
     from whyache.knowledge_base import cache_format
 
-    sizes = {FactDef: 12, RuleDef: 8, Document: 5, Disagreement: 5, KindDef: 14}
+    sizes = {FactDef: 14, RuleDef: 9, Document: 5, Disagreement: 5, KindDef: 14}
     for cls, size in sizes.items():
         assert len([f for f in fields(cls) if f.init]) == size, f"{cls.__name__} changed"
     kb_fields = {f.name for f in fields(KnowledgeBase) if f.init}

@@ -42,6 +42,7 @@ from whyache.engine.model.definitions import (
     KnowledgeBase,
     RuleDef,
     Source,
+    Timing,
     ValueType,
 )
 from whyache.engine.model.validation import problems, stratify, validate
@@ -84,6 +85,7 @@ __all__ = [
     "RuleDef",
     "RunawayError",
     "Source",
+    "Timing",
     "UnknownFactError",
     "Value",
     "ValueType",

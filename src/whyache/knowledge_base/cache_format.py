@@ -20,6 +20,7 @@ from whyache.engine import (
     Location,
     RuleDef,
     Source,
+    Timing,
     ValueType,
 )
 from whyache.engine.model.conditions import (
@@ -34,7 +35,7 @@ from whyache.engine.model.conditions import (
     Unknown,
 )
 
-FORMAT = "whyache.kb-cache/3"
+FORMAT = "whyache.kb-cache/4"
 
 
 def encode(kb: KnowledgeBase, identity: str) -> dict[str, Any]:
@@ -97,6 +98,8 @@ def _fact(f: FactDef) -> list[Any]:
         list(f.aliases),
         f.question,
         f.description,
+        None if f.timing is None else f.timing.value,
+        f.needs_review,
         _loc(f.location),
         f.category,
     ]
@@ -110,6 +113,7 @@ def _rule(r: RuleDef) -> list[Any]:
         list(r.concludes),
         [[s.document, s.section] for s in r.sources],
         r.note,
+        r.kb_threshold,
         _loc(r.location),
         r.category,
     ]
@@ -244,7 +248,8 @@ def _decode_kind(x: Any) -> KindDef:
 
 
 def _decode_fact(x: Any) -> FactDef:
-    (fid, label, kind, vtype, unit, low, high, aliases, question, desc, loc, cat) = _list(x, 12)
+    (fid, label, kind, vtype, unit, low, high, aliases, question, desc, timing, review,
+     loc, cat) = _list(x, 14)  # fmt: skip
     return FactDef(
         id=_str(fid),
         label=_str(label),
@@ -256,13 +261,15 @@ def _decode_fact(x: Any) -> FactDef:
         aliases=_strs(aliases),
         question=_opt_str(question),
         description=_str(desc),
+        timing=None if timing is None else Timing(_str(timing)),
+        needs_review=_bool(review),
         location=_decode_loc(loc),
         category=_str(cat),
     )
 
 
 def _decode_rule(x: Any) -> RuleDef:
-    rid, desc, cond, concludes, sources, note, loc, cat = _list(x, 8)
+    rid, desc, cond, concludes, sources, note, threshold, loc, cat = _list(x, 9)
     return RuleDef(
         id=_str(rid),
         description=_str(desc),
@@ -270,6 +277,7 @@ def _decode_rule(x: Any) -> RuleDef:
         concludes=_strs(concludes),
         sources=tuple(Source(*_pair(s)) for s in _list(sources)),
         note=_str(note),
+        kb_threshold=_str(threshold),
         location=_decode_loc(loc),
         category=_str(cat),
     )

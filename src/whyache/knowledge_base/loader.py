@@ -31,6 +31,7 @@ from whyache.engine import (
     Location,
     RuleDef,
     Source,
+    Timing,
     ValueType,
     validate,
 )
@@ -60,8 +61,20 @@ _KIND_KEYS = {
     "name",
     "description",
 }
-_FACT_KEYS = {"id", "label", "kind", "type", "unit", "range", "aliases", "question", "description"}
-_RULE_KEYS = {"id", "description", "if", "then", "sources", "note"}
+_FACT_KEYS = {
+    "id",
+    "label",
+    "kind",
+    "type",
+    "unit",
+    "range",
+    "aliases",
+    "question",
+    "description",
+    "timing",
+    "needs_review",
+}
+_RULE_KEYS = {"id", "description", "if", "then", "sources", "note", "kb_threshold"}
 _SOURCE_KEYS = {"doc", "section"}
 _DOC_KEYS = {"file", "title", "sections", "note"}
 _DIS_KEYS = {"id", "topic", "note", "rules"}
@@ -170,6 +183,7 @@ def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
     question = node.get("question")
     if question is not None and not isinstance(question, str):
         raise f.error(f"{what}: question must be text", node)
+    timing, needs_review = _advice(f, node, what, any(k.advice for k in kinds if k.id == kind))
     return FactDef(
         id=fact_id,
         label=f.text(node, "label", what),
@@ -181,8 +195,34 @@ def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
         aliases=f.texts(node, "aliases", what),
         question=visible(question.strip()) if question else None,
         description=f.text(node, "description", what, ""),
+        timing=timing,
+        needs_review=needs_review,
         location=f.at(node),
     )
+
+
+def _advice(f: _File, node: Any, what: str, advice: bool) -> tuple[Timing | None, bool]:
+    """Advice's ``timing`` and ``needs_review``; facts of other kinds may not have them."""
+    if not advice:
+        for key in ("timing", "needs_review"):
+            if key in node:
+                raise f.error(f"{what}: only advice kinds have {key!r}", node)
+        return None, False
+    timing = None
+    if "timing" in node:
+        text = node["timing"]
+        try:
+            timing = Timing(text)
+        except ValueError:
+            raise f.error(
+                f"{what}: unknown timing {text!r}",
+                node,
+                f"use one of {', '.join(t.value for t in Timing)}",
+            ) from None
+    needs_review = node.get("needs_review", False)
+    if not isinstance(needs_review, bool):
+        raise f.error(f"{what}: needs_review must be yes or no", node)
+    return timing, needs_review
 
 
 def _kind(f: _File, node: Any) -> KindDef:
@@ -258,6 +298,7 @@ def _rule(f: _File, node: Any) -> RuleDef:
         concludes=tuple(dict.fromkeys(c.strip() for c in concludes)),
         sources=_sources(f, node, rule_id),
         note=f.text(node, "note", f"rule {rule_id!r}", ""),
+        kb_threshold=f.text(node, "kb_threshold", f"rule {rule_id!r}", ""),
         location=f.at(node),
     )
 

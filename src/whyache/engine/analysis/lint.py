@@ -26,6 +26,9 @@ cycle                   warning  rules that feed each other in a loop (harmless 
 dead-alternative        warning  one alternative of a rule can never hold, though others can
 unreachable             warning  a derived fact no chain of rules can reach from inputs
 unused-input            warning  an input no rule mentions
+no-timing               warning  a fact of an advice kind without ``timing`` (immediate,
+                                 after_review or prevention); the report shows it as
+                                 immediate
 duplicate-rule          warning  a rule with the same condition and conclusions as another
 subsumed-rule           warning  a rule that only fires when another rule with the same
                                  conclusions and sources fires too (its condition is a special
@@ -81,6 +84,7 @@ CHECKS: dict[str, Severity] = {
     "dead-alternative": "warning",
     "unreachable": "warning",
     "unused-input": "warning",
+    "no-timing": "warning",
     "duplicate-rule": "warning",
     "subsumed-rule": "warning",
 }
@@ -152,6 +156,7 @@ def lint(kb: KnowledgeBase) -> tuple[Finding, ...]:
     findings.extend(_never_fires(kb, reached))
     findings.extend(_unreachable(kb, reached))
     findings.extend(_unused_inputs(kb))
+    findings.extend(_untimed_advice(kb))
     findings.extend(_cycles(kb))
     findings.extend(_redundant(kb))
     return tuple(sorted(dict.fromkeys(findings), key=Finding.sort_key))
@@ -320,6 +325,20 @@ def _unused_inputs(kb: KnowledgeBase) -> Iterator[Finding]:
                 "warning",
                 "unused-input",
                 f"input {fact.id!r} is used by no rule",
+                fact.location,
+                fact=fact.id,
+            )
+
+
+def _untimed_advice(kb: KnowledgeBase) -> Iterator[Finding]:
+    advice = set(kb.advice_kinds)
+    for fact in kb.facts:
+        if fact.kind in advice and fact.timing is None:
+            yield Finding(
+                "warning",
+                "no-timing",
+                f"{kb.kind(fact.kind).singular} {fact.id!r} has no timing (shown as 'immediate'; "
+                "write immediate, after_review or prevention)",
                 fact.location,
                 fact=fact.id,
             )

@@ -10,7 +10,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from whyache.engine.errors import FactValueError, InputError, Location, UnknownFactError, echo
+from whyache.engine.errors import (
+    FactValueError,
+    InputError,
+    Location,
+    UnknownFactError,
+    UnknownFactsError,
+    echo,
+)
 from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.model.conditions import Value, format_number, format_value
 from whyache.engine.model.definitions import FactDef, KnowledgeBase
@@ -163,10 +170,19 @@ def build_case(
     had not been given; its name must still be a known input fact.
     """
     values: dict[str, Value] = {}
+    unknown: list[UnknownFactError] = []
+    checked: list[tuple[FactDef, object]] = []
     for name, raw in pairs:
-        fact = _given(kb, name, location)
-        if is_unknown(raw):
+        try:
+            fact = _given(kb, name, location)
+        except UnknownFactError as exc:
+            unknown.append(exc)  # report every misspelt name at once, not only the first
             continue
+        if not is_unknown(raw):
+            checked.append((fact, raw))
+    if unknown:
+        raise unknown[0] if len(unknown) == 1 else UnknownFactsError(tuple(unknown))
+    for fact, raw in checked:
         value = parse_value(fact, raw, location)
         if fact.id in values and values[fact.id] != value:
             raise InputError(

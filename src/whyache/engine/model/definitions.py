@@ -72,6 +72,18 @@ INPUT_KIND = KindDef(
 )
 
 
+class Timing(StrEnum):
+    """When a recommendation applies, as its documents give it.
+
+    ``immediate``: now, for the pain at hand. ``after_review``: once a clinician has seen it
+    (or with a professional). ``prevention``: long-term, to keep it from coming back.
+    """
+
+    IMMEDIATE = "immediate"
+    AFTER_REVIEW = "after_review"
+    PREVENTION = "prevention"
+
+
 class ValueType(StrEnum):
     BOOLEAN = "boolean"
     NUMBER = "number"
@@ -113,6 +125,11 @@ class FactDef:
     aliases: tuple[str, ...] = ()
     question: str | None = None
     description: str = ""
+    #: Recommendations only: when the advice applies, and whether it is self-care (drugs,
+    #: R.I.C.E., stretching, strength work, compression...) that waits for a clinician when
+    #: a red flag is up.
+    timing: Timing | None = None
+    needs_review: bool = False
     location: Location | None = None
     #: The heading of the file that defines it (``category:``), for overview maps.
     category: str = ""
@@ -136,6 +153,9 @@ class RuleDef:
     concludes: tuple[str, ...]
     sources: tuple[Source, ...]
     note: str = ""
+    #: Non-empty when a number in the condition is the knowledge base's own reading of the
+    #: documents (a cut-off they do not state): what was chosen and why. Shown in the trace.
+    kb_threshold: str = ""
     location: Location | None = None
     category: str = ""
 
