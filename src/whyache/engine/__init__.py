@@ -34,12 +34,16 @@ from whyache.engine.model.case import (
 )
 from whyache.engine.model.conditions import Condition, Value, evaluate, format_value
 from whyache.engine.model.definitions import (
+    ESTABLISHED,
+    GIVEN,
     INPUT,
+    POSSIBLE,
     Disagreement,
     Document,
     FactDef,
     KindDef,
     KnowledgeBase,
+    Link,
     RuleDef,
     Source,
     Timing,
@@ -64,7 +68,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ESTABLISHED",
+    "GIVEN",
     "INPUT",
+    "POSSIBLE",
     "Case",
     "Condition",
     "Disagreement",
@@ -79,6 +86,7 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeBaseError",
     "KnowledgeBaseProblem",
+    "Link",
     "Location",
     "Premise",
     "Result",

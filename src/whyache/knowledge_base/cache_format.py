@@ -17,6 +17,7 @@ from whyache.engine import (
     FactDef,
     KindDef,
     KnowledgeBase,
+    Link,
     Location,
     RuleDef,
     Source,
@@ -35,7 +36,7 @@ from whyache.engine.model.conditions import (
     Unknown,
 )
 
-FORMAT = "whyache.kb-cache/4"
+FORMAT = "whyache.kb-cache/5"
 
 
 def encode(kb: KnowledgeBase, identity: str) -> dict[str, Any]:
@@ -83,6 +84,7 @@ def _kind(k: KindDef) -> list[Any]:
         k.name,
         k.description,
         _loc(k.location),
+        k.observed,
     ]
 
 
@@ -111,11 +113,13 @@ def _rule(r: RuleDef) -> list[Any]:
         r.description,
         _condition(r.condition),
         list(r.concludes),
-        [[s.document, s.section] for s in r.sources],
+        [[s.document, s.section, None if s.says is None else s.says.value] for s in r.sources],
         r.note,
         r.kb_threshold,
         _loc(r.location),
         r.category,
+        None if r.link is None else r.link.value,
+        r.raise_when_possible,
     ]
 
 
@@ -228,7 +232,7 @@ def _bool(x: Any) -> bool:
 
 def _decode_kind(x: Any) -> KindDef:
     (kid, title, style, weight, tier, summary, urgent, advice, detail, alert, action, name,
-     desc, loc) = _list(x, 14)  # fmt: skip
+     desc, loc, observed) = _list(x, 15)  # fmt: skip
     return KindDef(
         id=_str(kid),
         title=_str(title),
@@ -244,6 +248,7 @@ def _decode_kind(x: Any) -> KindDef:
         name=_str(name),
         description=_str(desc),
         location=_decode_loc(loc),
+        observed=_bool(observed),
     )
 
 
@@ -269,18 +274,25 @@ def _decode_fact(x: Any) -> FactDef:
 
 
 def _decode_rule(x: Any) -> RuleDef:
-    rid, desc, cond, concludes, sources, note, threshold, loc, cat = _list(x, 9)
+    rid, desc, cond, concludes, sources, note, threshold, loc, cat, link, raise_ = _list(x, 11)
     return RuleDef(
         id=_str(rid),
         description=_str(desc),
         condition=_decode_condition(cond),
         concludes=_strs(concludes),
-        sources=tuple(Source(*_pair(s)) for s in _list(sources)),
+        sources=tuple(_decode_source(s) for s in _list(sources)),
         note=_str(note),
         kb_threshold=_str(threshold),
         location=_decode_loc(loc),
         category=_str(cat),
+        link=None if link is None else Link(_str(link)),
+        raise_when_possible=_bool(raise_),
     )
+
+
+def _decode_source(x: Any) -> Source:
+    document, section, says = _list(x, 3)
+    return Source(_str(document), _str(section), None if says is None else Link(_str(says)))
 
 
 def _decode_condition(x: Any) -> Condition:

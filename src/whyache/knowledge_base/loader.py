@@ -28,6 +28,7 @@ from whyache.engine import (
     KnowledgeBase,
     KnowledgeBaseError,
     KnowledgeBaseProblem,
+    Link,
     Location,
     RuleDef,
     Source,
@@ -60,6 +61,7 @@ _KIND_KEYS = {
     "action",
     "name",
     "description",
+    "observed",
 }
 _FACT_KEYS = {
     "id",
@@ -74,8 +76,18 @@ _FACT_KEYS = {
     "timing",
     "needs_review",
 }
-_RULE_KEYS = {"id", "description", "if", "then", "sources", "note", "kb_threshold"}
-_SOURCE_KEYS = {"doc", "section"}
+_RULE_KEYS = {
+    "id",
+    "description",
+    "if",
+    "then",
+    "sources",
+    "note",
+    "kb_threshold",
+    "link",
+    "raise_when_possible",
+}
+_SOURCE_KEYS = {"doc", "section", "says"}
 _DOC_KEYS = {"file", "title", "sections", "note"}
 _DIS_KEYS = {"id", "topic", "note", "rules"}
 
@@ -239,7 +251,7 @@ def _kind(f: _File, node: Any) -> KindDef:
             raise f.error(f"{what}: {key} must be a whole number from 0 to 1000", node)
         numbers[key] = value
     flags = {}
-    for key in ("urgent", "advice", "detail"):
+    for key in ("urgent", "advice", "detail", "observed"):
         value = node.get(key, False)
         if not isinstance(value, bool):
             raise f.error(f"{what}: {key} must be yes or no", node)
@@ -259,6 +271,7 @@ def _kind(f: _File, node: Any) -> KindDef:
         name=f.text(node, "name", what, ""),
         description=f.text(node, "description", what, ""),
         location=f.at(node),
+        observed=flags["observed"],
     )
 
 
@@ -273,8 +286,9 @@ def _sources(f: _File, node: Any, rule_id: str) -> tuple[Source, ...]:
         )
     out = []
     for item in raw:
-        f.mapping(item, f"source of rule {rule_id!r}", _SOURCE_KEYS, _SOURCE_KEYS)
-        out.append(Source(f.text(item, "doc", "source"), f.text(item, "section", "source")))
+        f.mapping(item, f"source of rule {rule_id!r}", _SOURCE_KEYS, {"doc", "section"})
+        says = _link(f, item, rule_id, "says")
+        out.append(Source(f.text(item, "doc", "source"), f.text(item, "section", "source"), says))
     return tuple(out)
 
 
@@ -300,7 +314,30 @@ def _rule(f: _File, node: Any) -> RuleDef:
         note=f.text(node, "note", f"rule {rule_id!r}", ""),
         kb_threshold=f.text(node, "kb_threshold", f"rule {rule_id!r}", ""),
         location=f.at(node),
+        link=_link(f, node, rule_id),
+        raise_when_possible=_flag(f, node, "raise_when_possible", rule_id),
     )
+
+
+def _link(f: _File, node: Any, rule_id: str, key: str = "link") -> Link | None:
+    """A rule's ``link:`` (or a source's ``says:``): one of :class:`Link`'s values, a
+    misspelling answered with a suggestion."""
+    if key not in node:
+        return None
+    raw = node[key]
+    names = [link.value for link in Link]
+    if isinstance(raw, str) and raw.strip() in names:
+        return Link(raw.strip())
+    close = suggest(str(raw), names) if isinstance(raw, str) else ()
+    hint = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(names)}"
+    raise f.error(f"'{key}' must be a kind of link, not {echo(raw)}", node, hint, rule=rule_id)
+
+
+def _flag(f: _File, node: Any, key: str, rule_id: str) -> bool:
+    value = node.get(key, False)
+    if not isinstance(value, bool):
+        raise f.error(f"{key} must be yes or no", node, rule=rule_id)
+    return value
 
 
 def _document(f: _File, node: Any) -> Document:

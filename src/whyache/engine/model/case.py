@@ -77,7 +77,7 @@ def resolve_fact(
             return fact
     close: tuple[str, ...] = ()
     if suggest_inputs_first:
-        inputs = [f for f in kb.facts if f.is_input]
+        inputs = [f for f in kb.facts if kb.can_give(f.id)]
         close = suggest(
             key, [f.id for f in inputs] + [normalise(a) for f in inputs for a in f.aliases]
         )
@@ -145,14 +145,15 @@ def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
             "empty fact name", hint="write FACT, FACT=no or FACT=NUMBER", location=location
         )
     fact = resolve_fact(kb, name, location, suggest_inputs_first=True)
-    if not fact.is_input:
+    if not kb.can_give(fact.id):
         inputs = sorted(
             {p for r in kb.rules_concluding(fact.id) for p in r.premises if kb.fact(p).is_input}
         )[:3]
         hint = f"give what it is concluded from, e.g. {', '.join(inputs)}" if inputs else None
         raise InputError(
             f"{fact.id!r} is a {kb.kind(fact.kind).singular} that rules conclude; "
-            "a case gives only input facts",
+            "a case gives only input facts"
+            + (" and observed findings" if kb.observed_kinds else ""),
             hint=hint,
             location=location,
         )
