@@ -69,7 +69,7 @@ QUICK_OUTPUT = ROOT / "build" / "performance-quick.md"  # build/ is ignored by g
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_batch import reference_figures  # noqa: E402
 
-START_UP_GOAL_MS = 300.0
+START_UP_GOAL_MS = 150.0  # issue 17: whole-process `whyache run` on the demo case
 OVERHEAD_GOAL = 1.05
 SLOW = 5.0  # seconds: a naive-experta run longer than this is measured once
 
@@ -374,8 +374,9 @@ validate(kb)
 t3 = clock()
 engine = Engine(kb, only_for=[f for f, _ in case.facts])
 t4 = clock()
-from whyache.engine.render.trace import render_trace
-render_trace(engine.run(case))
+from whyache.cli.run import report_text
+from whyache.cli.style import Style
+report_text(engine.run(case), Style())
 t5 = clock()
 Engine(kb)
 t6 = clock()
@@ -423,7 +424,7 @@ def startup_figures(report: Report, kb: KnowledgeBase, runs: int) -> dict[str, A
         "load the knowledge base (cached)",
         "validate it (strata remembered in the cache)",
         "compile the rules the case can reach",
-        "run the case and render it",
+        "run the case and render its report",
         "(compile the whole knowledge base, for comparison)",
     ]
     for index, name in enumerate(names):

@@ -126,6 +126,8 @@ def test_every_documented_command_runs_from_the_wheel(environment: Path, tmp_pat
 
 
 def test_the_installed_entry_point_runs(environment: Path, tmp_path: Path):
-    result = _run(environment.parent / "whyache", "run", "-f", "hot_weather", cwd=tmp_path)
+    result = _run(
+        environment.parent / "whyache", "run", "-f", "hot_weather", "--trace", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert "sweat_loses_fluid" in result.stdout

@@ -31,13 +31,30 @@ def invoke(*args: str, input: str | None = None):
     return CliRunner().invoke(main, [*args, "--kb", BICYCLE], input=input)
 
 
-def test_demo_names_the_kinds_of_this_knowledge_base():
+def test_demo_report_speaks_in_the_kinds_of_this_knowledge_base():
     result = invoke("demo")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        HEADER + "\nNo safety stop from the facts given (that does not rule one out).\n\n"
+    )
+    assert (
+        "Explained\n"
+        "  - squeal when braking + (ridden in the rain + rim brakes → grit on the rims) →\n"
+        "    brake squeal → brakes need service  [brake §Rim]\n"
+        "  - ridden in the rain → dry chain  [chain §Dry]\n"
+    ) in result.output
+    assert "Advice\n  Now\n    - Clean the rims and pads  [brake §Rim]\n" in result.output
+    assert "RED FLAG" not in result.output and "clinician" not in result.output
+
+
+def test_demo_trace_names_the_kinds_of_this_knowledge_base():
+    result = invoke("demo", "--trace")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(HEADER)
     assert "  Safety stops: none concluded from the facts given\n" in result.output
     assert "  Faults:          Brakes need service [brakes_need_service]\n" in result.output
     assert "  Fixes:           Clean the rims and pads [fix_clean_rims]\n" in result.output
+    assert "  Fixes, now:\n    Clean the rims and pads\n" in result.output
     assert "No safety stop was concluded from the facts given" in result.output
     assert "RED FLAG" not in result.output and "clinician" not in result.output
 
@@ -45,12 +62,25 @@ def test_demo_names_the_kinds_of_this_knowledge_base():
 def test_run_puts_a_safety_stop_first_under_its_own_alert():
     result = invoke("run", "-f", "oil_on_rim")
     assert result.exit_code == 0
+    assert result.output.splitlines()[2:5] == [
+        "SAFETY STOPS: do not ride until it is checked",
+        "  !! Brakes may fail - do not ride",
+        "     from oil on the rim or disc  [brake §Contaminated]",
+    ]
+
+
+def test_run_trace_puts_a_safety_stop_first_under_its_own_alert():
+    result = invoke("run", "-f", "oil_on_rim", "--trace")
+    assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[2] == "!!! SAFETY STOPS: do not ride until it is checked !!!"
-    assert lines[3].startswith("  !! Brakes may fail - do not ride [stop_brakes_failing]")
     assert (
-        "  !! Brakes may fail - do not ride: oil on rim → contaminated pads → stop brakes "
-        "failing. Do not ride until a mechanic has checked it."
+        lines[3]
+        == "  !! Brakes may fail - do not ride [stop_brakes_failing] from oil on the rim or disc"
+    )
+    assert (
+        "  !! Brakes may fail - do not ride: oil on the rim or disc → contaminated brake pads → "
+        "brakes may fail. Do not ride until a mechanic has checked it."
     ) in lines
 
 

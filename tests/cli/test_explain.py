@@ -20,6 +20,8 @@ def test_explain_prints_header_and_tree():
     assert result.stdout == (
         "whyache · tiny 1 · educational reasoning, not a diagnosis\n"
         "\n"
+        "No red flag from the facts given (that does not rule one out).\n"
+        "\n"
         "ache — Ache (symptom)\n"
         "  by rule thirst_aches (firing 2): Thirst aches.\n"
         "    sources: doc.txt § One\n"
@@ -29,6 +31,17 @@ def test_explain_prints_header_and_tree():
         "        sun — given\n"
         "        water = no — given\n"
     )
+
+
+def test_explain_opens_with_the_red_flags_and_the_facts_behind_them():
+    args = ["explain", "ache", "--kb", str(TINY), "-f", "sun", "-f", "water=no", "-f", "rest_pain"]
+    lines = invoke(*args).stdout.splitlines()
+    assert lines[2:6] == [
+        "RED FLAGS: see a clinician",
+        "  !! See a doctor",
+        "     from pain at rest  [doc §Two]",
+        "",
+    ]
 
 
 def test_explain_json():

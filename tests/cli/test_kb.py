@@ -171,7 +171,7 @@ def test_lint_errors_exit_1_with_file_line_rule_and_check():
     result = invoke("kb", "lint", "--kb", str(directory))
     assert result.exit_code == 1, result.output
     assert result.output == (
-        f"{directory}/rules.yaml:12: error [never-fires] rule 'impossible_hours': "
+        f"{directory}/rules.yaml:13: error [never-fires] rule 'impossible_hours': "
         "can never fire: 'h > 50' and 'h < 20' cannot all hold\n"
         "1 error, 0 warnings\n"
     )

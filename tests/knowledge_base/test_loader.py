@@ -196,3 +196,34 @@ def test_bad_kind_declarations(tmp_path, kinds, message):
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(tmp_path)
     assert caught.value.message == message
+
+
+def test_advice_kinds_carry_timing_and_needs_review(tmp_path):
+    facts = (
+        "facts:\n"
+        "  - {id: a, label: A, kind: input, question: A?}\n"
+        "  - {id: b, label: B, kind: recommendation, timing: prevention, needs_review: yes}\n"
+    )
+    fact = load_knowledge_base(write_kb(tmp_path, GOOD_RULE, facts)).fact("b")
+    assert (fact.timing, fact.needs_review) == ("prevention", True)
+
+
+@pytest.mark.parametrize(
+    ("fact", "message"),
+    [
+        (
+            "{id: b, label: B, kind: mechanism, timing: immediate}",
+            "only advice kinds have 'timing'",
+        ),
+        (
+            "{id: b, label: B, kind: condition, needs_review: yes}",
+            "only advice kinds have 'needs_review'",
+        ),
+        ("{id: b, label: B, kind: recommendation, timing: soon}", "unknown timing 'soon'"),
+    ],
+)
+def test_timing_only_on_advice_and_only_known_values(tmp_path, fact, message):
+    facts = f"facts:\n  - {{id: a, label: A, kind: input, question: A?}}\n  - {fact}\n"
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(write_kb(tmp_path, GOOD_RULE, facts))
+    assert caught.value.message == f"fact 'b': {message}"

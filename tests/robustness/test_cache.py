@@ -14,7 +14,7 @@ from whyache.knowledge_base import cache as cache_module
 from whyache.knowledge_base import load_knowledge_base
 from whyache.knowledge_base.cache import cache_dir, cache_disabled, load_cached
 
-from ..conftest import TINY
+from ..conftest import FIXTURES, TINY
 from .conftest import run_cli
 
 
@@ -189,8 +189,14 @@ _EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "whyache" / "examples"
 
 @pytest.mark.parametrize(
     "directory",
-    [None, _EXAMPLES / "squeaky-bicycle-kb", _EXAMPLES / "differential-kb", TINY],
-    ids=["bundled", "bicycle", "differential", "tiny"],
+    [
+        None,
+        _EXAMPLES / "squeaky-bicycle-kb",
+        _EXAMPLES / "differential-kb",
+        TINY,
+        FIXTURES / "broken_kbs" / "link-stronger-than-sources",
+    ],
+    ids=["bundled", "bicycle", "differential", "tiny", "links-and-says"],
 )
 def test_a_cache_hit_is_the_knowledge_base_itself(directory, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("WHYACHE_CACHE_DIR", str(tmp_path / "cache"))
@@ -206,10 +212,18 @@ def test_a_cache_hit_is_the_knowledge_base_itself(directory, tmp_path: Path, mon
 def test_every_model_field_has_a_place_in_the_entry():
     from dataclasses import fields
 
-    from whyache.engine import Disagreement, Document, FactDef, KindDef, KnowledgeBase, RuleDef
+    from whyache.engine import (
+        Disagreement,
+        Document,
+        FactDef,
+        KindDef,
+        KnowledgeBase,
+        RuleDef,
+        Source,
+    )
     from whyache.knowledge_base import cache_format
 
-    sizes = {FactDef: 12, RuleDef: 8, Document: 5, Disagreement: 5, KindDef: 14}
+    sizes = {FactDef: 14, RuleDef: 11, Document: 5, Disagreement: 5, KindDef: 15, Source: 3}
     for cls, size in sizes.items():
         assert len([f for f in fields(cls) if f.init]) == size, f"{cls.__name__} changed"
     kb_fields = {f.name for f in fields(KnowledgeBase) if f.init}

@@ -215,15 +215,16 @@ def test_an_escape_sequence_in_a_rule_description_never_reaches_the_terminal(tmp
             'description: "Sun\\e]0;owned\\a without water\\e[2J makes you thirsty."',
         )
     )
-    for args in (
-        ["run", "-f", "sun", "-f", "water=no"],
-        ["explain", "thirst", "-f", "sun", "-f", "water=no"],
-        ["kb", "rules"],
+    for args, describes in (
+        (["run", "-f", "sun", "-f", "water=no"], False),  # the short report names no rule
+        (["run", "-f", "sun", "-f", "water=no", "--trace"], True),
+        (["explain", "thirst", "-f", "sun", "-f", "water=no"], True),
+        (["kb", "rules"], False),
     ):
         out = run_cli(*args, "--kb", str(kb))
         assert out.returncode == 0, out.stderr
         assert b"\x1b" not in out.stdout and b"\x07" not in out.stdout
-        if args[0] != "kb":
+        if describes:
             assert b"Sun\\x1b]0;owned\\x07 without water" in out.stdout
 
 

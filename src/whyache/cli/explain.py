@@ -17,6 +17,8 @@ from whyache.cli.options import (
     kb_option,
     load_kb,
 )
+from whyache.cli.report import flag_block
+from whyache.cli.style import style_for
 from whyache.engine import resolve_fact
 from whyache.engine.explain.how import NotConcludedError, how
 from whyache.engine.explain.why_not import why_not as why_not_report
@@ -59,7 +61,9 @@ def explain(
     if output_format == "json":
         click.echo(how_json(tree), nl=False)
     else:
-        click.echo(f"{header(kb)}\n\n{how_text(tree)}", nl=False)
+        style = style_for()
+        flags = "\n".join(flag_block(result, style))
+        click.echo(f"{header(kb)}\n\n{flags}\n\n{how_text(tree)}", nl=False, color=style.colour)
 
 
 @click.command(name="why-not")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,16 +17,45 @@ from whyache.cli.options import (
     kb_option,
     load_kb,
 )
+from whyache.cli.report import render_report
+from whyache.cli.style import Style, style_for
 from whyache.engine import Result, case_from_mapping
-from whyache.engine.render.serialize import result_to_dict
-from whyache.engine.render.trace import render_trace
+from whyache.engine.analysis.report import build_report, settling_questions
+from whyache.engine.render.serialize import report_to_dict, result_to_dict
+from whyache.engine.render.trace import header, render_trace
+
+if TYPE_CHECKING:
+    from whyache.engine.analysis.consultation import Question  # networkx: not at start-up
+
+trace_option = click.option(
+    "--trace",
+    "full_trace",
+    is_flag=True,
+    help="Print the full reasoning trace (every firing, sourced) instead of the short report.",
+)
 
 
-def emit(result: Result, output_format: str) -> None:
+def emit(result: Result, output_format: str, full_trace: bool = False) -> None:
     if output_format == "json":
-        click.echo(json.dumps(result_to_dict(result), indent=2, ensure_ascii=False))
-    else:
+        data = result_to_dict(result)
+        data["report"] = report_to_dict(result, build_report(result), questions_for(result))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    style = style_for()
+    if full_trace:
         click.echo(render_trace(result), nl=False)
+    else:
+        click.echo(report_text(result, style), nl=False, color=style.colour)
+
+
+def report_text(result: Result, style: Style) -> str:
+    """The short report as ``run`` prints it."""
+    return render_report(result, style, header(result.kb), questions_for(result))
+
+
+def questions_for(result: Result) -> tuple[Question, ...]:
+    """When nothing is concluded, the three questions that would settle the most."""
+    return () if result.derived else settling_questions(result.kb, result.case)
 
 
 @click.command()
@@ -33,27 +63,33 @@ def emit(result: Result, output_format: str) -> None:
 @engine_option()
 @kb_option
 @format_option()
+@trace_option
 def run(
     facts: tuple[str, ...],
     case_file: Path | None,
     kb_dir: Path | None,
     engine_name: str,
     output_format: str,
+    full_trace: bool,
 ) -> None:
-    """Run a case and print the reasoning trace: every firing, sourced.
+    """Run a case and print a one-screen report; --trace prints every firing, sourced.
 
-    A fact not given is unknown, never false; FACT=no denies it.
+    The report puts red flags first, each with the given facts that raised it, then what the
+    facts explain (every premise named), what to ask next, advice by timing, disagreements
+    between the sources and the sources cited. A fact not given is unknown, never false;
+    FACT=no denies it.
 
     \b
     Examples:
       whyache run -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2
+      whyache run -f pain_sharp -f pain_localized_to_point -f pain_at_rest --trace
       whyache run --case case.yaml --format json
     """
     kb = load_kb(kb_dir)
     case = build(kb, facts, case_file)
     if not case.facts:
         click.echo(NO_FACTS_HINT, err=True)
-    emit(run_case(kb, case, engine_name), output_format)
+    emit(run_case(kb, case, engine_name), output_format, full_trace)
 
 
 #: Printed on stderr by ``whyache run`` without facts, so the empty report is not a mystery.
@@ -68,15 +104,17 @@ NO_FACTS_HINT = (
 @engine_option()
 @kb_option
 @format_option()
-def demo(kb_dir: Path | None, engine_name: str, output_format: str) -> None:
-    """Run the knowledge base's built-in demo case and print its trace.
+@trace_option
+def demo(kb_dir: Path | None, engine_name: str, output_format: str, full_trace: bool) -> None:
+    """Run the knowledge base's built-in demo case and print its report (--trace: every step).
 
     \b
-    Example:
+    Examples:
       whyache demo
+      whyache demo --trace
     """
     kb = load_kb(kb_dir)
     if not kb.demo:
         raise click.ClickException(f"knowledge base {kb.name!r} has no demo case in kb.yaml")
     case = case_from_mapping(kb, dict(kb.demo))
-    emit(run_case(kb, case, engine_name), output_format)
+    emit(run_case(kb, case, engine_name), output_format, full_trace)

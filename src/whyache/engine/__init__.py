@@ -34,14 +34,19 @@ from whyache.engine.model.case import (
 )
 from whyache.engine.model.conditions import Condition, Value, evaluate, format_value
 from whyache.engine.model.definitions import (
+    ESTABLISHED,
+    GIVEN,
     INPUT,
+    POSSIBLE,
     Disagreement,
     Document,
     FactDef,
     KindDef,
     KnowledgeBase,
+    Link,
     RuleDef,
     Source,
+    Timing,
     ValueType,
 )
 from whyache.engine.model.validation import problems, stratify, validate
@@ -63,7 +68,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ESTABLISHED",
+    "GIVEN",
     "INPUT",
+    "POSSIBLE",
     "Case",
     "Condition",
     "Disagreement",
@@ -78,12 +86,14 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeBaseError",
     "KnowledgeBaseProblem",
+    "Link",
     "Location",
     "Premise",
     "Result",
     "RuleDef",
     "RunawayError",
     "Source",
+    "Timing",
     "UnknownFactError",
     "Value",
     "ValueType",

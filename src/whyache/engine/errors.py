@@ -98,6 +98,24 @@ class UnknownFactError(InputError):
         self.suggestions = suggestions
 
 
+class UnknownFactsError(InputError):
+    """Several fact names the knowledge base does not declare, reported together."""
+
+    def __init__(self, errors: tuple[UnknownFactError, ...]) -> None:
+        names = ", ".join(echo(e.fact) for e in errors)
+        hints = [
+            f"{echo(e.fact)}: did you mean {' or '.join(repr(s) for s in e.suggestions)}?"
+            for e in errors
+            if e.suggestions
+        ]
+        super().__init__(
+            f"unknown facts {names}",
+            hint="; ".join(hints) or None,
+            location=errors[0].location,
+        )
+        self.errors = errors
+
+
 class FactValueError(InputError):
     """A value that does not fit the fact's declared type or range."""
 

@@ -17,9 +17,11 @@ from whyache.engine import (
     FactDef,
     KindDef,
     KnowledgeBase,
+    Link,
     Location,
     RuleDef,
     Source,
+    Timing,
     ValueType,
 )
 from whyache.engine.model.conditions import (
@@ -34,7 +36,7 @@ from whyache.engine.model.conditions import (
     Unknown,
 )
 
-FORMAT = "whyache.kb-cache/3"
+FORMAT = "whyache.kb-cache/5"
 
 
 def encode(kb: KnowledgeBase, identity: str) -> dict[str, Any]:
@@ -82,6 +84,7 @@ def _kind(k: KindDef) -> list[Any]:
         k.name,
         k.description,
         _loc(k.location),
+        k.observed,
     ]
 
 
@@ -97,6 +100,8 @@ def _fact(f: FactDef) -> list[Any]:
         list(f.aliases),
         f.question,
         f.description,
+        None if f.timing is None else f.timing.value,
+        f.needs_review,
         _loc(f.location),
         f.category,
     ]
@@ -108,10 +113,13 @@ def _rule(r: RuleDef) -> list[Any]:
         r.description,
         _condition(r.condition),
         list(r.concludes),
-        [[s.document, s.section] for s in r.sources],
+        [[s.document, s.section, None if s.says is None else s.says.value] for s in r.sources],
         r.note,
+        r.kb_threshold,
         _loc(r.location),
         r.category,
+        None if r.link is None else r.link.value,
+        r.raise_when_possible,
     ]
 
 
@@ -224,7 +232,7 @@ def _bool(x: Any) -> bool:
 
 def _decode_kind(x: Any) -> KindDef:
     (kid, title, style, weight, tier, summary, urgent, advice, detail, alert, action, name,
-     desc, loc) = _list(x, 14)  # fmt: skip
+     desc, loc, observed) = _list(x, 15)  # fmt: skip
     return KindDef(
         id=_str(kid),
         title=_str(title),
@@ -240,11 +248,13 @@ def _decode_kind(x: Any) -> KindDef:
         name=_str(name),
         description=_str(desc),
         location=_decode_loc(loc),
+        observed=_bool(observed),
     )
 
 
 def _decode_fact(x: Any) -> FactDef:
-    (fid, label, kind, vtype, unit, low, high, aliases, question, desc, loc, cat) = _list(x, 12)
+    (fid, label, kind, vtype, unit, low, high, aliases, question, desc, timing, review,
+     loc, cat) = _list(x, 14)  # fmt: skip
     return FactDef(
         id=_str(fid),
         label=_str(label),
@@ -256,23 +266,33 @@ def _decode_fact(x: Any) -> FactDef:
         aliases=_strs(aliases),
         question=_opt_str(question),
         description=_str(desc),
+        timing=None if timing is None else Timing(_str(timing)),
+        needs_review=_bool(review),
         location=_decode_loc(loc),
         category=_str(cat),
     )
 
 
 def _decode_rule(x: Any) -> RuleDef:
-    rid, desc, cond, concludes, sources, note, loc, cat = _list(x, 8)
+    rid, desc, cond, concludes, sources, note, threshold, loc, cat, link, raise_ = _list(x, 11)
     return RuleDef(
         id=_str(rid),
         description=_str(desc),
         condition=_decode_condition(cond),
         concludes=_strs(concludes),
-        sources=tuple(Source(*_pair(s)) for s in _list(sources)),
+        sources=tuple(_decode_source(s) for s in _list(sources)),
         note=_str(note),
+        kb_threshold=_str(threshold),
         location=_decode_loc(loc),
         category=_str(cat),
+        link=None if link is None else Link(_str(link)),
+        raise_when_possible=_bool(raise_),
     )
+
+
+def _decode_source(x: Any) -> Source:
+    document, section, says = _list(x, 3)
+    return Source(_str(document), _str(section), None if says is None else Link(_str(says)))
 
 
 def _decode_condition(x: Any) -> Condition:

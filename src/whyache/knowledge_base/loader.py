@@ -28,9 +28,11 @@ from whyache.engine import (
     KnowledgeBase,
     KnowledgeBaseError,
     KnowledgeBaseProblem,
+    Link,
     Location,
     RuleDef,
     Source,
+    Timing,
     ValueType,
     validate,
 )
@@ -59,10 +61,33 @@ _KIND_KEYS = {
     "action",
     "name",
     "description",
+    "observed",
 }
-_FACT_KEYS = {"id", "label", "kind", "type", "unit", "range", "aliases", "question", "description"}
-_RULE_KEYS = {"id", "description", "if", "then", "sources", "note"}
-_SOURCE_KEYS = {"doc", "section"}
+_FACT_KEYS = {
+    "id",
+    "label",
+    "kind",
+    "type",
+    "unit",
+    "range",
+    "aliases",
+    "question",
+    "description",
+    "timing",
+    "needs_review",
+}
+_RULE_KEYS = {
+    "id",
+    "description",
+    "if",
+    "then",
+    "sources",
+    "note",
+    "kb_threshold",
+    "link",
+    "raise_when_possible",
+}
+_SOURCE_KEYS = {"doc", "section", "says"}
 _DOC_KEYS = {"file", "title", "sections", "note"}
 _DIS_KEYS = {"id", "topic", "note", "rules"}
 
@@ -170,6 +195,7 @@ def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
     question = node.get("question")
     if question is not None and not isinstance(question, str):
         raise f.error(f"{what}: question must be text", node)
+    timing, needs_review = _advice(f, node, what, any(k.advice for k in kinds if k.id == kind))
     return FactDef(
         id=fact_id,
         label=f.text(node, "label", what),
@@ -181,8 +207,34 @@ def _fact(f: _File, node: Any, kinds: tuple[KindDef, ...]) -> FactDef:
         aliases=f.texts(node, "aliases", what),
         question=visible(question.strip()) if question else None,
         description=f.text(node, "description", what, ""),
+        timing=timing,
+        needs_review=needs_review,
         location=f.at(node),
     )
+
+
+def _advice(f: _File, node: Any, what: str, advice: bool) -> tuple[Timing | None, bool]:
+    """Advice's ``timing`` and ``needs_review``; facts of other kinds may not have them."""
+    if not advice:
+        for key in ("timing", "needs_review"):
+            if key in node:
+                raise f.error(f"{what}: only advice kinds have {key!r}", node)
+        return None, False
+    timing = None
+    if "timing" in node:
+        text = node["timing"]
+        try:
+            timing = Timing(text)
+        except ValueError:
+            raise f.error(
+                f"{what}: unknown timing {text!r}",
+                node,
+                f"use one of {', '.join(t.value for t in Timing)}",
+            ) from None
+    needs_review = node.get("needs_review", False)
+    if not isinstance(needs_review, bool):
+        raise f.error(f"{what}: needs_review must be yes or no", node)
+    return timing, needs_review
 
 
 def _kind(f: _File, node: Any) -> KindDef:
@@ -199,7 +251,7 @@ def _kind(f: _File, node: Any) -> KindDef:
             raise f.error(f"{what}: {key} must be a whole number from 0 to 1000", node)
         numbers[key] = value
     flags = {}
-    for key in ("urgent", "advice", "detail"):
+    for key in ("urgent", "advice", "detail", "observed"):
         value = node.get(key, False)
         if not isinstance(value, bool):
             raise f.error(f"{what}: {key} must be yes or no", node)
@@ -219,6 +271,7 @@ def _kind(f: _File, node: Any) -> KindDef:
         name=f.text(node, "name", what, ""),
         description=f.text(node, "description", what, ""),
         location=f.at(node),
+        observed=flags["observed"],
     )
 
 
@@ -233,8 +286,9 @@ def _sources(f: _File, node: Any, rule_id: str) -> tuple[Source, ...]:
         )
     out = []
     for item in raw:
-        f.mapping(item, f"source of rule {rule_id!r}", _SOURCE_KEYS, _SOURCE_KEYS)
-        out.append(Source(f.text(item, "doc", "source"), f.text(item, "section", "source")))
+        f.mapping(item, f"source of rule {rule_id!r}", _SOURCE_KEYS, {"doc", "section"})
+        says = _link(f, item, rule_id, "says")
+        out.append(Source(f.text(item, "doc", "source"), f.text(item, "section", "source"), says))
     return tuple(out)
 
 
@@ -258,8 +312,32 @@ def _rule(f: _File, node: Any) -> RuleDef:
         concludes=tuple(dict.fromkeys(c.strip() for c in concludes)),
         sources=_sources(f, node, rule_id),
         note=f.text(node, "note", f"rule {rule_id!r}", ""),
+        kb_threshold=f.text(node, "kb_threshold", f"rule {rule_id!r}", ""),
         location=f.at(node),
+        link=_link(f, node, rule_id),
+        raise_when_possible=_flag(f, node, "raise_when_possible", rule_id),
     )
+
+
+def _link(f: _File, node: Any, rule_id: str, key: str = "link") -> Link | None:
+    """A rule's ``link:`` (or a source's ``says:``): one of :class:`Link`'s values, a
+    misspelling answered with a suggestion."""
+    if key not in node:
+        return None
+    raw = node[key]
+    names = [link.value for link in Link]
+    if isinstance(raw, str) and raw.strip() in names:
+        return Link(raw.strip())
+    close = suggest(str(raw), names) if isinstance(raw, str) else ()
+    hint = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(names)}"
+    raise f.error(f"'{key}' must be a kind of link, not {echo(raw)}", node, hint, rule=rule_id)
+
+
+def _flag(f: _File, node: Any, key: str, rule_id: str) -> bool:
+    value = node.get(key, False)
+    if not isinstance(value, bool):
+        raise f.error(f"{key} must be yes or no", node, rule=rule_id)
+    return value
 
 
 def _document(f: _File, node: Any) -> Document:

@@ -133,8 +133,8 @@ def test_overview_groups_by_category(bundled_kb):
     graph = overview(bundled_kb)
     assert graph.number_of_nodes() == 25
     flags = graph.nodes["category:Red flags (see a clinician)"]
-    assert (flags["facts"], flags["rules"], flags["red_flags"]) == (12, 12, 12)
-    assert flags["urgent"] == {"Red flags": 12} and flags["kinds"] == {"red_flag": 12}
+    assert (flags["facts"], flags["rules"], flags["red_flags"]) == (13, 13, 13)
+    assert flags["urgent"] == {"Red flags": 13} and flags["kinds"] == {"red_flag": 13}
     assert all(d["rules"] >= 3 or "Red flags" in v for _u, v, d in graph.edges(data=True))
     assert ("category:Dehydration", "category:Electrolyte imbalance") in graph.edges
 

@@ -12,6 +12,7 @@ from whyache.engine import (
     FactDef,
     KnowledgeBase,
     KnowledgeBaseError,
+    Link,
     Result,
     RuleDef,
     Source,
@@ -148,7 +149,14 @@ def small_kbs(draw: st.DrawFn) -> KnowledgeBase:
     for index in range(count):
         condition: Condition = from_data(draw(conditions))
         then = draw(st.sampled_from(_DER))
-        rules.append(RuleDef(f"r{index}", "random rule", condition, (then,), (Source("d", "s"),)))
+        # Links of both strengths (and none said), so that every property here also covers
+        # possible conclusions and absences judged on the established level.
+        link = draw(
+            st.sampled_from([None, Link.ESTABLISHES, Link.CAN_LEAD_TO, Link.RAISES_RISK_OF])
+        )
+        rules.append(
+            RuleDef(f"r{index}", "random rule", condition, (then,), (Source("d", "s"),), link=link)
+        )
     return KnowledgeBase("random", "1", "", tuple(facts), tuple(rules), kinds=KINDS)
 
 

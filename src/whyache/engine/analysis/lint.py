@@ -26,11 +26,23 @@ cycle                   warning  rules that feed each other in a loop (harmless 
 dead-alternative        warning  one alternative of a rule can never hold, though others can
 unreachable             warning  a derived fact no chain of rules can reach from inputs
 unused-input            warning  an input no rule mentions
+no-timing               warning  a fact of an advice kind without ``timing`` (immediate,
+                                 after_review or prevention); the report shows it as
+                                 immediate
 duplicate-rule          warning  a rule with the same condition and conclusions as another
 subsumed-rule           warning  a rule that only fires when another rule with the same
                                  conclusions and sources fires too (its condition is a special
                                  case); a special case citing a source of its own is kept
                                  quiet, since it records what that source says
+no-link                 warning  a rule that does not say how strongly its premises bring
+                                 about its conclusions (``link:``) in a knowledge base whose
+                                 other rules say it; it counts as establishing (a knowledge
+                                 base with no ``link:`` at all is all-or-nothing, as before)
+link-weaker-than-       warning  a possible link (can lead to, raises the risk of...) where
+source                           one of the rule's own sources says it establishes
+                                 ("causes"), and no disagreement records the difference
+link-stronger-than-     warning  an establishing link where every source that says how
+sources                          strongly says it is only possible
 ======================  =======  ==========================================================
 
 "Reachable" is a fixpoint from the inputs: a derived fact is reachable when some rule that
@@ -57,7 +69,7 @@ from whyache.engine.model.conditions import (
     Value,
     format_number,
 )
-from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
+from whyache.engine.model.definitions import FactDef, KnowledgeBase, Link, RuleDef
 from whyache.engine.model.validation import problems
 from whyache.engine.runtime.reference import closure
 
@@ -81,8 +93,12 @@ CHECKS: dict[str, Severity] = {
     "dead-alternative": "warning",
     "unreachable": "warning",
     "unused-input": "warning",
+    "no-timing": "warning",
     "duplicate-rule": "warning",
     "subsumed-rule": "warning",
+    "no-link": "warning",
+    "link-weaker-than-source": "warning",
+    "link-stronger-than-sources": "warning",
 }
 
 
@@ -152,6 +168,8 @@ def lint(kb: KnowledgeBase) -> tuple[Finding, ...]:
     findings.extend(_never_fires(kb, reached))
     findings.extend(_unreachable(kb, reached))
     findings.extend(_unused_inputs(kb))
+    findings.extend(_untimed_advice(kb))
+    findings.extend(_links(kb))
     findings.extend(_cycles(kb))
     findings.extend(_redundant(kb))
     return tuple(sorted(dict.fromkeys(findings), key=Finding.sort_key))
@@ -322,6 +340,64 @@ def _unused_inputs(kb: KnowledgeBase) -> Iterator[Finding]:
                 f"input {fact.id!r} is used by no rule",
                 fact.location,
                 fact=fact.id,
+            )
+
+
+def _untimed_advice(kb: KnowledgeBase) -> Iterator[Finding]:
+    advice = set(kb.advice_kinds)
+    for fact in kb.facts:
+        if fact.kind in advice and fact.timing is None:
+            yield Finding(
+                "warning",
+                "no-timing",
+                f"{kb.kind(fact.kind).singular} {fact.id!r} has no timing (shown as 'immediate'; "
+                "write immediate, after_review or prevention)",
+                fact.location,
+                fact=fact.id,
+            )
+
+
+def _links(kb: KnowledgeBase) -> Iterator[Finding]:
+    """A rule's link against what its own sources say of it (``says:`` on a source)."""
+    kinds = ", ".join(link.value for link in Link)
+    declared = any(rule.link is not None for rule in kb.rules)
+    for rule in kb.rules:
+        if rule.link is None:
+            if not declared:
+                continue
+            yield Finding(
+                "warning",
+                "no-link",
+                "does not say how strongly its premises bring about its conclusions "
+                "(counted as establishing)",
+                rule.location,
+                rule=rule.id,
+                hint=f"add link: one of {kinds}",
+            )
+            continue
+        said = [s for s in rule.sources if s.says is not None]
+        if not rule.link.establishes:
+            strong = [s for s in said if s.says is not None and s.says.establishes]
+            if strong and not kb.disagreements_for(rule.id):
+                yield Finding(
+                    "warning",
+                    "link-weaker-than-source",
+                    f"is a possible link ({rule.link.words}) but {strong[0]} says it establishes",
+                    rule.location,
+                    rule=rule.id,
+                    hint="make it link: establishes, or record the sources' difference "
+                    "as a disagreement",
+                )
+        elif said and not any(s.says is not None and s.says.establishes for s in said):
+            yield Finding(
+                "warning",
+                "link-stronger-than-sources",
+                f"establishes, but its sources say only {said[0].says.words}"
+                if said[0].says is not None
+                else "establishes, but its sources say less",
+                rule.location,
+                rule=rule.id,
+                hint="give it the link its sources state",
             )
 
 

@@ -10,7 +10,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from whyache.engine.errors import FactValueError, InputError, Location, UnknownFactError, echo
+from whyache.engine.errors import (
+    FactValueError,
+    InputError,
+    Location,
+    UnknownFactError,
+    UnknownFactsError,
+    echo,
+)
 from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.model.conditions import Value, format_number, format_value
 from whyache.engine.model.definitions import FactDef, KnowledgeBase
@@ -70,7 +77,7 @@ def resolve_fact(
             return fact
     close: tuple[str, ...] = ()
     if suggest_inputs_first:
-        inputs = [f for f in kb.facts if f.is_input]
+        inputs = [f for f in kb.facts if kb.can_give(f.id)]
         close = suggest(
             key, [f.id for f in inputs] + [normalise(a) for f in inputs for a in f.aliases]
         )
@@ -138,14 +145,15 @@ def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
             "empty fact name", hint="write FACT, FACT=no or FACT=NUMBER", location=location
         )
     fact = resolve_fact(kb, name, location, suggest_inputs_first=True)
-    if not fact.is_input:
+    if not kb.can_give(fact.id):
         inputs = sorted(
             {p for r in kb.rules_concluding(fact.id) for p in r.premises if kb.fact(p).is_input}
         )[:3]
         hint = f"give what it is concluded from, e.g. {', '.join(inputs)}" if inputs else None
         raise InputError(
             f"{fact.id!r} is a {kb.kind(fact.kind).singular} that rules conclude; "
-            "a case gives only input facts",
+            "a case gives only input facts"
+            + (" and observed findings" if kb.observed_kinds else ""),
             hint=hint,
             location=location,
         )
@@ -163,10 +171,19 @@ def build_case(
     had not been given; its name must still be a known input fact.
     """
     values: dict[str, Value] = {}
+    unknown: list[UnknownFactError] = []
+    checked: list[tuple[FactDef, object]] = []
     for name, raw in pairs:
-        fact = _given(kb, name, location)
-        if is_unknown(raw):
+        try:
+            fact = _given(kb, name, location)
+        except UnknownFactError as exc:
+            unknown.append(exc)  # report every misspelt name at once, not only the first
             continue
+        if not is_unknown(raw):
+            checked.append((fact, raw))
+    if unknown:
+        raise unknown[0] if len(unknown) == 1 else UnknownFactsError(tuple(unknown))
+    for fact, raw in checked:
         value = parse_value(fact, raw, location)
         if fact.id in values and values[fact.id] != value:
             raise InputError(

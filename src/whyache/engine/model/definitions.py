@@ -53,6 +53,9 @@ class KindDef:
     name: str = ""
     description: str = ""
     location: Location | None = None
+    #: Facts of an observed kind (a complaint: leg ache, cramps) may be given by a case *and*
+    #: concluded by rules: when given, the derivations that conclude them are explanations.
+    observed: bool = False
 
     @property
     def singular(self) -> str:
@@ -70,6 +73,49 @@ INPUT_KIND = KindDef(
     detail=True,
     description="What a person can report; the only facts a case may give.",
 )
+
+
+class Timing(StrEnum):
+    """When a recommendation applies, as its documents give it.
+
+    ``immediate``: now, for the pain at hand. ``after_review``: once a clinician has seen it
+    (or with a professional). ``prevention``: long-term, to keep it from coming back.
+    """
+
+    IMMEDIATE = "immediate"
+    AFTER_REVIEW = "after_review"
+    PREVENTION = "prevention"
+
+
+class Link(StrEnum):
+    """How strongly a rule's premises bring about its conclusions, as its documents say it.
+
+    ``establishes``: the premises are enough ("causes", "leads to", "is"). Every other kind
+    makes the conclusion *possible* only: ``can_lead_to`` ("can cause", "may lead to"),
+    ``can_contribute_to`` (one factor among others), ``raises_risk_of`` (a risk factor),
+    ``may_indicate`` (a sign that fits, not a proof). A fact concluded through a possible
+    link is possible, and so is everything that needs it (see ``runtime/levels.py``).
+    """
+
+    ESTABLISHES = "establishes"
+    CAN_LEAD_TO = "can_lead_to"
+    CAN_CONTRIBUTE_TO = "can_contribute_to"
+    RAISES_RISK_OF = "raises_risk_of"
+    MAY_INDICATE = "may_indicate"
+
+    @property
+    def establishes(self) -> bool:
+        return self is Link.ESTABLISHES
+
+    @property
+    def words(self) -> str:
+        """The link in words, for a trace line (``can lead to``)."""
+        return "establishes" if self.establishes else self.value.replace("_", " ")
+
+
+#: A concluded fact's level: some derivation from given facts uses establishing links only
+#: (established), or every derivation needs a possible link (possible). Given facts are given.
+ESTABLISHED, POSSIBLE, GIVEN = "established", "possible", "given"
 
 
 class ValueType(StrEnum):
@@ -90,10 +136,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Source:
-    """A citation: a document file name and one of its section headings."""
+    """A citation: a document file name, one of its section headings, and (``says``) how
+    strongly that passage states the rule's link, when the knowledge base records it."""
 
     document: str
     section: str
+    says: Link | None = None
 
     def __str__(self) -> str:
         return f"{self.document} § {self.section}"
@@ -113,6 +161,11 @@ class FactDef:
     aliases: tuple[str, ...] = ()
     question: str | None = None
     description: str = ""
+    #: Recommendations only: when the advice applies, and whether it is self-care (drugs,
+    #: R.I.C.E., stretching, strength work, compression...) that waits for a clinician when
+    #: a red flag is up.
+    timing: Timing | None = None
+    needs_review: bool = False
     location: Location | None = None
     #: The heading of the file that defines it (``category:``), for overview maps.
     category: str = ""
@@ -136,8 +189,26 @@ class RuleDef:
     concludes: tuple[str, ...]
     sources: tuple[Source, ...]
     note: str = ""
+    #: Non-empty when a number in the condition is the knowledge base's own reading of the
+    #: documents (a cut-off they do not state): what was chosen and why. Shown in the trace.
+    kb_threshold: str = ""
     location: Location | None = None
     category: str = ""
+    #: How strongly the premises bring about the conclusions; None: not said (kb lint
+    #: reports it, and the rule counts as establishing, as every rule did before links).
+    link: Link | None = None
+    #: An urgent conclusion reached through possible links alone is shown but not raised
+    #: unless its rule says so here.
+    raise_when_possible: bool = False
+
+    @property
+    def establishes(self) -> bool:
+        return self.link is None or self.link.establishes
+
+    @cached_property
+    def support(self) -> int:
+        """How many documents state this link: the distinct files its sources cite."""
+        return len({source.document for source in self.sources})
 
     @cached_property
     def alternatives(self) -> tuple[tuple[Literal, ...], ...]:
@@ -246,6 +317,21 @@ class KnowledgeBase:
     @property
     def advice_kinds(self) -> tuple[str, ...]:
         return tuple(k for k, d in self._kinds.items() if d.advice)
+
+    @property
+    def observed_kinds(self) -> tuple[str, ...]:
+        return tuple(k for k, d in self._kinds.items() if d.observed)
+
+    def can_give(self, fact_id: str) -> bool:
+        """Whether a case may give this fact: inputs, and findings of an observed kind."""
+        if not self.has_fact(fact_id):
+            return False
+        fact = self.fact(fact_id)
+        return fact.is_input or self.kind(fact.kind).observed
+
+    def is_observed(self, fact_id: str) -> bool:
+        """A finding that a case may give and rules may conclude (see ``KindDef.observed``)."""
+        return self.has_fact(fact_id) and self.kind(self.fact(fact_id).kind).observed
 
     def is_urgent(self, fact_id: str) -> bool:
         return self.kind(self.fact(fact_id).kind).urgent

@@ -19,16 +19,32 @@ Schema ``whyache.result/1``::
                                                # those with a rule that fired
       "disclaimer": str
     }
+
+``whyache run`` and ``demo`` add ``"report"``: what the short text report shows
+(:func:`report_to_dict`): red flags with the given facts behind them, explained conclusions
+with their chains, near misses (``ask_next``), ``questions`` when nothing was concluded,
+advice with its timing, given facts no rule used and the documents cited.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+from whyache.engine.analysis.report import (
+    Report,
+    because_text,
+    chain_text,
+    doc_tag,
+    source_tag,
+)
 from whyache.engine.explain.narrative import disagreements_in
 from whyache.engine.model.conditions import Value
-from whyache.engine.model.definitions import INPUT
+from whyache.engine.model.definitions import INPUT, Source
 from whyache.engine.runtime.result import Firing, Result
+
+if TYPE_CHECKING:
+    from whyache.engine.analysis.consultation import Question
 
 RESULT_SCHEMA = "whyache.result/1"
 
@@ -71,4 +87,63 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for d in disagreements_in(result)
         ],
         "disclaimer": result.kb.disclaimer,
+    }
+
+
+def report_to_dict(
+    result: Result, report: Report, questions: Sequence[Question] = ()
+) -> dict[str, Any]:
+    """What the short text report shows, as data (the ``report`` key of ``run`` JSON)."""
+    kb = result.kb
+
+    def cited(sources: Sequence[Source]) -> list[str]:
+        return list(dict.fromkeys(source_tag(s) for s in sources))
+
+    return {
+        "red_flags": [
+            {
+                "fact": f.fact,
+                "label": kb.fact(f.fact).label,
+                "given": [leaf.fact for leaf in f.chain.given()],
+                "because": because_text(kb, f.chain),
+                "kb_thresholds": list(f.thresholds),
+                "sources": cited(f.sources),
+            }
+            for f in report.flags
+        ],
+        "explained": [
+            {
+                "fact": e.fact,
+                "kind": e.kind,
+                "label": kb.fact(e.fact).label,
+                "chain": chain_text(kb, e.chain),
+                "given": [leaf.fact for leaf in e.chain.given()],
+                "other_ways": e.other_ways,
+                "kb_thresholds": list(e.thresholds),
+                "sources": cited(e.sources),
+            }
+            for e in report.explained
+        ],
+        "ask_next": [
+            {"fact": m.fact, "rule": m.rule, "missing": list(m.missing)} for m in report.near_misses
+        ],
+        "questions": [
+            {"fact": q.fact, "text": q.text, "serves": list(q.serves)} for q in questions
+        ],
+        "advice": [
+            {
+                "fact": a.fact,
+                "label": kb.fact(a.fact).label,
+                "timing": a.timing.value,
+                "moved_by_red_flag": a.moved,
+                "sources": cited(a.sources),
+            }
+            for a in report.advice
+        ],
+        "unused_given": list(report.unused),
+        "documents": [
+            {"file": file, "tag": doc_tag(file), "title": doc.title if doc else ""}
+            for file in report.documents
+            for doc in (kb.document(file),)
+        ],
     }

@@ -5,14 +5,24 @@ Pure functions from a Result to a string, so the output is easy to test and dete
 
 from __future__ import annotations
 
-from whyache.engine import KnowledgeBase, Premise, Result, format_value
-from whyache.engine.explain.narrative import (
-    chain,
-    cited_documents,
-    disagreements_in,
-    specific_conclusions,
+from whyache.engine import (
+    Firing,
+    KnowledgeBase,
+    Premise,
+    Result,
+    Timing,
+    format_value,
 )
+from whyache.engine.analysis.report import advice_timing, because_text, chain_of
+from whyache.engine.analysis.report import chain_text as linked_chain_text
+from whyache.engine.explain.narrative import cited_documents, disagreements_in, specific_conclusions
 from whyache.engine.model.conditions import Value
+
+TIMING_WORDS = {
+    Timing.IMMEDIATE: "now",
+    Timing.AFTER_REVIEW: "after a clinician has seen it",
+    Timing.PREVENTION: "long-term prevention",
+}
 
 
 def given_value(kb: KnowledgeBase, fact_id: str, value: Value) -> str:
@@ -36,6 +46,11 @@ def alert(kb: KnowledgeBase) -> str:
     return next((kb.kind(k).alert for k in kb.urgent_kinds if kb.kind(k).alert), "ACT NOW")
 
 
+def urgent_name(kb: KnowledgeBase) -> str:
+    """One urgent fact in words (``red flag``), from the first urgent kind."""
+    return next((kb.kind(k).singular for k in kb.urgent_kinds), "urgent finding")
+
+
 def red_flag_block(result: Result) -> list[str]:
     flags = result.red_flags
     if not flags:
@@ -43,9 +58,8 @@ def red_flag_block(result: Result) -> list[str]:
     kb = result.kb
     lines = [f"!!! {alert(kb)} !!!"]
     for flag in flags:
-        first = result.derivations(flag)[0]
-        because = ", ".join(premise_text(p) for p in first.premises) or "the given facts"
-        lines.append(f"  !! {kb.fact(flag).label} [{flag}] because {because}")
+        because = because_text(kb, chain_of(result, flag))
+        lines.append(f"  !! {kb.fact(flag).label} [{flag}] from {because}")
     return [*lines, ""]
 
 
@@ -63,20 +77,25 @@ def render_trace(result: Result) -> str:
     if not result.firings:
         lines.append("  (no rule fired)")
     width = len(str(len(result.firings)))
+    pad = " " * (width + 4)
+    folded: list[Firing] = []
     for firing in result.firings:
+        if not firing.new:  # repeats what is known: folded into one line with its neighbours
+            folded.append(firing)
+            continue
+        lines += _folded(folded, width)
+        folded = []
         rule = kb.rule(firing.rule)
-        pad = " " * (width + 4)
         premises = ", ".join(premise_text(p) for p in firing.premises) or "(nothing given)"
-        known = [c for c in firing.concludes if c not in firing.new]
-        conclusion = ", ".join(firing.concludes)
-        if known and not firing.new:
-            conclusion += " (already known)"
         lines.append(f"  {firing.number:>{width}}. {firing.rule}")
-        lines.append(f"{pad}{premises} ⇒ {conclusion}")
+        lines.append(f"{pad}{premises} ⇒ {', '.join(firing.concludes)}")
         if firing.assumptions:
             lines.append(f"{pad}assuming: {'; '.join(firing.assumptions)}")
         lines.append(f"{pad}{rule.description}")
+        if rule.kb_threshold:
+            lines.append(f"{pad}threshold chosen by the knowledge base: {rule.kb_threshold}")
         lines.append(f"{pad}sources: {'; '.join(str(s) for s in rule.sources)}")
+    lines += _folded(folded, width)
     lines += ["", "Conclusions"]
     groups = result.by_kind()
     for kind in kb.urgent_kinds:
@@ -94,9 +113,19 @@ def render_trace(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _folded(firings: list[Firing], width: int) -> list[str]:
+    """Firings that concluded only what was already known, as one line per run of them."""
+    if not firings:
+        return []
+    first, last = firings[0].number, firings[-1].number
+    numbers = f"{first}" if first == last else f"{first}-{last}"
+    rules = ", ".join(f"{f.rule} ⇒ {', '.join(f.concludes)}" for f in firings)
+    return [f"  {numbers:>{width}}. (already known) {rules}"]
+
+
 def chain_text(result: Result, fact_id: str) -> str:
-    """``inadequate fluid intake → dehydration → … → leg ache`` (ids read as words)."""
-    return " → ".join(f.replace("_", " ") for f in chain(result, fact_id))
+    """The chain of a fact's first derivation, every premise of a conjunction named."""
+    return linked_chain_text(result.kb, chain_of(result, fact_id))
 
 
 def summary_block(result: Result) -> list[str]:
@@ -117,10 +146,16 @@ def summary_block(result: Result) -> list[str]:
         )
     for fact_id in specific_conclusions(result):
         lines.append(f"  {kb.fact(fact_id).label}: {chain_text(result, fact_id)}")
-    advice = [kb.fact(f).label for f in result.advice]
-    if advice:
-        lines.append(f"  {' and '.join(kb.kind(k).title for k in kb.advice_kinds)}:")
-    lines += [f"    {label}" for label in advice]
+    flagged = bool(result.red_flags)
+    timed = [(f, *advice_timing(kb, f, flagged)) for f in result.advice]
+    advice_title = " and ".join(kb.kind(k).title for k in kb.advice_kinds)
+    for timing in Timing:
+        group = [(f, moved) for f, t, moved in timed if t is timing]
+        if group:
+            lines.append(f"  {advice_title}, {TIMING_WORDS[timing]}:")
+        for fact_id, moved in group:
+            waits = f" (self-care: waits while a {urgent_name(kb)} is up)" if moved else ""
+            lines.append(f"    {kb.fact(fact_id).label}{waits}")
     disputes = disagreements_in(result)
     if disputes:
         lines.append("  Where the sources disagree (both views are kept):")

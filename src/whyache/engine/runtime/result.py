@@ -10,7 +10,7 @@ from functools import cached_property
 
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value, format_value
-from whyache.engine.model.definitions import KnowledgeBase
+from whyache.engine.model.definitions import ESTABLISHED, GIVEN, POSSIBLE, KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,62 @@ class Result:
     def conclusions(self, kind: str) -> tuple[str, ...]:
         return tuple(f for f in self.derived if self.kb.fact(f).kind == kind)
 
+    @cached_property
+    def _given(self) -> frozenset[str]:
+        return frozenset(f for f, _ in self.case.facts)
+
+    @cached_property
+    def established(self) -> frozenset[str]:
+        """Given facts, and conclusions with a derivation of establishing links only."""
+        from whyache.engine.runtime.levels import Levels
+
+        levels = Levels(self.kb, (f for f, _ in self.case.facts))
+        for firing in self.firings:
+            levels.record(firing)
+        return frozenset(levels.established)
+
+    def level(self, fact_id: str) -> str | None:
+        """``given``, ``established`` or ``possible``; None when neither given nor concluded.
+
+        A finding both given and concluded is ``given``: its derivations are explanations.
+        """
+        if fact_id in self._given:
+            return GIVEN
+        if fact_id not in self.values:
+            return None
+        return ESTABLISHED if fact_id in self.established else POSSIBLE
+
+    def firing_level(self, firing: Firing) -> str:
+        """The level a firing gives its conclusions: established when its rule establishes
+        and every premise is given or established, possible otherwise."""
+        rule = self.kb.rule(firing.rule)
+        if rule.establishes and all(p.fact in self.established for p in firing.premises):
+            return ESTABLISHED
+        return POSSIBLE
+
     @property
     def red_flags(self) -> tuple[str, ...]:
-        """Conclusions of the knowledge base's urgent kinds (see ``KindDef.urgent``)."""
-        return tuple(f for kind in self.kb.urgent_kinds for f in self.conclusions(kind))
+        """Raised conclusions of the knowledge base's urgent kinds (see ``KindDef.urgent``):
+        established ones, and possible ones whose concluding rule says to raise them
+        (``raise_when_possible``); :attr:`possible_red_flags` holds the rest."""
+        return tuple(
+            f for kind in self.kb.urgent_kinds for f in self.conclusions(kind) if self._raised(f)
+        )
+
+    @property
+    def possible_red_flags(self) -> tuple[str, ...]:
+        """Urgent conclusions that only possible links reach: shown, not raised."""
+        return tuple(
+            f
+            for kind in self.kb.urgent_kinds
+            for f in self.conclusions(kind)
+            if not self._raised(f)
+        )
+
+    def _raised(self, fact_id: str) -> bool:
+        return fact_id in self.established or any(
+            self.kb.rule(firing.rule).raise_when_possible for firing in self.derivations(fact_id)
+        )
 
     @property
     def advice(self) -> tuple[str, ...]:

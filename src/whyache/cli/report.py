@@ -1,0 +1,174 @@
+"""The short text report of a run: one screen a clinician reads first (``--trace`` for all).
+
+Red flags first, each with the given facts that raised it; then what the run explains, each
+with a chain that names every premise; what to ask next; advice by timing; disagreements in
+one line each; sources as short tags (``000 §2``) with the titles once at the end. What is
+chosen is decided in :mod:`whyache.engine.analysis.report`; this module only lays it out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from whyache.cli.style import Style
+from whyache.engine import Result, Source, Timing
+from whyache.engine.analysis.report import (
+    Report,
+    because_text,
+    build_report,
+    chain_text,
+    doc_tag,
+    short_label,
+    tags,
+)
+from whyache.engine.render.trace import alert, urgent_name
+
+if TYPE_CHECKING:
+    from whyache.engine.analysis.consultation import Question  # networkx: not at start-up
+
+#: The report aims at one screen: conclusions and advice are shortened (never the red
+#: flags) until it fits in this many lines, down to ``MIN_SHOWN`` of each kind.
+SCREEN_LINES = 40
+MAX_SHOWN = 3
+MIN_SHOWN = 1
+
+TIMING_TITLES = {
+    Timing.IMMEDIATE: "Now",
+    Timing.AFTER_REVIEW: "After a clinician has seen it",
+    Timing.PREVENTION: "Long-term prevention",
+}
+
+
+def render_report(
+    result: Result,
+    style: Style,
+    header: str,
+    questions: tuple[Question, ...] = (),
+    report: Report | None = None,
+) -> str:
+    """The whole short report of ``whyache run`` (and ``demo``), at most one screen when the
+    red flags allow it: they are always shown in full."""
+    report = report or build_report(result)
+    shown = MAX_SHOWN
+    lines = _lines(result, report, style, header, questions, shown)
+    while len(lines) > SCREEN_LINES and shown > MIN_SHOWN:
+        shown -= 1
+        lines = _lines(result, report, style, header, questions, shown)
+    if len(lines) > SCREEN_LINES:  # last: leave out what only repeats the red flags' facts
+        terse = _lines(result, report, style, header, questions, shown, terse=True)
+        lines = min(lines, terse, key=len)
+    return "\n".join(lines) + "\n"
+
+
+def flag_block(result: Result, style: Style, report: Report | None = None) -> list[str]:
+    """The red flags as the report opens with them (also the head of ``explain``)."""
+    report = report or build_report(result)
+    kb = result.kb
+    if not report.flags:
+        return [
+            line
+            for kind in kb.urgent_kinds
+            for line in style.wrap(
+                f"No {kb.kind(kind).singular} from the facts given (that does not rule one out)."
+            )
+        ]
+    lines = [style.alarm(alert(kb))]
+    for flag in report.flags:
+        label = style.wrap(f"!! {kb.fact(flag.fact).label}", "  ", "     ")
+        lines += [style.alarm(line) for line in label]
+        notes = "".join(f" ({threshold_text(n)})" for n in flag.thresholds)
+        cited = tags(flag.sources, 2, more=False)
+        because = f"from {because_text(kb, flag.chain)}{notes}  [{cited}]"
+        lines += style.wrap(because, "     ", "       ")
+    return lines
+
+
+def threshold_text(note: str) -> str:
+    """``72 h: the knowledge base's own cut-off`` from a rule's ``kb_threshold`` note."""
+    return f"{note.split(':', 1)[0].strip()}: the knowledge base's own cut-off"
+
+
+def _lines(
+    result: Result,
+    report: Report,
+    style: Style,
+    header: str,
+    questions: tuple[Question, ...],
+    shown: int,
+    terse: bool = False,
+) -> list[str]:
+
+    kb = result.kb
+    cited: dict[str, None] = {}
+
+    def cite(sources: tuple[Source, ...]) -> str:
+        """Tags for up to two documents; the documents are listed by title at the end."""
+        shown = tuple(dict.fromkeys(s.document for s in sources))[:2]
+        cited.update(dict.fromkeys(shown))
+        return tags(sources, 2, more=False)
+
+    lines = [*(style.bold(line) for line in style.wrap(header)), ""]
+    lines += flag_block(result, style, report)
+    for flag in report.flags:
+        cite(flag.sources)
+    lines.append("")
+    explained = report.explained
+    if terse:
+        flagged = {leaf.fact for flag in report.flags for leaf in flag.chain.given()}
+        explained = tuple(e for e in explained if not {g.fact for g in e.chain.given()} <= flagged)
+    if explained:
+        total = len(report.explained)
+        listed = min(shown, len(explained))
+        count = f" ({listed} of {total}; --trace for all)" if listed < total else ""
+        lines += [style.bold(line) for line in style.wrap(f"Explained{count}")]
+        for item in explained[:shown]:
+            ways = f" (1 of {item.other_ways + 1} ways)" if item.other_ways else ""
+            notes = "".join(f" ({threshold_text(n)})" for n in item.thresholds)
+            text = f"- {chain_text(kb, item.chain)}{ways}{notes}  [{cite(item.sources)}]"
+            lines += style.wrap(text, "  ", "    ")
+        lines.append("")
+    elif not result.derived:
+        lines += ["Nothing was concluded from the facts given.", ""]
+    if report.near_misses or questions:
+        lines.append(style.bold("Ask next"))
+        for miss in report.near_misses[:shown]:
+            needs = " ".join(f"-f {f}" if " " not in f else f"({f})" for f in miss.missing)
+            lines += style.wrap(f"{short_label(kb, miss.fact)}: {needs}", "  ", "    ")
+        for question in questions:
+            lines += style.wrap(f"-f {question.fact}: {question.text}", "  ", "    ")
+        lines.append("")
+    if report.advice:
+        lines.append(style.bold("Advice"))
+        for timing in Timing:
+            group = [a for a in report.advice if a.timing is timing]
+            if not group:
+                continue
+            moved = any(a.moved for a in group)
+            asides = [f"self-care waits: a {urgent_name(kb)} is up"] if moved else []
+            if len(group) > shown:
+                asides.append(f"{shown} of {len(group)}")
+            title = TIMING_TITLES[timing] + (f" ({'; '.join(asides)})" if asides else "")
+            lines += style.wrap(title, "  ", "    ")
+            for advice in group[:shown]:
+                text = f"- {kb.fact(advice.fact).label}  [{cite(advice.sources)}]"
+                lines += style.wrap(text, "    ", "      ")
+        lines.append("")
+    if report.disagreements:
+        lines += style.wrap("The sources disagree (both views are kept):")
+        for dispute in report.disagreements:
+            files = sorted({s.document for r in dispute.rules for s in kb.rule(r).sources})
+            cited.update(dict.fromkeys(files))
+            docs = ", ".join(doc_tag(f) for f in files)
+            lines += style.wrap(f"- {dispute.topic} ({docs})", "  ", "    ")
+    if report.unused:
+        names = ", ".join(report.unused)
+        lines += style.wrap(f"Given but used by no rule that fired: {names}", "")
+    if cited:
+        titles = []
+        for file in sorted(cited):
+            doc = kb.document(file)
+            titles.append(f"{doc_tag(file)} {doc.title}" if doc is not None else file)
+        lines += style.wrap("Sources: " + " · ".join(titles), "")
+    disclaimer = kb.disclaimer or "Educational output, not a diagnosis."
+    lines += style.wrap(f"{disclaimer} Every step: --trace.", "")
+    return lines

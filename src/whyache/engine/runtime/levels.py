@@ -1,0 +1,74 @@
+"""How strongly each concluded fact holds: established or possible.
+
+A fact is **established** when some derivation of it uses establishing links only, all the
+way back to given facts; a fact that is concluded but not established is **possible**
+(every derivation of it needs at least one "can lead to" or "raises the risk of" link).
+That is the least fixpoint below, over the firings of a run: given facts are established,
+and a firing of an establishing rule whose premises are all established establishes what it
+concludes. A possible conclusion still chains: the firings that use it happen, and what
+they conclude is possible unless another derivation establishes it.
+
+Negation asks about the established level: ``not X`` and ``X is unknown`` hold while X is
+not established, so a fact that is only possible never blocks a conclusion (a possible
+conclusion never hides an established one). That keeps the rules stratified as before: a
+rule that tests X's absence sits in a higher stratum than every rule concluding X, so X's
+level is final when the test is made.
+
+Both engines feed the same :class:`Levels` as they fire, so the levels, and the absences
+judged from them, are the same in both; :class:`~whyache.engine.runtime.result.Result`
+replays its firings through it to answer ``level()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from whyache.engine.model.definitions import KnowledgeBase
+
+if TYPE_CHECKING:  # result.py replays its firings through Levels
+    from whyache.engine.runtime.result import Firing
+
+
+class Levels:
+    """The established facts of one run, kept as firings are recorded (counter-based)."""
+
+    def __init__(self, kb: KnowledgeBase, given: Iterable[str]) -> None:
+        self._kb = kb
+        self.established: set[str] = set(given)
+        # Firings of establishing rules still waiting for premises to be established:
+        # for each, how many; and for each fact, which firings wait on it.
+        self._waiting: dict[str, list[int]] = {}
+        self._missing: list[int] = []
+        self._firings: list[Firing] = []
+
+    def record(self, firing: Firing) -> list[str]:
+        """Take one firing; return the facts it (and what it unblocked) newly establishes."""
+        if not self._kb.rule(firing.rule).establishes:
+            return []
+        number = len(self._firings)
+        self._firings.append(firing)
+        missing = {p.fact for p in firing.premises if p.fact not in self.established}
+        self._missing.append(len(missing))
+        for fact_id in missing:
+            self._waiting.setdefault(fact_id, []).append(number)
+        if missing:
+            return []
+        return self._establish(firing.concludes)
+
+    def _establish(self, facts: Iterable[str]) -> list[str]:
+        new: list[str] = []
+        stack = [f for f in facts if f not in self.established]
+        while stack:
+            fact_id = stack.pop()
+            if fact_id in self.established:
+                continue
+            self.established.add(fact_id)
+            new.append(fact_id)
+            for number in self._waiting.pop(fact_id, ()):
+                self._missing[number] -= 1
+                if not self._missing[number]:
+                    stack.extend(
+                        f for f in self._firings[number].concludes if f not in self.established
+                    )
+        return new
