@@ -46,3 +46,11 @@ def test_a_port_in_use_is_a_one_line_error():
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_host_the_socket_layer_cannot_encode_is_a_one_line_error():
+    # found by the fuzz: a private-use character made bind raise TypeError (exit 70)
+    result = CliRunner().invoke(main, ["serve", "--host", "`\U001003dex"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(r"Error: cannot listen on '`\U001003dex': not a host name")
+    assert result.stderr.count("\n") == 1

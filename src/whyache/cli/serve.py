@@ -10,6 +10,7 @@ import click
 
 from whyache.cli.options import format_option, kb_option, load_kb
 from whyache.engine import InputError
+from whyache.engine.errors import echo
 from whyache.web.graphviz import draw_svg
 
 
@@ -51,6 +52,7 @@ def serve(
     from whyache.web.answers import Answers
     from whyache.web.server import TeachingServer
 
+    _check_host(host)
     kb = load_kb(kb_dir)
     session = Session(kb)
     _compiled = session.engine  # compile before the first browser asks
@@ -69,3 +71,16 @@ def serve(
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _check_host(host: str) -> None:
+    """Refuse a name the socket layer cannot encode (it raises TypeError, not OSError)."""
+    if host.isascii():
+        return  # passed to the resolver as it is: a bad one is an OSError when binding
+    try:
+        host.encode("idna")  # what the socket layer does with a name that is not ASCII
+    except UnicodeError:
+        raise InputError(
+            f"cannot listen on {echo(host)}: not a host name or address",
+            hint="give an address such as 127.0.0.1 or a host name",
+        ) from None
