@@ -33,7 +33,7 @@ class Levels:
     """The established facts of one run, kept as firings are recorded (counter-based)."""
 
     def __init__(self, kb: KnowledgeBase, given: Iterable[str]) -> None:
-        self._kb = kb
+        self._possible = kb.possible_rules
         self.established: set[str] = set(given)
         # Firings of establishing rules still waiting for premises to be established:
         # for each, how many; and for each fact, which firings wait on it.
@@ -43,7 +43,7 @@ class Levels:
 
     def record(self, firing: Firing) -> list[str]:
         """Take one firing; return the facts it (and what it unblocked) newly establishes."""
-        if not self._kb.rule(firing.rule).establishes:
+        if firing.rule in self._possible:
             return []
         number = len(self._firings)
         self._firings.append(firing)
