@@ -12,8 +12,11 @@ pickles that would create a marker file if anything ever loaded them, and is che
 - an execution: the marker file exists;
 - a hang: an example that used 2 s of CPU or more, or had not finished after 10 s of wall
   time (an alarm interrupts it: a blocking read would otherwise stall the fuzz). CPU time is
-  the measure because the machine is shared: its wall time is reported too;
-- peak memory of the whole process (< 200 MB).
+  the measure because the machine is shared: its wall time is reported too. ``serve`` serves
+  until Ctrl-C by design: here it starts (arguments, knowledge base, socket), prints its URL
+  and stops at once, and ``--open`` opens no browser;
+- peak memory of the whole process (< 200 MB). That is every example's and Hypothesis's
+  together; ``peak_memory.py`` measures each input in a process of its own.
 
 Run standalone for the long figures (``python tests/robustness/fuzz_cli.py --examples 5000``);
 ``test_fuzz_cli.py`` runs a short version in the suite.
@@ -30,8 +33,10 @@ import signal
 import sys
 import tempfile
 import time
+import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import click
 from click.testing import CliRunner
@@ -39,6 +44,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from whyache.cli import main
+from whyache.web.server import TeachingServer
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "fixtures" / "kbs" / "tiny"
@@ -67,7 +73,9 @@ class Figures:
     hangs: int = 0
     slowest: float = 0.0
     slowest_cpu: float = 0.0
+    slowest_input: str = ""
     exit_codes: dict[int, int] = field(default_factory=dict)
+    hangs_by_command: dict[str, int] = field(default_factory=dict)
     bad: list[str] = field(default_factory=list)
 
     @property
@@ -76,6 +84,7 @@ class Figures:
 
     def report(self) -> str:
         codes = ", ".join(f"{k}: {v}" for k, v in sorted(self.exit_codes.items()))
+        hangs = ", ".join(f"{k}: {v}" for k, v in sorted(self.hangs_by_command.items()))
         return (
             f"examples: {self.examples}\n"
             f"exit codes: {codes}\n"
@@ -84,7 +93,9 @@ class Figures:
             f"executions (planted pickles or YAML tags that ran): {self.executions}\n"
             f"hangs (an input taking {HANG_SECONDS:.0f} s of CPU or more, or {WALL_TIMEOUT} s of "
             f"wall time): {self.hangs}\n"
-            f"slowest input: {self.slowest_cpu:.2f} s CPU, {self.slowest:.2f} s wall\n"
+            f"hangs by command: {hangs or '-'}\n"
+            f"slowest input: {self.slowest_cpu:.2f} s CPU ({self.slowest_input}); "
+            f"longest wall time {self.slowest:.2f} s\n"
             f"peak memory of the process: {self.peak_mb:.0f} MB\n"
         )
 
@@ -239,6 +250,13 @@ def _commands() -> list[tuple[list[str], click.Command]]:
 COMMANDS = _commands()
 
 
+def _command_of(args: list[str]) -> str:
+    for path, _ in COMMANDS:
+        if args[: len(path)] == path:
+            return " ".join(path)
+    return "(a stray token first)"
+
+
 @st.composite
 def invocations(draw: st.DrawFn, arena: Arena) -> tuple[list[str], bytes]:
     data = draw(
@@ -303,7 +321,9 @@ def run_one(arena: Arena, args: list[str], stdin: bytes, figures: Figures) -> No
     took, took_cpu = time.monotonic() - start, time.process_time() - cpu
     figures.examples += 1
     figures.slowest = max(figures.slowest, took)
-    figures.slowest_cpu = max(figures.slowest_cpu, took_cpu)
+    if took_cpu > figures.slowest_cpu:
+        figures.slowest_cpu = took_cpu
+        figures.slowest_input = f"whyache {' '.join(a[:40] for a in args)!r}"[:200]
     code = result.exit_code
     figures.exit_codes[code] = figures.exit_codes.get(code, 0) + 1
     hung = _ALARMED[0] or isinstance(result.exception, _Hang)
@@ -319,6 +339,8 @@ def run_one(arena: Arena, args: list[str], stdin: bytes, figures: Figures) -> No
         problems.append(f"internal error {result.exception!r}")
     if hung or took_cpu >= HANG_SECONDS:
         figures.hangs += 1
+        command = _command_of(args)
+        figures.hangs_by_command[command] = figures.hangs_by_command.get(command, 0) + 1
         problems.append(f"took {took_cpu:.2f} s CPU, {took:.2f} s wall")
     if arena.marker.exists():
         figures.executions += 1
@@ -331,7 +353,11 @@ def run_one(arena: Arena, args: list[str], stdin: bytes, figures: Figures) -> No
 
 def fuzz(examples: int, seed: int | None = None) -> Figures:
     figures = Figures()
-    with tempfile.TemporaryDirectory(prefix="whyache-fuzz-") as scratch:
+    with (
+        tempfile.TemporaryDirectory(prefix="whyache-fuzz-") as scratch,
+        mock.patch.object(TeachingServer, "serve_forever", lambda self: None),
+        mock.patch.object(webbrowser, "open", lambda url: True),
+    ):
         arena = Arena(Path(scratch))
         old = Path.cwd()
         os.chdir(arena.work)  # relative outputs land in the scratch directory

@@ -39,6 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whyache.knowledge_base.reading import MAX_BYTES
+from whyache.knowledge_base.yaml_source import MAX_NODES
+
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "fixtures" / "kbs" / "tiny"
 LIMIT_MB = 200
@@ -185,7 +188,7 @@ class Launcher:
 # --- the named hostile inputs -------------------------------------------------------------
 
 HUGE, HUGER = "9" * 401, "9" * 5001
-CAP = 5 * 1024 * 1024  # reading.MAX_BYTES: the largest case, scenario, answers or KB file
+CAP = MAX_BYTES  # the largest case, scenario, answers or knowledge-base file
 
 
 def _fill(line: str, size: int = CAP - 64) -> str:
@@ -271,13 +274,14 @@ def named_inputs(work: Path) -> Iterator[tuple[str, list[str], dict[str, object]
         ("cap_flow.yaml", "[" + _fill("a,") + "a]"),
         ("cap_nulls.yaml", "{" + _fill("a,") + "a}"),
         ("cap_empty_maps.yaml", "[" + _fill("{},") + "{}]"),
-        ("nodes_under_cap.yaml", "[" + "a," * 199_990 + "a]"),
-        ("maps_under_cap.yaml", "".join(f"- {{i{n}: c}}\n" for n in range(66_660))),
+        ("nodes_under_cap.yaml", "[" + "a," * (MAX_NODES - 10) + "a]"),
+        ("maps_under_cap.yaml", "".join(f"- {{i{n}: c}}\n" for n in range(MAX_NODES // 3 - 7))),
+        ("empty_maps_under_cap.yaml", "[" + "{}," * (MAX_NODES - 10) + "{}]"),
         ("cap_ints.json", "[" + _fill("1,") + "1]"),
         ("cap_empty_lists.json", "[" + _fill("[],") + "[]]"),
         ("cap_empty_objects.json", "[" + _fill("{},") + "{}]"),
         ("cap_nested_lists.json", "[" + _fill("[[]],") + "[]]"),
-        ("nested_under_cap.json", "[" + "[[]]," * 99_990 + "[]]"),
+        ("nested_under_cap.json", "[" + "[[]]," * (MAX_NODES // 2 - 10) + "[]]"),
         ("cap_keys.json", "{" + ", ".join(f'"f{n}": 1' for n in range(CAP // 14)) + "}"),
         ("cap_line.yaml", "facts: {sun: " + "x" * (CAP - 64) + "}\n"),
         ("cap_strings.json", "[" + _fill('"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",') + '"a"]'),
@@ -286,7 +290,7 @@ def named_inputs(work: Path) -> Iterator[tuple[str, list[str], dict[str, object]
     ]:
         yield f"run --case {name}", ["run", *tiny, "--case", put(name, text)], {}
     scenario = "  - {name: s, given: {sun: yes, water: no}, concludes: [thirst]}\n"
-    many = put("many.scenarios.yaml", "scenarios:\n" + scenario * 16_600)  # 199,203 nodes
+    many = put("many.scenarios.yaml", "scenarios:\n" + scenario * (MAX_NODES // 12 - 66))
     yield "check 16,600 scenarios (under the node cap)", ["check", many, *tiny], {"timeout": 120}
     many = put("cap.scenarios.yaml", "scenarios:\n" + _fill(scenario))
     yield "check 5 MB of scenarios (85,000)", ["check", many, *tiny], {"timeout": 120}
