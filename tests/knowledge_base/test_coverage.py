@@ -246,7 +246,9 @@ def test_an_encoded_rows_strength_agrees_with_its_rules_links_and_says(
     rows, bundled_kb: KnowledgeBase
 ):
     wrong = {
-        row.id: reason for row in rows if row.rules and (reason := strength_mismatch(row, bundled_kb))
+        row.id: reason
+        for row in rows
+        if row.rules and (reason := strength_mismatch(row, bundled_kb))
     }
     assert wrong == {}
 
@@ -260,7 +262,9 @@ def test_a_row_at_the_wrong_strength_is_caught(rows, bundled_kb: KnowledgeBase):
     as_definite = Row(**{**hedged.__dict__, "strength": "causes"})
     as_hedged = Row(**{**definite.__dict__, "strength": "can lead to"})
     assert "says less" in strength_mismatch(as_definite, bundled_kb)
-    assert "no rule citing its section says a possible link" in strength_mismatch(as_hedged, bundled_kb)
+    assert "no rule citing its section says a possible link" in strength_mismatch(
+        as_hedged, bundled_kb
+    )
 
 
 def test_a_broken_table_is_caught():
