@@ -363,7 +363,7 @@ def test_scenario_consultations_ask_fewer_questions_than_there_are_inputs(
         f"With {inputs} input facts, consultations answered from each of the {len(counts)} "
         f"scenarios in `tests/scenarios/` (variants included; a fact the scenario does not give "
         f"is answered `unknown`) ask between {min(counts)} and {max(counts)} questions, median "
-        f"{median:g}. Most of them are the red-flag screens, which are never skipped. Every "
+        f"{median:g}. The red-flag screens are never skipped. Every "
         f"scenario ends with the same red flags and conditions as `whyache run` on all of its "
         f"given facts, although {unasked} of them leave some given fact unasked."
     )
