@@ -233,6 +233,20 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class QuestionGroup:
+    """Yes/no inputs a consultation asks together ("any of these?"), as a screen is asked.
+
+    A "no" answers every fact of the group at once; a "yes" leads to the facts one by one.
+    The knowledge base decides what belongs together; the engine only counts the answers.
+    """
+
+    id: str
+    question: str
+    facts: tuple[str, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """A whole knowledge base, validated or not (see :func:`whyache.engine.validate`)."""
 
@@ -248,6 +262,7 @@ class KnowledgeBase:
     root: str = ""
     kinds: tuple[KindDef, ...] = ()
     tagline: str = ""
+    question_groups: tuple[QuestionGroup, ...] = ()
     _facts: Mapping[str, FactDef] = field(init=False, repr=False, compare=False)
     _rules: Mapping[str, RuleDef] = field(init=False, repr=False, compare=False)
 
@@ -255,6 +270,7 @@ class KnowledgeBase:
     _using: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
     _strata: Mapping[str, int] | None = field(init=False, repr=False, compare=False)
     _kinds: Mapping[str, KindDef] = field(init=False, repr=False, compare=False)
+    _possible_rules: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_strata", None)
@@ -267,6 +283,9 @@ class KnowledgeBase:
                 concluding.setdefault(fact_id, []).append(rule)
             for fact_id in rule.premises:
                 using.setdefault(fact_id, []).append(rule)
+        object.__setattr__(
+            self, "_possible_rules", frozenset(r.id for r in self.rules if not r.establishes)
+        )
         object.__setattr__(self, "_facts", MappingProxyType({f.id: f for f in self.facts}))
         object.__setattr__(self, "_rules", MappingProxyType({r.id: r for r in self.rules}))
         object.__setattr__(
@@ -294,6 +313,11 @@ class KnowledgeBase:
     def remember_strata(self, strata: Mapping[str, int]) -> None:
         """Record a successful validation: the knowledge base is immutable, so it stays valid."""
         object.__setattr__(self, "_strata", MappingProxyType(dict(strata)))
+
+    @property
+    def possible_rules(self) -> frozenset[str]:
+        """Ids of the rules whose link is possible only (empty: every rule establishes)."""
+        return self._possible_rules
 
     def fact(self, fact_id: str) -> FactDef:
         return self._facts[fact_id]
@@ -357,6 +381,10 @@ class KnowledgeBase:
     def rules_using(self, fact_id: str) -> tuple[RuleDef, ...]:
         """Rules whose condition mentions a fact, in knowledge-base order."""
         return self._using.get(fact_id, ())
+
+    def group_of(self, fact_id: str) -> QuestionGroup | None:
+        """The question group a fact is asked in, if any (the first, when declared twice)."""
+        return next((g for g in self.question_groups if fact_id in g.facts), None)
 
     def disagreements_for(self, rule_id: str) -> tuple[Disagreement, ...]:
         return tuple(d for d in self.disagreements if rule_id in d.rules)
