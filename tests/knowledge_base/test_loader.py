@@ -159,7 +159,7 @@ def test_kinds_come_from_kb_yaml_in_order_with_their_roles(bundled_kb):
         "Red flags",
         "red flag",
         "alert",
-        2,
+        4,
         1,
     )
 
