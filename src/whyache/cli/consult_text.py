@@ -75,7 +75,7 @@ def how_lines(result: Result, fact_id: str, answered_at: dict[str, int]) -> list
         return [f"{INDENT}{fact_id} = {given_value(kb, fact_id, value)} ({where})."]
     if not result.concludes(fact_id):
         return [f"{INDENT}{fact.label} [{fact_id}] is not concluded from the answers so far."]
-    return [INDENT + line for line in how_text(how(result, fact_id)).splitlines()]
+    return [INDENT + line for line in how_text(how(result, fact_id), kb).splitlines()]
 
 
 def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -> list[str]:

@@ -24,6 +24,7 @@ import networkx as nx
 from whyache.engine.analysis.consultation import goal_kinds
 from whyache.engine.explain.how import how
 from whyache.engine.explain.why_not import why_not
+from whyache.engine.model.definitions import POSSIBLE
 from whyache.engine.model.definitions import KnowledgeBase
 from whyache.engine.render.dot import kind_styles
 from whyache.engine.render.explain import how_text, why_not_text
@@ -88,9 +89,13 @@ def fact_panel(result: Result, fact_id: str) -> Panel:
         value = result.case.get(fact_id)
         shown = "yes" if value is True else "no" if value is False else str(value)
         return Panel(f"Given: {fact.label}", f"{fact_id} = {shown}, given in the case.")
+    kb = result.kb
+    if result.level(fact_id) == POSSIBLE:  # how it is possible, and what would establish it
+        text = f"{how_text(how(result, fact_id), kb)}\n{why_not_text(why_not(kb, result, fact_id), kb)}"
+        return Panel(f"HOW (possible only): {fact.label}", text)
     if result.value(fact_id) is not None:
-        return Panel(f"HOW: {fact.label}", how_text(how(result, fact_id)))
-    return Panel(f"WHY NOT: {fact.label}", why_not_text(why_not(result.kb, result, fact_id)))
+        return Panel(f"HOW: {fact.label}", how_text(how(result, fact_id), kb))
+    return Panel(f"WHY NOT: {fact.label}", why_not_text(why_not(kb, result, fact_id), kb))
 
 
 def to_html(graph: nx.DiGraph, svg: str, result: Result, title: str, disclaimer: str) -> str:

@@ -66,8 +66,8 @@ def urgent_name(kb: KnowledgeBase) -> str:
 
 def possible_alert(kb: KnowledgeBase, count: int) -> str:
     """The heading over possible red flags: what they are, and that they are not raised."""
-    name = urgent_name(kb) + ("s" if count > 1 else "")
-    return f"Possible {name}, to rule out: reached only through possible links, so not raised"
+    name, them = (f"{urgent_name(kb)}s", "them") if count > 1 else (urgent_name(kb), "it")
+    return f"Possible {name} to rule out (not raised: only possible links reach {them})"
 
 
 def additions_text(additions: tuple[Addition, ...], limit: int = 2) -> str:
