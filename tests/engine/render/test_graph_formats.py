@@ -167,7 +167,7 @@ def test_exact_mermaid_and_dot(tiny_engine, tiny_kb):
 def test_mermaid_highlight_styles_used_links(tiny_engine, tiny_kb):
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain"]))
     text = to_mermaid(highlight(kb_graph(tiny_kb), result))
-    assert '  f_rest_pain -.->|"not rest_pain"| r_late_ache\n' in text
+    assert '  f_rest_pain --o|"not rest_pain"| r_late_ache\n' in text
     assert text.endswith("  linkStyle 3,12 stroke:#1a73e8,stroke-width:3px\n")
 
 
