@@ -43,8 +43,10 @@ def explain(
     """Show how CONCLUSION was derived: a tree from it down to the given facts.
 
     Each step names the rule, its description, the premises it matched (with values), the
-    absence conditions it relied on, and its sources. A fact derived more than one way shows
-    every derivation. If CONCLUSION was not concluded, exits 1 and points to why-not.
+    absence conditions it relied on, and its sources with how many documents state the link;
+    a possible step says why it is only possible ("possible: heat can lead to dehydration, 3
+    of 5 documents"). A fact derived more than one way shows every derivation. If CONCLUSION
+    was not concluded, exits 1 and points to why-not.
 
     \b
     Examples:
