@@ -10,8 +10,8 @@ from whyache.engine import KnowledgeBase, Result
 from whyache.engine.analysis.consultation import Consultation, Question, Reason
 from whyache.engine.explain.how import how
 from whyache.engine.model.conditions import format_number
-from whyache.engine.render.explain import how_text
 from whyache.engine.model.definitions import ESTABLISHED, POSSIBLE
+from whyache.engine.render.explain import how_text
 from whyache.engine.render.trace import establish_text, given_value
 
 INDENT = "    "
@@ -126,8 +126,10 @@ def change_lines(kb: KnowledgeBase, before: Result | None, after: Result) -> lis
             elif fact_id in new - old:
                 possible = " (possible)" if after.level(fact_id) == POSSIBLE else ""
                 lines.append(f"{INDENT}→ concluded: {label}{possible}")
-            elif before is not None and fact_id in new and before.level(fact_id) != (
-                level := after.level(fact_id)
+            elif (
+                before is not None
+                and fact_id in new
+                and before.level(fact_id) != (level := after.level(fact_id))
             ):
                 change = "established" if level == ESTABLISHED else "possible only"
                 lines.append(f"{INDENT}→ now {change}: {label}")

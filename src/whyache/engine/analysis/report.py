@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from whyache.engine.explain.narrative import disagreements_in
-from whyache.engine.explain.strength import Strength, possible_links
+from whyache.engine.explain.strength import Strength, first_derivation, possible_links
 from whyache.engine.explain.why_not import Addition, why_not
 from whyache.engine.model.conditions import Value, format_value
 from whyache.engine.model.definitions import (
@@ -50,7 +50,7 @@ from whyache.engine.model.definitions import (
     Source,
     Timing,
 )
-from whyache.engine.runtime.result import Firing, Result
+from whyache.engine.runtime.result import Result
 
 if TYPE_CHECKING:
     from whyache.engine.analysis.consultation import Question
@@ -271,17 +271,6 @@ def _link(result: Result, fact_id: str, premise: tuple[Value, str] | None, seen:
     ordered = [p for p in first.premises if unique.get(p.fact) is p]
     premises = tuple(_link(result, p.fact, (p.value, p.condition), seen) for p in ordered)
     return Link(fact_id, premises=premises, rule=first.rule)
-
-
-def first_derivation(result: Result, fact_id: str) -> Firing:
-    """The derivation a chain follows: the first establishing one of an established fact
-    (a possible derivation never hides it), else the first one."""
-    derivations = result.derivations(fact_id)
-    if result.level(fact_id) == ESTABLISHED:
-        for firing in derivations:
-            if result.firing_level(firing) == ESTABLISHED:
-                return firing
-    return derivations[0]
 
 
 def flagged(result: Result) -> bool:

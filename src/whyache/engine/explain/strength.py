@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whyache.engine.model.definitions import POSSIBLE, Link
+from whyache.engine.model.definitions import ESTABLISHED, POSSIBLE, Link
 from whyache.engine.runtime.result import Firing, Result
 
 
@@ -58,6 +58,17 @@ def strength(result: Result, firing: Firing) -> Strength:
     )
 
 
+def first_derivation(result: Result, fact_id: str) -> Firing:
+    """The derivation an explanation leads with: the first establishing one of an
+    established fact (a possible derivation never hides it), else the first one."""
+    derivations = result.derivations(fact_id)
+    if result.level(fact_id) == ESTABLISHED:
+        for firing in derivations:
+            if result.firing_level(firing) == ESTABLISHED:
+                return firing
+    return derivations[0]
+
+
 def possible_links(result: Result, fact_id: str) -> tuple[Strength, ...]:
     """The possible links a possible conclusion rests on (none for any other fact).
 
@@ -98,4 +109,3 @@ def raises(result: Result) -> dict[int, tuple[str, ...]]:
             out[firing.number] = earlier
         concluded.update(firing.new)
     return out
-

@@ -33,6 +33,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from whyache.engine.errors import InputError
+from whyache.engine.explain.strength import Strength, possible_links
+from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import (
     Compare,
     Literal,
@@ -41,10 +43,8 @@ from whyache.engine.model.conditions import (
     Value,
     format_value,
 )
-from whyache.engine.model.case import Case
 from whyache.engine.model.definitions import POSSIBLE, KnowledgeBase, RuleDef, Source
 from whyache.engine.model.validation import stratify
-from whyache.engine.explain.strength import Strength, possible_links
 from whyache.engine.runtime import reference
 from whyache.engine.runtime.result import Result
 

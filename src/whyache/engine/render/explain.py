@@ -162,7 +162,7 @@ def why_not_text(report: WhyNotReport, kb: KnowledgeBase) -> str:
     else:
         lines = [f"Why not {heading}?"]
     if not root.rules:
-        lines.append(f"No rule {verb}s it.")
+        lines.append(f"No rule {verb}{'e' if verb.endswith('h') else ''}s it.")
     else:
         count = len(root.rules)
         lead = "What would establish it:" if report.possible_only else "Not concluded."
@@ -228,9 +228,7 @@ def why_not_to_dict(report: WhyNotReport) -> dict[str, Any]:
         "concluded": report.concluded,
         "impossible": report.impossible,
         "level": report.level,
-        "possible_links": [
-            {"rule": step.rule, **strength_dict(step)} for step in report.links
-        ],
+        "possible_links": [{"rule": step.rule, **strength_dict(step)} for step in report.links],
         "ruled_out_by": [{"fact": f, "value": plain(v)} for f, v in report.ruled_out_by],
         "additions": [additions_dict(a) for a in report.additions],
         "tree": _why_not_dict(report.root) if report.root is not None else None,

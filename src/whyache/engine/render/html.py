@@ -24,8 +24,7 @@ import networkx as nx
 from whyache.engine.analysis.consultation import goal_kinds
 from whyache.engine.explain.how import how
 from whyache.engine.explain.why_not import why_not
-from whyache.engine.model.definitions import POSSIBLE
-from whyache.engine.model.definitions import KnowledgeBase
+from whyache.engine.model.definitions import POSSIBLE, KnowledgeBase
 from whyache.engine.render.dot import kind_styles
 from whyache.engine.render.explain import how_text, why_not_text
 from whyache.engine.render.legend import kind_titles, legend
@@ -91,7 +90,8 @@ def fact_panel(result: Result, fact_id: str) -> Panel:
         return Panel(f"Given: {fact.label}", f"{fact_id} = {shown}, given in the case.")
     kb = result.kb
     if result.level(fact_id) == POSSIBLE:  # how it is possible, and what would establish it
-        text = f"{how_text(how(result, fact_id), kb)}\n{why_not_text(why_not(kb, result, fact_id), kb)}"
+        settle = why_not_text(why_not(kb, result, fact_id), kb)
+        text = f"{how_text(how(result, fact_id), kb)}\n{settle}"
         return Panel(f"HOW (possible only): {fact.label}", text)
     if result.value(fact_id) is not None:
         return Panel(f"HOW: {fact.label}", how_text(how(result, fact_id), kb))
