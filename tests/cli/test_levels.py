@@ -219,3 +219,15 @@ def test_graphml_carries_level_link_and_support():
     edges = {(e.get("source"), e.get("target")): attrs(e) for e in root.iter(f"{g}edge")}
     edge = edges["1:heat_can_dehydrate", "dehydration"]
     assert (edge["link"], edge["level"], edge["support"]) == ("can_lead_to", "possible", "3")
+
+
+def test_kb_rules_show_each_link_and_its_support():
+    result = invoke("kb", "rules", "--fact", "stress_fracture")
+    assert result.stdout.splitlines()[:3] == [
+        "ID                         IF                                 THEN             LINK"
+        "                DOCS  SOURCES",
+        "overuse_risks_fracture     overuse and pain_at_rest           stress_fracture  "
+        "raises the risk of  2     2",
+        "point_tenderness_fracture  pain_at_rest and point_tenderness  stress_fracture  "
+        "establishes         1     1",
+    ]
