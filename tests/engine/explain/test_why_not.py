@@ -207,9 +207,8 @@ def _levels_kb(tmp_path):
     return load_knowledge_base(tmp_path)
 
 
-def test_an_absence_reads_the_established_level(tmp_path):
-    # x is only possible, so "not x" holds: y still needs only c (which would establish x
-    # too and block y: the candidate is checked on a fresh run and rejected).
+def test_an_absence_reads_every_conclusion_possible_ones_included(tmp_path):
+    # x is only possible, and that is enough to block "not x", as in a run.
     kb = _levels_kb(tmp_path)
     engine = Engine(kb)
     report = why_not(kb, run(engine, kb, "a", "b"), "y")
@@ -218,9 +217,10 @@ def test_an_absence_reads_the_established_level(tmp_path):
     assert checks == [
         ("b", "held", "given"),
         ("c", "unknown", "not given"),
-        ("not x", "held", "possible only"),
+        ("not x", "failed", "concluded from a"),
     ]
-    assert (report.level, report.additions, report.impossible) == (None, (), False)
+    assert (report.level, report.additions, report.impossible) == (None, (), True)
+    assert report.ruled_out_by == (("a", True),)
 
 
 def test_a_possible_fact_gets_what_would_establish_it(tmp_path):

@@ -97,7 +97,7 @@ def raises(result: Result) -> dict[int, tuple[str, ...]]:
     establishes: a firing that concluded nothing new may still raise a level."""
     from whyache.engine.runtime.levels import Levels
 
-    if all(result.kb.rule(f.rule).establishes for f in result.firings):
+    if not result.kb.possible_rules:  # every link establishes: no level ever rises
         return {}
     levels = Levels(result.kb, (f for f, _ in result.case.facts))
     out: dict[int, tuple[str, ...]] = {}

@@ -19,10 +19,11 @@ rules on the extended case (:func:`derive`), and only minimal ones are kept.
 
 A fact concluded only at the *possible* level (every derivation needs a "can lead to" or
 "raises the risk of" link, see ``runtime/levels.py``) gets the same analysis asking what
-would *establish* it: only establishing rules count, a derived premise holds when it is
-established, and each candidate is checked by the established level of a run of the
-extended case. Absences (``not X``, ``X is unknown``) read the established level in both
-questions, as they do in a run: a fact that is only possible blocks nothing.
+would *establish* it: only establishing rules count, a positive test of a derived premise
+holds when it is established (``possible only`` otherwise, and checked beneath), and each
+candidate is checked by the established level of a run of the extended case. Absences
+(``not X``, ``X is unknown``) read every conclusion in both questions, as they do in a run:
+a possible X blocks ``not X`` as an established one would.
 """
 
 from __future__ import annotations
@@ -256,11 +257,9 @@ class _Analysis:
         return tuple(r for r in rules if r.establishes) if self.establish else tuple(rules)
 
     def _reads(self, lit: Literal) -> bool:
-        """Whether the derived fact a literal tests counts as present: an absence reads the
-        established level, a positive test :attr:`has`."""
-        if lit.is_positive_pattern:
-            return self.has(lit.fact)
-        return self._established(lit.fact)
+        """Whether the derived fact a literal tests counts as present: a positive test reads
+        :attr:`has`, an absence every conclusion (as a run does)."""
+        return self.has(lit.fact) if lit.is_positive_pattern else self.result.concludes(lit.fact)
 
     def _alt_needs(self, literals: tuple[Literal, ...]) -> tuple[Need, ...]:
         combined: tuple[Need, ...] = (frozenset(),)
@@ -316,7 +315,7 @@ class _Analysis:
             status = Status.HELD if lit.holds(None) else Status.UNKNOWN
             return Check(text, lit.fact, status, "not given")
         concluded = self._reads(lit)
-        verb = "established" if self.establish else "concluded"
+        verb = "established" if self.establish and lit.is_positive_pattern else "concluded"
         if lit.holds(True if concluded else None):
             detail = verb if concluded else self._missing(lit.fact)
             return Check(text, lit.fact, Status.HELD, detail)
