@@ -25,7 +25,7 @@ from whyache.engine.analysis.report import (
     tags,
 )
 from whyache.engine.model.definitions import POSSIBLE
-from whyache.engine.render.strength import links_words
+from whyache.engine.render.strength import MAX_LINKS, links_words
 from whyache.engine.render.trace import additions_text, alert, possible_alert, urgent_name
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def _because(kb: KnowledgeBase, flag: Flag, style: Style, raised: bool) -> list[
     notes = "".join(f" ({threshold_text(n)})" for n in flag.thresholds)
     if flag.level == POSSIBLE:
         even = "; raised even so" if raised else ""
-        notes += f" (possible: {links_words(kb, flag.links)}{even})"
+        notes += f" (possible: {links_words(kb, flag.links, MAX_LINKS)}{even})"
     cited = tags(flag.sources, 2, more=False)
     because = f"from {because_text(kb, flag.chain)}{notes}  [{cited}]"
     return style.wrap(because, "     ", "       ")
@@ -149,7 +149,7 @@ def _lines(
             ways = f" (1 of {item.other_ways + 1} ways)" if item.other_ways else ""
             notes = "".join(f" ({threshold_text(n)})" for n in item.thresholds)
             if item.level == POSSIBLE:
-                links = links_words(kb, item.links)
+                links = links_words(kb, item.links, MAX_LINKS)
                 notes += f" (possible: {links})" if links else " (possible)"
             text = f"- {chain_text(kb, item.chain)}{ways}{notes}  [{cite(item.sources)}]"
             lines += style.wrap(text, "  ", "    ")

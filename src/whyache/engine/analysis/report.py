@@ -426,7 +426,7 @@ def build_report(result: Result) -> Report:
                 _thresholds(kb, rules),
                 _sources(kb, rules),
                 _level(result, fact_id),
-                possible_links(result, fact_id),
+                chain_links(result, fact_id, chain),
             )
         )
     held = flagged(result)
@@ -452,6 +452,14 @@ def _level(result: Result, fact_id: str) -> str:
     return result.level(fact_id) or ESTABLISHED
 
 
+def chain_links(result: Result, fact_id: str, chain: Link) -> tuple[Strength, ...]:
+    """The possible links a possible conclusion rests on, those of its chain first, cause
+    first (the chain is what the report shows), then any other."""
+    links = possible_links(result, fact_id)
+    order = {rule: index for index, rule in enumerate(chain.rules())}
+    return tuple(sorted(links, key=lambda step: order.get(step.rule, len(order))))
+
+
 def _flag(result: Result, fact_id: str) -> Flag:
     kb = result.kb
     chain = chain_of(result, fact_id)
@@ -464,7 +472,7 @@ def _flag(result: Result, fact_id: str) -> Flag:
         _thresholds(kb, rules),
         _sources(kb, rules),
         level,
-        possible_links(result, fact_id),
+        chain_links(result, fact_id, chain),
         establish,
     )
 

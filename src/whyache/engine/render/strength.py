@@ -9,11 +9,14 @@ is possible, ``possible: dehydration is only possible`` when a premise is. See
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from whyache.engine.analysis.report import short_label
 from whyache.engine.explain.strength import Strength
 from whyache.engine.model.definitions import KnowledgeBase
+
+#: A summary names at most this many of a possible conclusion's links (the steps: all).
+MAX_LINKS = 2
 
 
 def support_words(step: Strength) -> str:
@@ -48,9 +51,14 @@ def step_note(kb: KnowledgeBase, step: Strength) -> str:
     return f"possible: {possible_words(kb, step)}" if step.possible else ""
 
 
-def links_words(kb: KnowledgeBase, steps: Iterable[Strength]) -> str:
-    """The possible links a conclusion rests on, joined: ``a can lead to b, 3 of 5 …; …``."""
-    return "; ".join(possible_words(kb, step) for step in steps)
+def links_words(kb: KnowledgeBase, steps: Sequence[Strength], limit: int | None = None) -> str:
+    """The possible links a conclusion rests on, joined: ``a can lead to b, 3 of 5 …; …``;
+    past ``limit`` of them, ``and 2 more possible links``."""
+    shown = [possible_words(kb, step) for step in steps[:limit]]
+    rest = len(steps) - len(shown)
+    if rest:
+        shown.append(f"and {rest} more possible link{'s' if rest > 1 else ''}")
+    return "; ".join(shown)
 
 
 def sources_heading(step: Strength) -> str:

@@ -20,16 +20,17 @@ from whyache.engine import (
 from whyache.engine.analysis.report import (
     advice_timing,
     because_text,
+    chain_links,
     chain_of,
     flagged,
 )
 from whyache.engine.analysis.report import chain_text as linked_chain_text
 from whyache.engine.explain.narrative import cited_documents, disagreements_in, specific_conclusions
-from whyache.engine.explain.strength import possible_links, raises, strength
+from whyache.engine.explain.strength import raises, strength
 from whyache.engine.explain.why_not import Addition, why_not
 from whyache.engine.model.conditions import Value
 from whyache.engine.model.definitions import POSSIBLE
-from whyache.engine.render.strength import links_words, sources_heading, step_note
+from whyache.engine.render.strength import MAX_LINKS, links_words, sources_heading, step_note
 
 TIMING_WORDS = {
     Timing.IMMEDIATE: "now",
@@ -85,10 +86,11 @@ def establish_text(result: Result, fact_id: str) -> str:
     return f"to establish it: {found}" if found else "no input would establish it"
 
 
-def possible_note(result: Result, fact_id: str) -> str:
-    """``possible: a can lead to b, 3 of 5 documents``: the possible links a fact rests on."""
-    links = possible_links(result, fact_id)
-    return f"possible: {links_words(result.kb, links)}" if links else "possible"
+def possible_note(result: Result, fact_id: str, limit: int | None = None) -> str:
+    """``possible: a can lead to b, 3 of 5 documents``: the possible links a fact rests on,
+    those of its chain first (at most ``limit``)."""
+    links = chain_links(result, fact_id, chain_of(result, fact_id))
+    return f"possible: {links_words(result.kb, links, limit)}" if links else "possible"
 
 
 def _raised(result: Result, flag: str) -> str:
@@ -227,7 +229,8 @@ def summary_block(result: Result) -> list[str]:
             f"  No {singular} was concluded from the facts given (that does not rule one out)."
         )
     for fact_id in specific_conclusions(result):
-        level = f" ({possible_note(result, fact_id)})" if result.level(fact_id) == POSSIBLE else ""
+        possible = result.level(fact_id) == POSSIBLE
+        level = f" ({possible_note(result, fact_id, MAX_LINKS)})" if possible else ""
         lines.append(f"  {kb.fact(fact_id).label}: {chain_text(result, fact_id)}{level}")
     held = flagged(result)
     timed = [(f, *advice_timing(kb, f, held)) for f in result.advice]
