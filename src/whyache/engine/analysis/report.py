@@ -453,11 +453,12 @@ def _level(result: Result, fact_id: str) -> str:
 
 
 def chain_links(result: Result, fact_id: str, chain: Link) -> tuple[Strength, ...]:
-    """The possible links a possible conclusion rests on, those of its chain first, cause
-    first (the chain is what the report shows), then any other."""
+    """The possible links of a possible conclusion's chain (what the report shows), cause
+    first; the other ways have theirs (``explain``). All of them if the chain has none."""
     links = possible_links(result, fact_id)
     order = {rule: index for index, rule in enumerate(chain.rules())}
-    return tuple(sorted(links, key=lambda step: order.get(step.rule, len(order))))
+    shown = sorted((step for step in links if step.rule in order), key=lambda s: order[s.rule])
+    return tuple(shown) or links
 
 
 def _flag(result: Result, fact_id: str) -> Flag:
