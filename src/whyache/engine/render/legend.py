@@ -128,18 +128,20 @@ def _levels(
 ) -> list[Entry]:
     """The legend's ``levels`` section: possible links, support, possible facts."""
     out = []
+    # Kept as short as the other lines: a wider legend would shrink a slide's drawing.
     links = [Link(str(d["link"])) for d in edges if possible_link(d)]
     if links:
-        kinds = ", ".join(link.words for link in Link if link in links)
-        out.append(Entry("levels", "dashed", f"dashed arrow: a possible link ({kinds})"))
+        first = next(link for link in Link if link in links)
+        more = "…" if len(set(links)) > 1 else ""
+        out.append(Entry("levels", "dashed", f"dashed arrow: possible link ({first.words}{more})"))
     supports = [int(str(d["support"])) for d in edges if support_width(d) is not None]
     if supports:
         whole = graph.graph.get("documents")
         of = f" of {whole}" if whole else ""
-        text = f"heavier arrow: more documents state it (up to {max(supports)}{of})"
+        text = f"heavier arrow: more documents ({max(supports)}{of})"
         out.append(Entry("levels", "heavy", text))
     if any(possible_fact(d) for d in nodes):
-        out.append(Entry("levels", "possible", "dashed border: possible only, not established"))
+        out.append(Entry("levels", "possible", "dashed border: possible only"))
     return out
 
 
