@@ -191,7 +191,7 @@ def test_demo_runs():
     result = invoke("demo")
     assert result.exit_code == 0
     assert "Reasoning trace" not in result.stdout
-    assert "dehydration → aching legs" in result.stdout
+    assert "→ dehydration → …" in result.stdout and "→ aching legs" in result.stdout
     traced = invoke("demo", "--trace")
     assert "Reasoning trace" in traced.stdout
     assert "leg_ache" in traced.stdout
