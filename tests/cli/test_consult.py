@@ -143,12 +143,12 @@ def test_how_shows_the_chain_behind_a_conclusion_so_far():
         "    doms — Delayed-onset muscle soreness (condition)\n"
         "      by rule doms_window (firing 3): Micro-damage felt 12 to 72 hours after the run is "
         "DOMS, unless a bone injury is suspected.\n"
-        "        sources: legs.txt § Soreness\n"
+        "        sources (1 of 1 document): legs.txt § Soreness\n"
         "        assuming: not bone_injury_flag\n"
         "        muscle_micro_damage — Micro-damage in muscle fibres (mechanism)\n"
         "          by rule unaccustomed_effort_damages_muscle (firing 1): Sore muscles after "
         "effort the legs are not used to point to micro-damage.\n"
-        "            sources: legs.txt § Soreness\n"
+        "            sources (1 of 1 document): legs.txt § Soreness\n"
         "            muscle_soreness — given\n"
         "            unaccustomed_exercise — given\n"
         "        hours_since_run = 30 (>= 12) — given\n"
@@ -413,7 +413,13 @@ def _bundled(*args: str, answers: str = "") -> Result:
 def test_a_question_group_is_one_question_and_no_denies_all_of_it(tmp_path: Path):
     saved = tmp_path / "answers.yaml"
     result = _bundled(
-        "-f", "hot_weather", "-f", "hours_since_run=30", "--save", str(saved), answers="no\n" * 40
+        "-f",
+        "hot_weather",
+        "-f",
+        "hours_since_run=30",
+        "--save",
+        str(saved),
+        answers="no\n" + "unknown\n" * 80,
     )
     assert result.exit_code == 0, result.output
     asked = questions(result.output)
