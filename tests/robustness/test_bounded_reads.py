@@ -125,11 +125,6 @@ def test_a_huge_value_is_echoed_at_most_about_100_characters(tmp_path: Path):
     assert value.returncode == 2 and len(value.stderr) < 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/model/case.py (UnknownFactsError, from 5e8397f) names every unknown fact, "
-    "each with difflib suggestions: 200,000 of them took 311 MB and over 10 s (owner: engine)",
-)
 def test_a_case_of_1000_unknown_names_gets_a_short_message(tmp_path: Path):
     case = tmp_path / "case.yaml"
     case.write_text("[" + ", ".join(f"x{n}" for n in range(1000)) + "]")

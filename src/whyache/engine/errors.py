@@ -101,8 +101,13 @@ class UnknownFactError(InputError):
 class UnknownFactsError(InputError):
     """Several fact names the knowledge base does not declare, reported together."""
 
-    def __init__(self, errors: tuple[UnknownFactError, ...]) -> None:
+    #: Unknown names named in the message (each with suggestions); the rest are counted.
+    SHOWN = 5
+
+    def __init__(self, errors: tuple[UnknownFactError, ...], more: int = 0) -> None:
         names = ", ".join(echo(e.fact) for e in errors)
+        if more:
+            names += f" and {more} more"
         hints = [
             f"{echo(e.fact)}: did you mean {' or '.join(repr(s) for s in e.suggestions)}?"
             for e in errors
@@ -114,6 +119,7 @@ class UnknownFactsError(InputError):
             location=errors[0].location,
         )
         self.errors = errors
+        self.more = more
 
 
 class FactValueError(InputError):

@@ -72,9 +72,9 @@ def resolve_fact(
     key = normalise(name)
     if kb.has_fact(key):
         return kb.fact(key)
-    for fact in kb.facts:
-        if key in {normalise(a) for a in fact.aliases}:
-            return fact
+    aliased = _aliases(kb).get(key)
+    if aliased is not None:
+        return kb.fact(aliased)
     close: tuple[str, ...] = ()
     if suggest_inputs_first:
         inputs = [f for f in kb.facts if kb.can_give(f.id)]
@@ -160,6 +160,31 @@ def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
     return fact
 
 
+def _undeclared(kb: KnowledgeBase, name: str) -> bool:
+    """Whether a name is neither a fact id nor an alias (cheaply: no suggestions)."""
+    key = normalise(name)
+    return not kb.has_fact(key) and key not in _aliases(kb)
+
+
+_ALIASES: dict[int, tuple[KnowledgeBase, dict[str, str]]] = {}
+
+
+def _aliases(kb: KnowledgeBase) -> dict[str, str]:
+    """Normalised alias -> fact id, the first fact declaring it winning (as the loop did),
+    remembered for the last few knowledge bases: a case names facts by the hundred."""
+    cached = _ALIASES.get(id(kb))
+    if cached is not None and cached[0] is kb:
+        return cached[1]
+    table: dict[str, str] = {}
+    for fact in kb.facts:
+        for alias in fact.aliases:
+            table.setdefault(normalise(alias), fact.id)
+    if len(_ALIASES) >= 8:
+        _ALIASES.pop(next(iter(_ALIASES)))
+    _ALIASES[id(kb)] = (kb, table)
+    return table
+
+
 def build_case(
     kb: KnowledgeBase,
     pairs: Iterable[tuple[str, object]],
@@ -172,8 +197,12 @@ def build_case(
     """
     values: dict[str, Value] = {}
     unknown: list[UnknownFactError] = []
+    more = 0  # unknown names beyond those named (their suggestions are not looked for)
     checked: list[tuple[FactDef, object]] = []
     for name, raw in pairs:
+        if len(unknown) >= UnknownFactsError.SHOWN and _undeclared(kb, name):
+            more += 1
+            continue
         try:
             fact = _given(kb, name, location)
         except UnknownFactError as exc:
@@ -182,7 +211,9 @@ def build_case(
         if not is_unknown(raw):
             checked.append((fact, raw))
     if unknown:
-        raise unknown[0] if len(unknown) == 1 else UnknownFactsError(tuple(unknown))
+        if len(unknown) == 1:
+            raise unknown[0]
+        raise UnknownFactsError(tuple(unknown), more)
     for fact, raw in checked:
         value = parse_value(fact, raw, location)
         if fact.id in values and values[fact.id] != value:

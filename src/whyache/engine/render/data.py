@@ -62,13 +62,17 @@ def to_graphml(graph: nx.DiGraph) -> str:
 def to_text(graph: nx.DiGraph) -> str:
     """One line per firing or rule: its premises (with conditions) => its conclusions."""
     lines = []
+    # The edges in order once, grouped by node (asking for them per node was quadratic).
+    into: dict[str, list[str]] = {}
+    out_of: dict[str, list[str]] = {}
+    for u, v, d in edges_in_order(graph):
+        into.setdefault(v, []).append(edge_label(graph, u, d) or u)
+        out_of.setdefault(u, []).append(v)
     for node, data in nodes_in_order(graph):
         if data.get("type") == "fact":
             continue
-        premises = [
-            edge_label(graph, u, d) or u for u, _v, d in edges_in_order(graph) if _v == node
-        ]
-        conclusions = [v for u, v, _d in edges_in_order(graph) if u == node]
+        premises = into.get(node, [])
+        conclusions = out_of.get(node, [])
         mark = "* " if data.get("highlighted") else ""
         lines.append(
             f"{mark}{node}: {', '.join(premises) or '(nothing)'} => {', '.join(conclusions)}"

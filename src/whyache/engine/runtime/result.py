@@ -77,7 +77,17 @@ class Result:
 
     def derivations(self, fact_id: str) -> tuple[Firing, ...]:
         """Every firing that concluded a fact, the first one first."""
-        return tuple(f for f in self.firings if fact_id in f.concludes)
+        return self._derivations.get(fact_id, ())
+
+    @cached_property
+    def _derivations(self) -> dict[str, tuple[Firing, ...]]:
+        """Fact id -> the firings concluding it, built once (a scan per fact asked was
+        quadratic in a large run)."""
+        found: dict[str, list[Firing]] = {}
+        for firing in self.firings:
+            for fact_id in firing.concludes:
+                found.setdefault(fact_id, []).append(firing)
+        return {fact_id: tuple(firings) for fact_id, firings in found.items()}
 
     def conclusions(self, kind: str) -> tuple[str, ...]:
         return self._by_kind.get(kind, ())
