@@ -8,6 +8,7 @@ chosen is decided in :mod:`whyache.engine.analysis.report`; this module only lay
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from whyache.cli.style import Style
@@ -45,17 +46,22 @@ def render_report(
     header: str,
     questions: tuple[Question, ...] = (),
     report: Report | None = None,
+    after_flags: Sequence[str] = (),
+    cited_after_flags: Sequence[str] = (),
 ) -> str:
     """The whole short report of ``whyache run`` (and ``demo``), at most one screen when the
-    red flags allow it: they are always shown in full."""
+    red flags allow it: they are always shown in full. ``after_flags``: lines that follow
+    them (what explains a reported finding, see ``cli/findings.py``), citing the document
+    files ``cited_after_flags``."""
+    after = (tuple(after_flags), tuple(cited_after_flags))
     report = report or build_report(result)
     shown = MAX_SHOWN
-    lines = _lines(result, report, style, header, questions, shown)
+    lines = _lines(result, report, style, header, questions, shown, after)
     while len(lines) > SCREEN_LINES and shown > MIN_SHOWN:
         shown -= 1
-        lines = _lines(result, report, style, header, questions, shown)
+        lines = _lines(result, report, style, header, questions, shown, after)
     if len(lines) > SCREEN_LINES:  # last: leave out what only repeats the red flags' facts
-        terse = _lines(result, report, style, header, questions, shown, terse=True)
+        terse = _lines(result, report, style, header, questions, shown, after, terse=True)
         lines = min(lines, terse, key=len)
     return "\n".join(lines) + "\n"
 
@@ -95,6 +101,7 @@ def _lines(
     header: str,
     questions: tuple[Question, ...],
     shown: int,
+    after: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     terse: bool = False,
 ) -> list[str]:
 
@@ -112,6 +119,8 @@ def _lines(
     for flag in report.flags:
         cite(flag.sources)
     lines.append("")
+    lines += after[0]
+    cited.update(dict.fromkeys(after[1]))
     explained = report.explained
     if terse:
         flagged = {leaf.fact for flag in report.flags for leaf in flag.chain.given()}

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from whyache.engine.explain.narrative import disagreements_in
 from whyache.engine.model.conditions import Value, format_value
 from whyache.engine.model.definitions import (
+    ESTABLISHED,
     INPUT,
     Disagreement,
     KnowledgeBase,
@@ -244,7 +245,12 @@ def _link(result: Result, fact_id: str, premise: tuple[Value, str] | None, seen:
     derivations = result.derivations(fact_id)
     if not derivations:
         return Link(fact_id)
-    first = derivations[0]
+    # An established fact reads through an established derivation (a possible one may fire first).
+    established = fact_id in result.established
+    first = next(
+        (f for f in derivations if not established or result.firing_level(f) == ESTABLISHED),
+        derivations[0],
+    )
     unique = {p.fact: p for p in reversed(first.premises)}  # one fact tested twice: once
     ordered = [p for p in first.premises if unique.get(p.fact) is p]
     premises = tuple(_link(result, p.fact, (p.value, p.condition), seen) for p in ordered)
@@ -300,14 +306,18 @@ def explained_facts(result: Result) -> tuple[str, ...]:
 
 def unused_given(result: Result) -> tuple[str, ...]:
     """Given facts that no firing used, as a premise or as an assumption about them. A denial
-    that some rule mentions is not listed: ruling a rule out is its use."""
+    that some rule mentions is not listed: ruling a rule out is its use; nor is a reported
+    finding that rules concluded: explaining it is its use."""
     kb = result.kb
     used = {p.fact for firing in result.firings for p in firing.premises}
     words = {w for firing in result.firings for a in firing.assumptions for w in _words(a)}
     return tuple(
         f
         for f, v in result.case.facts
-        if f not in used and f not in words and not (v is False and kb.rules_using(f))
+        if f not in used
+        and f not in words
+        and not (v is False and kb.rules_using(f))
+        and not (kb.is_observed(f) and result.derivations(f))  # a finding explained is used
     )
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from whyache.engine.errors import InputError
+from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import (
     Compare,
     Literal,
@@ -235,7 +236,7 @@ class _Analysis:
     def _literal_needs(self, lit: Literal) -> tuple[Need, ...]:
         fact = self.kb.fact(lit.fact)
         value = self.result.value(lit.fact)
-        if fact.is_input:
+        if fact.is_input or self.result.case.get(lit.fact) is not None:  # or a given finding
             if value is not None:
                 return (frozenset(),) if lit.holds(value) else ()
             if lit.holds(None):
@@ -267,7 +268,7 @@ class _Analysis:
         text = str(lit)
         fact = self.kb.fact(lit.fact)
         value = self.result.value(lit.fact)
-        if fact.is_input:
+        if fact.is_input or self.result.case.get(lit.fact) is not None:  # or a given finding
             if value is not None:
                 detail = "given" if value is True else f"given as {format_value(value)}"
                 if lit.holds(value):
@@ -419,3 +420,34 @@ def _additions(
     return tuple(
         Addition(tuple(sorted(need)), example) for need, example in working if need in kept
     )[:MAX_ADDITIONS]
+
+
+def rule_additions(
+    kb: KnowledgeBase, result: Result, rule_ids: Iterable[str], limit: int = MAX_ADDITIONS
+) -> dict[str, tuple[Addition, ...]]:
+    """For rules that did not fire in ``result``: the smallest sets of input conditions that,
+    added to the case, make each one fire (at most ``limit``, fewest first), from one analysis
+    and each checked on the extended case, as :func:`why_not` checks its additions. A rule
+    with none cannot be made to fire by adding facts."""
+    analysis = _Analysis(kb, result)
+    program = reference.program(kb, analysis.strata)
+    found: dict[str, tuple[Addition, ...]] = {}
+    for rule_id in rule_ids:
+        # An antichain already: every set that checks out is kept, in order.
+        needs = _minimal(
+            n for lits in analysis.alternatives[rule_id] for n in analysis._alt_needs(lits)
+        )
+        kept: list[Addition] = []
+        for need in needs[:_MAX_CANDIDATES]:
+            if len(kept) >= limit:
+                break
+            example = _example(kb, [analysis.literals[text] for text in need])
+            if example is None:
+                continue
+            values = dict(result.case.facts)
+            values.update(example)
+            case = Case(tuple(sorted(values.items())))
+            if any(firing.rule == rule_id for firing in program.firings(case)):
+                kept.append(Addition(tuple(sorted(need)), example))
+        found[rule_id] = tuple(kept)
+    return found
