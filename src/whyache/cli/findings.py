@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from whyache.cli.style import Style, unbroken
-from whyache.engine import Result
-from whyache.engine.analysis.findings import FindingExplanation, Needed
-from whyache.engine.analysis.report import chain_text, short_label, tags
+from whyache.engine import POSSIBLE, Result
+from whyache.engine.analysis.findings import FindingExplanation
+from whyache.engine.analysis.report import short_label, tags
 from whyache.engine.render.findings import (
     cause_text,
     documents_text,
-    example_flags,
-    weak_links_text,
+    establish_text,
+    explanation_text,
+    needs_text,
 )
 
 
@@ -28,24 +29,20 @@ def findings_block(
     lines: list[str] = []
     for found in findings:
         label = short_label(kb, found.finding)
-        title = f"Why {label}? (reported; {_count(found)})"
+        count = f"; {_count(found)}" if found.documented else ""
+        title = f"Why {label}? (reported{count})"
         lines += [style.bold(line) for line in style.wrap(title)]
-        if not found.explanations:
+        if not found.documented:
+            lines += style.wrap("The knowledge base documents no cause of it.", "  ", "  ")
+        elif not found.explanations:
             lines += style.wrap("Nothing given explains it yet.", "  ", "  ")
         for e in found.explanations:
-            text = f"- {e.level}: {chain_text(kb, e.chain)}"
+            text = f"- {explanation_text(kb, e)}"
             text += f" ({unbroken(documents_text(kb, e.support))})"
             text += f"  [{tags(e.sources, 2, more=False)}]"
             lines += style.wrap(text, "  ", "    ")
-            if e.level == "possible":
-                weak = weak_links_text(kb, e)
-                asides = [f"possible: {weak}"] if weak else []
-                asides.append(
-                    f"established with {_alternatives(e.establish)}"
-                    if e.establish
-                    else "no fact added would establish it"
-                )
-                lines += style.wrap("; ".join(asides), "    ", "    ")
+            if e.level == POSSIBLE:
+                lines += style.wrap(establish_text(kb, e, unbroken), "    ", "    ")
         if found.more_explanations:
             lines += style.wrap(f"and {found.more_explanations} more", "  ", "    ")
         if found.open_causes:
@@ -53,14 +50,14 @@ def findings_block(
             for cause in found.open_causes:
                 text = f"- {cause_text(kb, cause.rule, cause.cause)}"
                 text += f" ({unbroken(documents_text(kb, cause.support))}): "
-                text += _alternatives(cause.needs)
+                text += needs_text(cause.needs[:1], unbroken)  # the fewest; JSON has more
                 lines += style.wrap(text, "    ", "      ")
             if found.more_open:
                 lines += style.wrap(f"and {found.more_open} more", "    ", "      ")
         if found.out_of_reach:
-            count = len(found.out_of_reach)
-            noun = "cause is" if count == 1 else "causes are"
-            lines += style.wrap(f"{count} documented {noun} ruled out by the facts given.", "  ")
+            ruled = len(found.out_of_reach)
+            noun = "cause is" if ruled == 1 else "causes are"
+            lines += style.wrap(f"{ruled} documented {noun} ruled out by the facts given.", "  ")
         lines.append("")
     return lines
 
@@ -68,15 +65,6 @@ def findings_block(
 def _count(found: FindingExplanation) -> str:
     causes = "documented cause" if found.documented == 1 else "documented causes"
     return f"{found.supported} of {found.documented} {causes} fit the facts"
-
-
-def _alternatives(needs: Sequence[Needed]) -> str:
-    """``-f a, or -f b -f c (possible)``: each set of facts, its level when only possible."""
-    return ", or ".join(
-        " ".join(unbroken(flag) for flag in example_flags(n))
-        + (" (possible)" if n.level == "possible" else "")
-        for n in needs
-    )
 
 
 def cited_documents(findings: Sequence[FindingExplanation]) -> tuple[str, ...]:

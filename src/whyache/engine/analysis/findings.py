@@ -54,8 +54,8 @@ from whyache.engine.runtime import reference
 from whyache.engine.runtime.result import Firing, Result
 
 #: Explanations and causes not yet supported kept per finding; the rest are counted.
-MAX_EXPLANATIONS = 5
-MAX_OPEN = 5
+MAX_EXPLANATIONS = 3
+MAX_OPEN = 3
 #: Sets of facts offered per cause (to support it, or to establish an explanation).
 MAX_NEEDS = 3
 

@@ -27,14 +27,14 @@ A finding given as present has an entry; none is written for a denied one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from whyache.engine.analysis.findings import Explanation, FindingExplanation, Needed
 from whyache.engine.analysis.report import Link as Chain
 from whyache.engine.analysis.report import chain_text, short_label, source_tag
 from whyache.engine.model.conditions import AnyOf, format_value
-from whyache.engine.model.definitions import KnowledgeBase
+from whyache.engine.model.definitions import POSSIBLE, KnowledgeBase
 from whyache.engine.render.serialize import plain
 
 
@@ -68,6 +68,34 @@ def weak_links_text(kb: KnowledgeBase, explanation: Explanation) -> str:
             premises = " + ".join(short_label(kb, p.fact) for p in link.premises)
             steps.append(f"{premises} {rule.link.words} {short_label(kb, link.fact)}")
     return "; ".join(dict.fromkeys(steps))
+
+
+def explanation_text(kb: KnowledgeBase, explanation: Explanation) -> str:
+    """``possible: hot weather → … → aching legs``: an explanation's level and chain."""
+    return f"{explanation.level}: {chain_text(kb, explanation.chain)}"
+
+
+def needs_text(needs: Sequence[Needed], flag: Callable[[str], str] = str) -> str:
+    """``-f a, or -f b -f c (possible)``: each set of facts, its level when only possible;
+    ``flag`` lays out each ``-f`` (the terminal keeps one on one line)."""
+    return ", or ".join(
+        " ".join(flag(f) for f in example_flags(n)) + (" (possible)" if n.level == POSSIBLE else "")
+        for n in needs
+    )
+
+
+def establish_text(
+    kb: KnowledgeBase, explanation: Explanation, flag: Callable[[str], str] = str
+) -> str:
+    """What makes a possible explanation possible, and what would establish it."""
+    weak = weak_links_text(kb, explanation)
+    asides = [f"because {weak}"] if weak else []
+    asides.append(
+        f"established with {needs_text(explanation.establish, flag)}"
+        if explanation.establish
+        else "no fact added would establish it"
+    )
+    return "; ".join(asides)
 
 
 def _links(chain: Chain) -> list[Chain]:
