@@ -56,8 +56,9 @@ def findings_block(
                 lines += style.wrap(f"and {found.more_open} more", "    ", "      ")
         if found.out_of_reach:
             ruled = len(found.out_of_reach)
-            noun = "cause is" if ruled == 1 else "causes are"
-            lines += style.wrap(f"{ruled} documented {noun} ruled out by the facts given.", "  ")
+            noun, them = ("cause is", "it") if ruled == 1 else ("causes are", "them")
+            text = f"{ruled} documented {noun} out of reach: no fact added would support {them}."
+            lines += style.wrap(text, "  ")
         lines.append("")
     return lines
 

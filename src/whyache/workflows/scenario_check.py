@@ -167,7 +167,7 @@ def open_lines(result: Result, found: FindingExplanation) -> list[str]:
     if found.more_open:
         lines.append(f"and {found.more_open} more")
     if found.out_of_reach:
-        lines.append(f"ruled out by the facts given: {', '.join(found.out_of_reach)}")
+        lines.append(f"out of reach (no fact added supports them): {', '.join(found.out_of_reach)}")
     return lines
 
 
