@@ -37,7 +37,7 @@ class Kind:
 KINDS = load_knowledge_base().kinds
 #: The same declarations as kb.yaml text, for tests that write a knowledge base to disk.
 _MANIFEST = (REPO / "src" / "whyache" / "knowledge_base" / "data" / "kb.yaml").read_text()
-KINDS_YAML = _MANIFEST[_MANIFEST.index("kinds:") :]
+KINDS_YAML = _MANIFEST[_MANIFEST.index("kinds:") : _MANIFEST.index("\n# Inputs a consultation")]
 
 
 @pytest.fixture(scope="session")

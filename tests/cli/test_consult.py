@@ -401,3 +401,38 @@ def test_ctrl_c_in_a_pseudo_terminal_leaves_without_a_traceback(inherited):
     assert "Error: interrupted; nothing saved" in child.before
     assert "Traceback" not in child.before
     assert child.exitstatus == 130
+
+
+# --- question groups, on the bundled knowledge base ------------------------------------------
+
+
+def _bundled(*args: str, answers: str = "") -> Result:
+    return CliRunner().invoke(main, ["consult", *args], input=answers)
+
+
+def test_a_question_group_is_one_question_and_no_denies_all_of_it(tmp_path: Path):
+    saved = tmp_path / "answers.yaml"
+    result = _bundled(
+        "-f", "hot_weather", "-f", "hours_since_run=30", "--save", str(saved), answers="no\n" * 40
+    )
+    assert result.exit_code == 0, result.output
+    asked = questions(result.output)
+    warning = next(q for q in asked if q.startswith("Is any of these true: the pain is severe"))
+    assert asked.count(warning) == 1
+    assert "[yes/no/unknown: no means none of them] > " in result.output
+    case = saved.read_text(encoding="utf-8")
+    for fact in ("pain_severe", "pain_at_rest", "cannot_hop_on_leg", "radiating_pain"):
+        assert f"{fact}: false" in case
+    count = int(re.search(r"\((\d+) questions answered\)", result.output).group(1))
+    assert count == len(asked)
+
+
+def test_yes_to_a_group_asks_its_facts_one_by_one_and_back_undoes_the_group():
+    answers = "".join(["yes\n", "back\n", "no\n"] + ["no\n"] * 40)
+    result = _bundled("-f", "hot_weather", "-f", "hours_since_run=30", answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "Took back the answer to the question group " in result.output
+    asked = questions(result.output)
+    assert asked[0].startswith("Is any of these true")
+    assert asked[1] == "Are you unable to hop on the painful leg because of pain?"  # one by one
+    assert asked[2] == asked[0]  # back took the group's answer back

@@ -227,3 +227,51 @@ def test_timing_only_on_advice_and_only_known_values(tmp_path, fact, message):
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(write_kb(tmp_path, GOOD_RULE, facts))
     assert caught.value.message == f"fact 'b': {message}"
+
+
+_GROUP_FACTS = (
+    "facts:\n"
+    "  - {id: a, label: A, kind: input, question: A?}\n"
+    "  - {id: c, label: C, kind: input, question: C?}\n"
+    "  - {id: n, label: N, kind: input, type: number, range: [0, 9], question: N?}\n"
+    "  - {id: b, label: B, kind: mechanism}\n"
+)
+
+
+def test_question_groups_load_and_round_trip(tmp_path):
+    write_kb(tmp_path, GOOD_RULE, _GROUP_FACTS)
+    with (tmp_path / "kb.yaml").open("a") as out:
+        out.write("question_groups:\n  - {id: ac, question: A or C?, facts: [a, c]}\n")
+    kb = load_knowledge_base(tmp_path)
+    (group,) = kb.question_groups
+    assert (group.id, group.question, group.facts) == ("ac", "A or C?", ("a", "c"))
+    assert kb.group_of("c") == group and kb.group_of("b") is None
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ("[{id: g, question: Q?, facts: [a]}]", "question group 'g' needs two or more facts"),
+        ("[{id: g, question: Q?, facts: [a, cc]}]", "question group 'g' asks undeclared fact 'cc'"),
+        (
+            "[{id: g, question: Q?, facts: [a, n]}]",
+            "question group 'g': 'n' is not a yes/no input (a group answers yes or no)",
+        ),
+        (
+            "[{id: g, question: Q?, facts: [a, b]}]",
+            "question group 'g': 'b' is not a yes/no input (a group answers yes or no)",
+        ),
+        (
+            "[{id: g, question: Q?, facts: [a, c]}, {id: h, question: R?, facts: [c, a]}]",
+            "question group 'h': 'c' is already asked in group 'g'",
+        ),
+        ("[{id: g, facts: [a, c]}]", "question group is missing 'question'"),
+    ],
+)
+def test_bad_question_groups(tmp_path, groups, message):
+    write_kb(tmp_path, GOOD_RULE, _GROUP_FACTS)
+    with (tmp_path / "kb.yaml").open("a") as out:
+        out.write(f"question_groups: {groups}\n")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(tmp_path)
+    assert caught.value.message == message

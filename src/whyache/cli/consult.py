@@ -144,7 +144,7 @@ class _Session:
             question = self.consultant.next_question(self.consultation, kinds)
             if question is None:
                 return "complete" if kinds is None else "done"
-            number = len(self.consultation.answers) + 1
+            number = self.consultation.steps + 1
             text = self.reader.ask(prompt(kb, number, question))
             if text is None:
                 return "eof"
@@ -168,6 +168,12 @@ class _Session:
                     self.say(f"{INDENT}Questions that could raise a {flag} are still asked.")
             elif command == "quit":
                 return "quit"
+            elif question.group:
+                answer = None if is_unknown(text) else yes_no(text)
+                if answer is None and not is_unknown(text):
+                    self.say(f"{INDENT}Please answer yes, no or unknown (or type help).")
+                    continue
+                self.update(self.consultation.answer_group(question.group, question.facts, answer))
             else:
                 value, reason = parse_answer(kb.fact(question.fact), text)
                 if reason is not None:
@@ -187,7 +193,8 @@ class _Session:
             self.say(f"{INDENT}No answer to take back (facts given up front stay).")
             return
         last = self.consultation.answers[-1]
-        self.say(f"{INDENT}Took back the answer to {last.fact}.")
+        what = f"the question group {last.group}" if last.group else last.fact
+        self.say(f"{INDENT}Took back the answer to {what}.")
         self.update(self.consultation.back())
 
     def how(self, name: str) -> None:
@@ -283,7 +290,7 @@ def consult(
     except KeyboardInterrupt:
         click.echo("", err=True)
         raise CliError("interrupted; nothing saved", exit_codes.INTERRUPTED, as_json=err) from None
-    asked = len(session.consultation.answers)
+    asked = session.consultation.steps
     plural = "" if asked == 1 else "s"
     session.say("")
     session.say(f"{_ENDINGS[ending]} ({asked} question{plural} answered).")

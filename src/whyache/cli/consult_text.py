@@ -36,6 +36,8 @@ def shown_kinds(kb: KnowledgeBase) -> tuple[str, ...]:
 
 def prompt(kb: KnowledgeBase, number: int, question: Question) -> str:
     fact = kb.fact(question.fact)
+    if question.group:
+        return f"Q{number}. {question.text} [yes/no/unknown: no means none of them] > "
     if fact.is_numeric:
         unit = f" in {fact.unit}" if fact.unit else ""
         low = format_number(fact.minimum if fact.minimum is not None else 0)
@@ -48,7 +50,12 @@ def prompt(kb: KnowledgeBase, number: int, question: Question) -> str:
 
 def why_lines(kb: KnowledgeBase, question: Question, reasons: tuple[Reason, ...]) -> list[str]:
     """Which still-possible conclusions the question serves, and through which rules."""
-    lines = [f"{INDENT}Asked because the answer to {question.fact} can confirm or rule out:"]
+    asked = (
+        f"{question.fact} (asked with {', '.join(question.facts)})"
+        if question.group
+        else (question.fact)
+    )
+    lines = [f"{INDENT}Asked because the answer to {asked} can confirm or rule out:"]
     rules: list[str] = []
     for reason in reasons:
         kind = kb.kind(reason.kind).singular

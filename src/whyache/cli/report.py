@@ -144,7 +144,12 @@ def _lines(
             needs = " ".join(f"-f {f}" if " " not in f else f"({f})" for f in miss.missing)
             lines += style.wrap(f"{short_label(kb, miss.fact)}: {needs}", "  ", "    ")
         for question in questions:
-            lines += style.wrap(f"-f {question.fact}: {question.text}", "  ", "    ")
+            asks = (
+                f"{question.group} ({len(question.facts)} facts at once)"
+                if question.group
+                else f"-f {question.fact}"
+            )
+            lines += style.wrap(f"{asks}: {question.text}", "  ", "    ")
         lines.append("")
     if report.advice:
         lines.append(style.bold("Advice"))

@@ -19,6 +19,7 @@ from whyache.engine import (
     KnowledgeBase,
     Link,
     Location,
+    QuestionGroup,
     RuleDef,
     Source,
     Timing,
@@ -52,6 +53,9 @@ def encode(kb: KnowledgeBase, identity: str) -> dict[str, Any]:
         "tagline": kb.tagline,
         "kinds": [_kind(k) for k in kb.kinds],
         "demo": [list(pair) for pair in kb.demo],
+        "question_groups": [
+            [g.id, g.question, list(g.facts), _loc(g.location)] for g in kb.question_groups
+        ],
         "facts": [_fact(f) for f in kb.facts],
         "rules": [_rule(r) for r in kb.rules],
         "documents": [
@@ -158,6 +162,7 @@ def decode(data: Any, identity: str) -> KnowledgeBase:
         root=_str(d["root"]),
         kinds=tuple(_decode_kind(x) for x in _list(d["kinds"])),
         tagline=_str(d["tagline"]),
+        question_groups=tuple(_decode_group(x) for x in _list(d["question_groups"])),
     )
     strata = d["strata"]
     if strata is not None:
@@ -288,6 +293,11 @@ def _decode_rule(x: Any) -> RuleDef:
         link=None if link is None else Link(_str(link)),
         raise_when_possible=_bool(raise_),
     )
+
+
+def _decode_group(x: Any) -> QuestionGroup:
+    group_id, question, facts, loc = _list(x, 4)
+    return QuestionGroup(_str(group_id), _str(question), _strs(facts), _decode_loc(loc))
 
 
 def _decode_source(x: Any) -> Source:

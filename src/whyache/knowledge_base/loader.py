@@ -30,6 +30,7 @@ from whyache.engine import (
     KnowledgeBaseProblem,
     Link,
     Location,
+    QuestionGroup,
     RuleDef,
     Source,
     Timing,
@@ -46,7 +47,17 @@ BUNDLED = Path(__file__).parent / "data"
 MANIFEST = "kb.yaml"
 
 _TOP_KEYS = {"category", "facts", "rules", "disagreements", "documents", "notes"}
-_MANIFEST_KEYS = {"name", "version", "description", "disclaimer", "demo", "kinds", "tagline"}
+_MANIFEST_KEYS = {
+    "name",
+    "version",
+    "description",
+    "disclaimer",
+    "demo",
+    "kinds",
+    "tagline",
+    "question_groups",
+}
+_GROUP_KEYS = {"id", "question", "facts"}
 _KIND_KEYS = {
     "id",
     "title",
@@ -484,8 +495,32 @@ def _read(directory: Path | str | None, errors: list[KnowledgeBaseError] | None)
         root=shown_root,
         kinds=kinds,
         tagline=mf.text(manifest, "tagline", "kb.yaml", ""),
+        question_groups=_question_groups(mf, manifest),
     )
     return kb
+
+
+def _question_groups(f: _File, manifest: dict[str, Any]) -> tuple[QuestionGroup, ...]:
+    """``question_groups:`` in kb.yaml: inputs a consultation asks together."""
+    raw = manifest.get("question_groups", []) or []
+    if not isinstance(raw, list):
+        raise f.error("question_groups must be a list of {id, question, facts}", manifest)
+    groups = []
+    for node in raw:
+        f.mapping(node, "question group", _GROUP_KEYS, _GROUP_KEYS)
+        group_id = f.text(node, "id", "question group")
+        facts = node["facts"]
+        if not isinstance(facts, list) or not all(isinstance(x, str) for x in facts):
+            raise f.error(f"question group {group_id!r}: facts must be a list of fact ids", node)
+        groups.append(
+            QuestionGroup(
+                id=group_id,
+                question=f.text(node, "question", f"question group {group_id!r}"),
+                facts=tuple(dict.fromkeys(x.strip() for x in facts)),
+                location=f.at(node),
+            )
+        )
+    return tuple(groups)
 
 
 def _relocate(location: Location | None, display: str) -> Location:

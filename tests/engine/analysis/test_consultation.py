@@ -54,13 +54,23 @@ def engine(kb: KnowledgeBase) -> Engine:
 def interview(
     consultant: Consultant, start: list[str], answers: dict[str, Value]
 ) -> tuple[list[str], Consultation]:
-    """Answer every question from ``answers`` (unknown when missing); return what was asked."""
+    """Answer every question from ``answers`` (unknown when missing); return what was asked.
+
+    A question group is answered yes when ``answers`` says yes to any of its facts, no when
+    it says no to some and yes to none, unknown when it names none of them.
+    """
     consultation = Consultation(case_from_assignments(consultant.kb, start))
     asked: list[str] = []
     while (question := consultant.next_question(consultation)) is not None:
-        assert question.fact not in asked, "a question was asked twice"
-        asked.append(question.fact)
-        consultation = consultation.answer(question.fact, answers.get(question.fact))
+        name = question.group or question.fact
+        assert name not in asked, "a question was asked twice"
+        asked.append(name)
+        if question.group:
+            said = [answers.get(f) for f in question.facts]
+            group = True if True in said else False if False in said else None
+            consultation = consultation.answer_group(question.group, question.facts, group)
+        else:
+            consultation = consultation.answer(question.fact, answers.get(question.fact))
     return asked, consultation
 
 
@@ -363,10 +373,38 @@ def test_scenario_consultations_ask_fewer_questions_than_there_are_inputs(
         f"With {inputs} input facts, consultations answered from each of the {len(counts)} "
         f"scenarios in `tests/scenarios/` (variants included; a fact the scenario does not give "
         f"is answered `unknown`) ask between {min(counts)} and {max(counts)} questions, median "
-        f"{median:g}. Most of them are the red-flag screens, which are never skipped. Every "
+        f"{median:g}, a question group counting as one question. Every "
         f"scenario ends with the same red flags and conditions as `whyache run` on all of its "
         f"given facts, although {unasked} of them leave some given fact unasked."
     )
     text = (REPO / "docs" / "consultation.md").read_text(encoding="utf-8")
     quoted = " ".join(text.split("## Measured on the bundled knowledge base")[1].split())
     assert quoted.startswith(measured), f"docs/consultation.md should say: {measured}"
+
+
+def test_a_group_answer_is_one_step_and_goes_back_whole(bundled_kb):
+    start = Consultation(case_from_assignments(bundled_kb, ["hot_weather"]))
+    facts = ("pain_severe", "pain_at_rest", "cannot_hop_on_leg")
+    denied = start.answer("pain_sharp", True).answer_group("warning_signs", facts, False)
+    assert denied.steps == 2 and len(denied.answers) == 4
+    assert [denied.case.get(f) for f in facts] == [False, False, False]
+    assert denied.back().answers == start.answer("pain_sharp", True).answers
+    declined = start.answer_group("warning_signs", facts, None)
+    assert declined.declined == tuple(sorted(facts)) and declined.case == start.case
+    affirmed = start.answer_group("warning_signs", facts, True)
+    assert affirmed.case == start.case and affirmed.group_asked("warning_signs")
+    assert affirmed.answer("pain_severe", True).steps == 2
+    assert affirmed.answer("pain_severe", True).back().back() == start
+    with pytest.raises(InputError, match="already answered"):
+        affirmed.answer_group("warning_signs", facts, False)
+
+
+def test_the_consultant_asks_a_group_for_its_best_fact_and_never_twice(bundled_kb):
+    consultant = Consultant(bundled_kb)
+    consultation = Consultation(case_from_assignments(bundled_kb, ["hot_weather"]))
+    question = consultant.next_question(consultation)
+    assert question is not None and question.group == "warning_signs"
+    assert question.fact in question.facts and len(question.facts) == 6
+    after = consultation.answer_group(question.group, question.facts, True)
+    following = consultant.next_question(after)
+    assert following is not None and following.group == "" and following.fact in question.facts

@@ -18,6 +18,10 @@ per knowledge base, picks the next question:
    its comparisons tell apart). Ties go to the fact closest to completing a rule (fewest
    other questions still needed), then to the fact id, so the order is deterministic.
 
+4. Where the knowledge base groups the chosen fact with others (``question_groups:``), the
+   whole group is asked at once ("any of these?"), as a clinician screens: "no" settles
+   every fact of it in one answer.
+
 The consultation ends when no candidate is left. Red flags are never skipped: asking stops
 only when no red flag can change, and :meth:`Consultant.unresolved` names the red flags
 that unanswered questions leave possible.
@@ -62,10 +66,16 @@ def goal_kinds(kb: KnowledgeBase) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Answer:
-    """One answered question; ``value`` None means the person does not know."""
+    """One answered question; ``value`` None means the person does not know.
+
+    An answer to a question group (``group``) is recorded as one answer per fact for "no"
+    and "unknown", and as the group alone (``fact`` empty) for "yes", after which its facts
+    are asked one by one. The answers of one group question are one step for ``back``.
+    """
 
     fact: str
     value: Value | None
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,39 +89,77 @@ class Consultation:
     def case(self) -> Case:
         """Everything known, as a case: what ``whyache run`` would be given."""
         values = self.given.values
-        values.update({a.fact: a.value for a in self.answers if a.value is not None})
+        values.update({a.fact: a.value for a in self.answers if a.fact and a.value is not None})
         return Case(tuple(sorted(values.items())))
 
     @property
     def declined(self) -> tuple[str, ...]:
         """Facts answered "unknown", sorted; they are not asked again."""
-        return tuple(sorted(a.fact for a in self.answers if a.value is None))
+        return tuple(sorted(a.fact for a in self.answers if a.fact and a.value is None))
+
+    @property
+    def steps(self) -> int:
+        """Questions answered so far: a group's answers count once."""
+        return len(self._steps())
 
     def settled(self, fact_id: str) -> bool:
         """Whether a fact was given up front or answered (even as unknown)."""
         return self.given.get(fact_id) is not None or any(a.fact == fact_id for a in self.answers)
+
+    def group_asked(self, group_id: str) -> bool:
+        return any(a.group == group_id for a in self.answers)
 
     def answer(self, fact_id: str, value: Value | None) -> Consultation:
         if self.settled(fact_id):
             raise InputError(f"{fact_id!r} is already answered", hint="use back to change it")
         return Consultation(self.given, (*self.answers, Answer(fact_id, value)))
 
+    def answer_group(
+        self, group_id: str, facts: tuple[str, ...], value: bool | None
+    ) -> Consultation:
+        """Answer "any of these?" for the group's ``facts`` still unanswered: no (every one
+        denied), unknown (every one declined) or yes (asked one by one next)."""
+        if self.group_asked(group_id):
+            raise InputError(f"{group_id!r} is already answered", hint="use back to change it")
+        if value is True:
+            return Consultation(self.given, (*self.answers, Answer("", True, group_id)))
+        added = tuple(Answer(f, value, group_id) for f in facts if not self.settled(f))
+        return Consultation(self.given, (*self.answers, *added))
+
     def back(self) -> Consultation:
-        """The consultation without its last answer (facts given up front stay)."""
-        if not self.answers:
+        """The consultation without its last answer (facts given up front stay); the
+        answers of a group question go back together."""
+        steps = self._steps()
+        if not steps:
             raise InputError("no answer to go back to")
-        return Consultation(self.given, self.answers[:-1])
+        return Consultation(self.given, self.answers[: steps[-1]])
+
+    def _steps(self) -> list[int]:
+        """Where each answered question starts in ``answers``."""
+        starts: list[int] = []
+        for index, answer in enumerate(self.answers):
+            before = self.answers[index - 1] if index else None
+            same_group = before is not None and answer.group and before.group == answer.group
+            if not same_group or answer.fact == "":
+                starts.append(index)
+        return starts
 
 
 @dataclass(frozen=True)
 class Question:
-    """The next question: an input fact, its text, and the goals its answer can settle."""
+    """The next question: an input fact, its text, and the goals its answer can settle.
+
+    A question of a group (``group``) asks about all of ``facts`` at once ("any of these?");
+    ``fact`` is then the one among them that earned the question its place.
+    """
 
     fact: str
     text: str
     serves: tuple[str, ...]
     expected: Fraction
     closeness: Fraction
+    group: str = ""
+    facts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +233,13 @@ class Consultant:
             key=lambda g: (self.kb.kind_rank(self.kb.fact(g).kind), involvement[g][fact_id], g),
         )
         fact = self.kb.fact(fact_id)
+        group = self.kb.group_of(fact_id)
+        if group is not None and not consultation.group_asked(group.id):
+            pending = tuple(f for f in group.facts if not consultation.settled(f))
+            if len(pending) >= 2:
+                return Question(
+                    fact_id, group.question, tuple(order), expected, close, group.id, pending
+                )
         return Question(fact_id, fact.question or fact.label, tuple(order), expected, close)
 
     def reasons(

@@ -446,5 +446,8 @@ def settling_questions(kb: KnowledgeBase, case: Case, limit: int = 3) -> tuple[Q
         if question is None:
             break
         found.append(question)
-        consultation = consultation.answer(question.fact, None)
+        if question.group:
+            consultation = consultation.answer_group(question.group, question.facts, None)
+        else:
+            consultation = consultation.answer(question.fact, None)
     return tuple(found)

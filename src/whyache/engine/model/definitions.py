@@ -233,6 +233,20 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class QuestionGroup:
+    """Yes/no inputs a consultation asks together ("any of these?"), as a screen is asked.
+
+    A "no" answers every fact of the group at once; a "yes" leads to the facts one by one.
+    The knowledge base decides what belongs together; the engine only counts the answers.
+    """
+
+    id: str
+    question: str
+    facts: tuple[str, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """A whole knowledge base, validated or not (see :func:`whyache.engine.validate`)."""
 
@@ -248,6 +262,7 @@ class KnowledgeBase:
     root: str = ""
     kinds: tuple[KindDef, ...] = ()
     tagline: str = ""
+    question_groups: tuple[QuestionGroup, ...] = ()
     _facts: Mapping[str, FactDef] = field(init=False, repr=False, compare=False)
     _rules: Mapping[str, RuleDef] = field(init=False, repr=False, compare=False)
 
@@ -357,6 +372,10 @@ class KnowledgeBase:
     def rules_using(self, fact_id: str) -> tuple[RuleDef, ...]:
         """Rules whose condition mentions a fact, in knowledge-base order."""
         return self._using.get(fact_id, ())
+
+    def group_of(self, fact_id: str) -> QuestionGroup | None:
+        """The question group a fact is asked in, if any (the first, when declared twice)."""
+        return next((g for g in self.question_groups if fact_id in g.facts), None)
 
     def disagreements_for(self, rule_id: str) -> tuple[Disagreement, ...]:
         return tuple(d for d in self.disagreements if rule_id in d.rules)

@@ -42,9 +42,47 @@ def problems(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
         pass  # a condition too large to expand, reported above for its rule
 
 
+def _check_question_groups(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
+    """A question group asks two or more yes/no inputs, each in no other group."""
+    seen: dict[str, str] = {}
+    for group in kb.question_groups:
+        what = f"question group {group.id!r}"
+        if len(group.facts) < 2:
+            yield KnowledgeBaseProblem(
+                "schema", f"{what} needs two or more facts", location=group.location
+            )
+        for fact_id in group.facts:
+            if not kb.has_fact(fact_id):
+                close = suggest(fact_id, [f.id for f in kb.facts if f.is_input], limit=1)
+                yield KnowledgeBaseProblem(
+                    "undeclared-fact",
+                    f"{what} asks undeclared fact {fact_id!r}",
+                    hint=f"did you mean {close[0]!r}?" if close else None,
+                    location=group.location,
+                    fact=fact_id,
+                )
+            elif not kb.fact(fact_id).is_input or kb.fact(fact_id).is_numeric:
+                yield KnowledgeBaseProblem(
+                    "schema",
+                    f"{what}: {fact_id!r} is not a yes/no input (a group answers yes or no)",
+                    location=group.location,
+                    fact=fact_id,
+                )
+            elif fact_id in seen:
+                yield KnowledgeBaseProblem(
+                    "duplicate-id",
+                    f"{what}: {fact_id!r} is already asked in group {seen[fact_id]!r}",
+                    location=group.location,
+                    fact=fact_id,
+                )
+            else:
+                seen[fact_id] = group.id
+
+
 def _problems_before_strata(kb: KnowledgeBase) -> Iterator[KnowledgeBaseError]:
     yield from _check_unique(kb)
     yield from _check_kinds(kb)
+    yield from _check_question_groups(kb)
     for fact in kb.facts:
         if not kb.has_kind(fact.kind):
             close = suggest(fact.kind, kb.kind_order, limit=1)

@@ -128,7 +128,13 @@ def report_to_dict(
             {"fact": m.fact, "rule": m.rule, "missing": list(m.missing)} for m in report.near_misses
         ],
         "questions": [
-            {"fact": q.fact, "text": q.text, "serves": list(q.serves)} for q in questions
+            {
+                "fact": q.fact,
+                "text": q.text,
+                "asks": list(q.facts or (q.fact,)),
+                "serves": list(q.serves),
+            }
+            for q in questions
         ],
         "advice": [
             {
