@@ -41,6 +41,7 @@ Explained
 Advice
   Now
     - Drink enough  [heat §Fluids]
+    - Check how much you drank  [heat §Fluids]
 
 Sources: heat Running in the heat · soreness Sore legs after a run
 Test output only. Every step: --trace.
@@ -58,6 +59,7 @@ Explained
 Advice
   Now
     - Drink enough  [heat §Fluids]
+    - Check how much you drank  [heat §Fluids]
 
 Sources: heat Running in the heat · soreness Sore legs after a run
 Test output only. Every step: --trace.

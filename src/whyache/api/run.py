@@ -110,7 +110,7 @@ class Run:
         """What explains each finding the case reports (given as present, of an observed
         kind): the documented causes the facts support, each a chain back to given facts
         with its level and support, and those not yet supported with the fewest facts that
-        would support each (see docs/concepts.md#observed-findings)."""
+        would support each (see docs/concepts.md#observed-findings-why-do-my-legs-ache)."""
         from whyache.engine.analysis.findings import explain_findings
 
         return explain_findings(self.result)

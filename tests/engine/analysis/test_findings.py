@@ -291,3 +291,13 @@ def test_every_claim_holds_in_a_fresh_run(findings_kb):
                 assert _level_by(program.run(extended), rule_id) is None, (given, rule_id)
         best = {e.level for e in found.explanations}
         assert found.level == (ESTABLISHED if ESTABLISHED in best else min(best, default=None))
+
+
+def test_a_possible_fact_blocks_no_negated_condition(findings_engine):
+    """``not dehydration`` reads the established level (the example in docs/concepts.md)."""
+    possible = findings_engine.run(case(hot_weather=True))
+    assert possible.level("dehydration") == POSSIBLE
+    assert possible.concludes("rec_check_fluids")
+    established = findings_engine.run(case(hot_weather=True, drank_little=True))
+    assert established.level("dehydration") == ESTABLISHED
+    assert not established.concludes("rec_check_fluids")
