@@ -40,7 +40,6 @@ from functools import cached_property
 
 from whyache.engine.analysis.report import Link as Chain
 from whyache.engine.analysis.report import chain_of
-from whyache.engine.explain.why_not import rule_additions
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value
 from whyache.engine.model.definitions import (
@@ -143,6 +142,8 @@ def explain_findings(result: Result) -> tuple[FindingExplanation, ...]:
 
 def explain_finding(result: Result, finding: str) -> FindingExplanation:
     """One reported finding explained (see the module docstring)."""
+    from whyache.engine.explain.why_not import rule_additions  # only when a finding is reported
+
     kb = _derived(result.kb, finding, lambda r: finding not in r.premises)
     bare_case = Case(tuple((f, v) for f, v in result.case.facts if f != finding))
     bare = reference.program(kb).run(bare_case)
@@ -236,6 +237,8 @@ def _first_causes(chain: Chain) -> tuple[str, ...]:
 def _with_establishing(result: Result, explanations: list[Explanation]) -> list[Explanation]:
     """Possible explanations gain the fewest input facts that would establish them: what makes
     their rule fire when only establishing rules count (its firing is then established)."""
+    from whyache.engine.explain.why_not import rule_additions
+
     kb = result.kb
     wanted = [e.rule for e in explanations if e.level == POSSIBLE and kb.rule(e.rule).establishes]
     if not wanted:
