@@ -80,6 +80,9 @@ Why aching legs? (reported; 0 of 4 documented causes fit the facts)
     - muscle cramps (1 of 3 documents): -f hot_weather (possible)
   1 documented cause is out of reach: no fact added would support it.
 
+Ask next
+  stress fracture: -f high_mileage
+
 Given but used by no rule that fired: hours_since_run, leg_ache
 Sources: bones Bone stress in runners
 Test output only. Every step: --trace.

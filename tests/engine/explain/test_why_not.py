@@ -7,6 +7,7 @@ from whyache.engine.explain.why_not import (
     Addition,
     Status,
     derive,
+    joint_additions,
     rule_additions,
     why_not,
 )
@@ -198,3 +199,14 @@ def test_rule_additions_are_the_fewest_inputs_that_make_each_rule_fire(
     }
     ruled_out = run(findings_engine, findings_kb, "hot_weather", "hours_since_run=2")
     assert rule_additions(findings_kb, ruled_out, ["doms_aches"]) == {"doms_aches": ()}
+
+
+def test_joint_additions_conclude_every_fact_of_a_group(findings_kb, findings_engine):
+    result = run(findings_engine, findings_kb, "hot_weather")
+    found = joint_additions(
+        findings_kb, result, {"both": ["sweat_loss", "micro_tears"], "one": ["stress_fracture"]}
+    )
+    assert {key: [a.conditions for a in additions] for key, additions in found.items()} == {
+        "both": [("downhill_run",)],
+        "one": [("high_mileage",)],
+    }

@@ -16,8 +16,9 @@ explains the ache). A documented cause is then
   the rule establishes and every premise is established, else ``possible``) and its
   **support** (how many documents state the link into the finding). A possible explanation
   names the rules on its chain that make their conclusion only possible, and the fewest
-  input facts that would establish it: those that make its rule fire when only establishing
-  rules count (none when its own link, or one it cannot do without, is only possible);
+  input facts that would establish what its link starts from, counting establishing rules
+  only: when the link establishes, that establishes the explanation; when the link itself is
+  possible, the explanation stays possible (none: nothing added establishes it);
 * **not yet supported** when it did not fire but added input facts would make it fire: the
   fewest such facts (WHY-NOT's smallest additions, each checked on the extended case), with
   the level the finding would then have through it;
@@ -84,7 +85,8 @@ class Explanation:
     first_causes: tuple[str, ...]
     #: Possible only: the rules on the chain that make their conclusion only possible.
     possible_links: tuple[str, ...]
-    #: Possible only: the fewest input facts that would establish it (none: nothing can).
+    #: Possible only: the fewest input facts that would establish what the link starts from,
+    #: and so the explanation when the link establishes (none: nothing can).
     establish: tuple[Needed, ...]
     sources: tuple[Source, ...]
 
@@ -235,17 +237,28 @@ def _first_causes(chain: Chain) -> tuple[str, ...]:
 
 
 def _with_establishing(result: Result, explanations: list[Explanation]) -> list[Explanation]:
-    """Possible explanations gain the fewest input facts that would establish them: what makes
-    their rule fire when only establishing rules count (its firing is then established)."""
-    from whyache.engine.explain.why_not import rule_additions
+    """Possible explanations gain the fewest input facts that would establish what their link
+    starts from, counting establishing rules only: for an establishing link, the facts that
+    make its rule fire there (the explanation is then established); for a possible link, the
+    facts that establish its possible premises (the explanation stays possible)."""
+    from whyache.engine.explain.why_not import joint_additions, rule_additions
 
     kb = result.kb
-    wanted = [e.rule for e in explanations if e.level == POSSIBLE and kb.rule(e.rule).establishes]
-    if not wanted:
+    possible = [e for e in explanations if e.level == POSSIBLE]
+    if not possible:
         return explanations
     strict = establishing_part(kb)
     base = reference.program(strict).run(result.case)
-    additions = rule_additions(strict, base, dict.fromkeys(wanted), MAX_NEEDS)
+    firing = [e.rule for e in possible if kb.rule(e.rule).establishes]
+    additions = rule_additions(strict, base, dict.fromkeys(firing), MAX_NEEDS)
+    causes = {
+        e.rule: [f for f in e.cause if f not in base.values]
+        for e in possible
+        if not kb.rule(e.rule).establishes
+    }
+    additions.update(
+        joint_additions(strict, base, {r: f for r, f in causes.items() if f}, MAX_NEEDS)
+    )
     return [
         replace(
             e,

@@ -21,7 +21,7 @@ rules on the extended case (:func:`derive`), and only minimal ones are kept.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -450,4 +450,33 @@ def rule_additions(
             if any(firing.rule == rule_id for firing in program.firings(case)):
                 kept.append(Addition(tuple(sorted(need)), example))
         found[rule_id] = tuple(kept)
+    return found
+
+
+def joint_additions(
+    kb: KnowledgeBase,
+    result: Result,
+    groups: Mapping[str, Sequence[str]],
+    limit: int = MAX_ADDITIONS,
+) -> dict[str, tuple[Addition, ...]]:
+    """For groups of derived facts not all concluded in ``result``: the smallest sets of input
+    conditions that, added to the case, conclude every fact of a group (at most ``limit``,
+    fewest first), from one analysis and each checked on the extended case."""
+    analysis = _Analysis(kb, result)
+    program = reference.program(kb, analysis.strata)
+    found: dict[str, tuple[Addition, ...]] = {}
+    for key, facts in groups.items():
+        needs = analysis._alt_needs(tuple(Literal(Present(f)) for f in facts))
+        kept: list[Addition] = []
+        for need in needs[:_MAX_CANDIDATES]:
+            if len(kept) >= limit:
+                break
+            example = _example(kb, [analysis.literals[text] for text in need])
+            if example is None:
+                continue
+            values = dict(result.case.facts)
+            values.update(example)
+            if set(facts) <= program.derive(values) | set(values):
+                kept.append(Addition(tuple(sorted(need)), example))
+        found[key] = tuple(kept)
     return found

@@ -12,7 +12,8 @@ The ``explanations`` key of ``whyache run --format json`` (and ``demo``, ``consu
             "support": int, "documents": int,           # documents stating the link / in the KB
             "cause": [str], "chain": str, "given": [str], "first_causes": [str],
             "possible_links": [str],                    # rules on the chain that only make possible
-            "establish": [NEED],                        # possible only: what would establish it
+            "establish": [NEED],                        # possible only: what would establish
+                                                        # it (its cause, for a possible link)
             "sources": [str]}],                         # short tags: "000 §2"
         "more_supported": int,
         "not_yet_supported": [{"rule": str, "cause": [str], "support": int,
@@ -87,14 +88,16 @@ def needs_text(needs: Sequence[Needed], flag: Callable[[str], str] = str) -> str
 def establish_text(
     kb: KnowledgeBase, explanation: Explanation, flag: Callable[[str], str] = str
 ) -> str:
-    """What makes a possible explanation possible, and what would establish it."""
+    """What makes a possible explanation possible, and what would establish it (or, when the
+    link into the finding is itself possible, what would establish the cause it starts from)."""
     weak = weak_links_text(kb, explanation)
     asides = [f"because {weak}"] if weak else []
-    asides.append(
-        f"established with {needs_text(explanation.establish, flag)}"
-        if explanation.establish
-        else "no fact added would establish it"
-    )
+    needs = needs_text(explanation.establish[:1], flag)  # the fewest; JSON has more
+    if kb.rule(explanation.rule).establishes:
+        asides.append(f"established with {needs}" if needs else "no fact added would establish it")
+    elif needs:
+        cause = cause_text(kb, explanation.rule, explanation.cause)
+        asides.append(f"{cause} would be established with {needs}")
     return "; ".join(asides)
 
 
