@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from whyache.engine import Case, Engine, KnowledgeBase  # noqa: E402
 from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown  # noqa: E402
 from whyache.engine.model.validation import validate  # noqa: E402
+from whyache.engine.runtime.reference import ReferenceEngine  # noqa: E402
 
 _CLIPS_OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "<>"}
 
@@ -121,7 +123,7 @@ class Clips:
         return frozenset(str(v) for v in found), fired
 
 
-def whyache_run(engine: Engine, case: Case) -> tuple[frozenset[str], int]:
+def whyache_run(engine: Engine | ReferenceEngine, case: Case) -> tuple[frozenset[str], int]:
     result = engine.run(case)
     concluded = frozenset(f for firing in result.firings for f in firing.new)
     return concluded, len(result.firings)
@@ -142,16 +144,32 @@ def check_agreement(kb: KnowledgeBase, engine: Engine, clips: Clips, cases: list
     return fired
 
 
-def compare(kb: KnowledgeBase, cases: list[Case], runs: int = 5) -> tuple[float, float, float, int]:
-    """(whyache s/case, CLIPS s/case, median of round-by-round ratios, firings per sweep).
+@dataclass(frozen=True)
+class Comparison:
+    """Seconds per case of each engine, and median round-by-round ratios to CLIPS."""
 
-    Both sides are timed in the same process, round after round (CPU time), each doing the
-    same work per case: clear working memory, assert the case's facts, run, collect
-    the conclusions.
+    experta: float
+    reference: float
+    clips: float
+    experta_ratio: float
+    reference_ratio: float
+    firings: int
+
+
+def compare(kb: KnowledgeBase, cases: list[Case], runs: int = 5) -> Comparison:
+    """Time whyache's two engines and CLIPS in the same process, round after round.
+
+    Each round sweeps the cases once with each (CPU time), each doing the same work per
+    case: clear working memory, assert the case's facts, run, collect the conclusions. The
+    reference engine is checked against experta first: the same firings for every case.
     """
     engine = Engine(kb)
+    reference = ReferenceEngine(kb)
     clips = Clips(kb)
     fired = check_agreement(kb, engine, clips, cases)
+    for number, case in enumerate(cases, start=1):
+        if reference.run(case).firings != engine.run(case).firings:
+            raise SystemExit(f"case {number}: the reference engine fired differently")
 
     def sweep(run: Callable[[Case], object]) -> float:
         start = time.process_time()
@@ -159,13 +177,20 @@ def compare(kb: KnowledgeBase, cases: list[Case], runs: int = 5) -> tuple[float,
             run(case)
         return time.process_time() - start
 
-    ours, theirs = [], []
+    ours, refs, theirs = [], [], []
     for _ in range(runs):
         ours.append(sweep(lambda c: whyache_run(engine, c)))
+        refs.append(sweep(lambda c: whyache_run(reference, c)))
         theirs.append(sweep(clips.run))
-    ratio = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
     n = len(cases)
-    return statistics.median(ours) / n, statistics.median(theirs) / n, ratio, fired
+    return Comparison(
+        experta=statistics.median(ours) / n,
+        reference=statistics.median(refs) / n,
+        clips=statistics.median(theirs) / n,
+        experta_ratio=statistics.median(a / b for a, b in zip(ours, theirs, strict=True)),
+        reference_ratio=statistics.median(a / b for a, b in zip(refs, theirs, strict=True)),
+        firings=fired,
+    )
 
 
 def main() -> None:
@@ -181,10 +206,16 @@ def main() -> None:
 
     kb = load_knowledge_base(args.kb)
     cases = random_cases(kb, args.cases)
-    ours, theirs, ratio, fired = compare(kb, cases, args.runs)
-    print(f"{len(cases)} cases, {fired} firings: identical conclusions and firing counts")
-    print(f"whyache {1 / ours:,.0f} cases/s, CLIPS {1 / theirs:,.0f} cases/s")
-    print(f"whyache / CLIPS per case: {ratio:.1f}x (median of round-by-round ratios)")
+    found = compare(kb, cases, args.runs)
+    print(f"{len(cases)} cases, {found.firings} firings: identical conclusions and firing counts")
+    print(
+        f"whyache experta {1 / found.experta:,.0f} cases/s, reference "
+        f"{1 / found.reference:,.0f} cases/s, CLIPS {1 / found.clips:,.0f} cases/s"
+    )
+    print(
+        f"per case, median of round-by-round ratios: experta / CLIPS "
+        f"{found.experta_ratio:.1f}x, reference / CLIPS {found.reference_ratio:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -193,13 +193,7 @@ class Outlook:
         # Status as a rank (0: settled no, 1: open, 2: settled yes) so the loop compares ints.
         self._rank: dict[str, int]
         self._rule_rank: dict[str, int] = {}
-        # The established ranks that absences read; None while every rule establishes.
-        self._absence: dict[str, int] | None = None
-        if not plan.program.all_establish:
-            # Possible links: absences read a second pass, so every answer recomputes both
-            # (each is linear); the incremental paths below assume one pass.
-            self._rank, self._rule_rank, self._absence = plan.program.outlook_levels(values, closed)
-        elif base is None or changed is None:
+        if base is None or changed is None:
             self._rank, self._rule_rank = plan.program.outlook(values, closed)
         elif plan.order is not None:
             self._ordered(plan.order, base, changed)
@@ -207,9 +201,7 @@ class Outlook:
             self._layered(base, changed)
 
     def _rule(self, rule_id: str) -> int:
-        return self.plan.program.rule_rank(
-            rule_id, self.values, self.closed, self._rank, self._absence
-        )
+        return self.plan.program.rule_rank(rule_id, self.values, self.closed, self._rank)
 
     def _ordered(self, order: tuple[str, ...], base: Outlook, changed: str) -> None:
         """Re-evaluate, in topological order, only the rules the changed input reaches."""
@@ -289,8 +281,7 @@ class Outlook:
     def literal(self, lit: Literal) -> Status:
         """Status of one literal (for tracing paths)."""
         code = self.plan.program.code(lit)
-        rank = reference.literal_rank(code, self.values, self.closed, self._rank, self._absence)
-        return _STATUS[rank]
+        return _STATUS[reference.literal_rank(code, self.values, self.closed, self._rank)]
 
     @cached_property
     def open_facts(self) -> tuple[str, ...]:

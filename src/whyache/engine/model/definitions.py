@@ -270,6 +270,7 @@ class KnowledgeBase:
     _using: Mapping[str, tuple[RuleDef, ...]] = field(init=False, repr=False, compare=False)
     _strata: Mapping[str, int] | None = field(init=False, repr=False, compare=False)
     _kinds: Mapping[str, KindDef] = field(init=False, repr=False, compare=False)
+    _possible_rules: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_strata", None)
@@ -282,6 +283,9 @@ class KnowledgeBase:
                 concluding.setdefault(fact_id, []).append(rule)
             for fact_id in rule.premises:
                 using.setdefault(fact_id, []).append(rule)
+        object.__setattr__(
+            self, "_possible_rules", frozenset(r.id for r in self.rules if not r.establishes)
+        )
         object.__setattr__(self, "_facts", MappingProxyType({f.id: f for f in self.facts}))
         object.__setattr__(self, "_rules", MappingProxyType({r.id: r for r in self.rules}))
         object.__setattr__(
@@ -309,6 +313,11 @@ class KnowledgeBase:
     def remember_strata(self, strata: Mapping[str, int]) -> None:
         """Record a successful validation: the knowledge base is immutable, so it stays valid."""
         object.__setattr__(self, "_strata", MappingProxyType(dict(strata)))
+
+    @property
+    def possible_rules(self) -> frozenset[str]:
+        """Ids of the rules whose link is possible only (empty: every rule establishes)."""
+        return self._possible_rules
 
     def fact(self, fact_id: str) -> FactDef:
         return self._facts[fact_id]

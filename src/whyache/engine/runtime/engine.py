@@ -26,7 +26,6 @@ from whyache.engine.model.conditions import Compare, Denied, Literal, Present, U
 from whyache.engine.model.definitions import KnowledgeBase, RuleDef
 from whyache.engine.model.validation import validate
 from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule
-from whyache.engine.runtime.levels import Levels
 from whyache.engine.runtime.matcher import DispatchingReteMatcher
 from whyache.engine.runtime.reference import closure, positive_facts
 from whyache.engine.runtime.result import Firing, Premise, Result
@@ -61,28 +60,20 @@ class _FactClasses(dict[str, type[Datum]]):
     case touches a small part of a large knowledge base's facts.
     """
 
-    def __init__(self, kb: KnowledgeBase, prefix: str = "Datum") -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
         super().__init__()
         self._kb = kb
-        self._prefix = prefix
 
     def __missing__(self, fact_id: str) -> type[Datum]:
         if not self._kb.has_fact(fact_id):
             raise KeyError(fact_id)
-        tag = fact_id if self._prefix == "Datum" else f"{fact_id}:{self._prefix}"
-        made = type(f"{self._prefix}_{fact_id}", (Datum,), {"fact_id": tag})
+        made = type(f"Datum_{fact_id}", (Datum,), {"fact_id": fact_id})
         self[fact_id] = made
         return made
 
 
 def _fact_classes(kb: KnowledgeBase) -> dict[str, type[Datum]]:
     return _FactClasses(kb)
-
-
-def _marker_classes(kb: KnowledgeBase) -> dict[str, type[Datum]]:
-    """Classes of the markers that say a fact is *established* (see levels.py): an absence
-    of a fact that rules conclude tests its marker, so a possible fact blocks nothing."""
-    return _FactClasses(kb, "Established")
 
 
 @dataclass(frozen=True)
@@ -126,11 +117,6 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
     _whyache_rules: ClassVar[dict[str, _Compiled]] = {}
     _whyache_classes: ClassVar[dict[str, type[Datum]]] = {}
     _whyache_max_firings = 10_000  # replaced by each compiled engine's own bound
-    _whyache_kb: ClassVar[KnowledgeBase | None] = None
-    #: Facts whose absence a rule tests and that rules conclude, when some link is possible
-    #: (None: every rule establishes, so every fact is established and no marker is needed).
-    _whyache_marked: ClassVar[frozenset[str] | None] = None
-    _whyache_markers: ClassVar[dict[str, type[Datum]]] = {}
 
     def get_deffacts(self) -> Any:
         # experta looks DefFacts up with inspect.getmembers on every reset: O(#rules) per case.
@@ -147,14 +133,6 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
         # One declare for all of them: one agenda update, not one per fact. Sorted by id, so
         # the order the facts were given in never matters.
         self.declare(*(classes[fact_id](value=value) for fact_id, value in case.facts))
-        marked = self._whyache_marked
-        self._levels: Levels | None = None
-        if marked is not None:
-            assert self._whyache_kb is not None
-            self._levels = Levels(self._whyache_kb, self._known)
-            given = [self._whyache_markers[f](value=v) for f, v in case.facts if f in marked]
-            if given:
-                self.declare(*given)
         self._run_bounded()
         return tuple(self._firings)
 
@@ -195,22 +173,17 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
                 self._known[fact_id] = True
                 new.append(fact_id)
                 self.declare(self._whyache_classes[fact_id](value=True))
-        firing = Firing(
-            number=len(self._firings) + 1,
-            rule=compiled.rule.id,
-            alternative=compiled.alternative,
-            premises=tuple(premises),
-            assumptions=tuple(assumptions),
-            concludes=compiled.rule.concludes,
-            new=tuple(new),
+        self._firings.append(
+            Firing(
+                number=len(self._firings) + 1,
+                rule=compiled.rule.id,
+                alternative=compiled.alternative,
+                premises=tuple(premises),
+                assumptions=tuple(assumptions),
+                concludes=compiled.rule.concludes,
+                new=tuple(new),
+            )
         )
-        self._firings.append(firing)
-        if self._levels is not None:
-            marked = self._whyache_marked
-            assert marked is not None
-            for fact_id in self._levels.record(firing):
-                if fact_id in marked:
-                    self.declare(self._whyache_markers[fact_id](value=True))
 
 
 _BODY_SIGNATURE = inspect.signature(lambda self: None)
@@ -259,32 +232,10 @@ class Engine:
         # reference's monotone closure, which ignores values and absences, over-approximates.
         possible = None if self._only is None else closure(kb, self._only, positive_facts)[1]
         classes = _fact_classes(kb)
-        markers = _marker_classes(kb)
-        concluded = {f for rule in kb.rules for f in rule.concludes}
-        marked = (
-            None
-            if all(rule.establishes for rule in kb.rules)
-            else frozenset(
-                lit.fact
-                for rule in kb.rules
-                for literals in rule.alternatives
-                for lit in literals
-                if not lit.is_positive_pattern and lit.fact in concluded
-            )
-        )
-
-        def pattern_class(lit: Literal) -> type[Datum]:
-            if marked is not None and lit.fact in marked and not lit.is_positive_pattern:
-                return markers[lit.fact]
-            return classes[lit.fact]
-
         attrs: dict[str, Any] = {
             "_whyache_rules": {},
             "_whyache_classes": classes,
             "_whyache_max_firings": max_firings,
-            "_whyache_kb": kb,
-            "_whyache_marked": marked,
-            "_whyache_markers": markers,
         }
         order = 0
         for rule in kb.rules:
@@ -296,7 +247,7 @@ class Engine:
                 # Positive patterns first: joins then start from facts, not from absences.
                 ordered = sorted(literals, key=lambda lit: not lit.is_positive_pattern)
                 patterns = [
-                    _pattern(lit, pattern_class(lit), kb.fact(lit.fact).is_numeric)
+                    _pattern(lit, classes[lit.fact], kb.fact(lit.fact).is_numeric)
                     for lit in ordered
                 ]
                 attrs[name] = Rule(*patterns, salience=-strata[rule.id])(_body(name, order))

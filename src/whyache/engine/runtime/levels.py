@@ -6,17 +6,16 @@ way back to given facts; a fact that is concluded but not established is **possi
 That is the least fixpoint below, over the firings of a run: given facts are established,
 and a firing of an establishing rule whose premises are all established establishes what it
 concludes. A possible conclusion still chains: the firings that use it happen, and what
-they conclude is possible unless another derivation establishes it.
+they conclude is possible unless another derivation establishes it. An established
+derivation always wins: a possible one beside it never lowers the level.
 
-Negation asks about the established level: ``not X`` and ``X is unknown`` hold while X is
-not established, so a fact that is only possible never blocks a conclusion (a possible
-conclusion never hides an established one). That keeps the rules stratified as before: a
-rule that tests X's absence sits in a higher stratum than every rule concluding X, so X's
-level is final when the test is made.
-
-Both engines feed the same :class:`Levels` as they fire, so the levels, and the absences
-judged from them, are the same in both; :class:`~whyache.engine.runtime.result.Result`
-replays its firings through it to answer ``level()``.
+Levels change which rules fire in one way only, and not here: a negated condition (``not
+X``, ``X is unknown``) asks whether X was concluded *at all*, so a possible X blocks a
+conclusion that needs X absent, exactly as an established one would. The bundled knowledge
+base gates self-care advice on ``not stress_fracture_signs``; a possible stress fracture must
+hold that advice back. So the firings, their order and the stratification are those of the
+two-valued run, in both engines and in every analysis, and levels are computed from the
+firings afterwards, by this one class.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ class Levels:
     """The established facts of one run, kept as firings are recorded (counter-based)."""
 
     def __init__(self, kb: KnowledgeBase, given: Iterable[str]) -> None:
-        self._kb = kb
+        self._possible = kb.possible_rules
         self.established: set[str] = set(given)
         # Firings of establishing rules still waiting for premises to be established:
         # for each, how many; and for each fact, which firings wait on it.
@@ -44,7 +43,7 @@ class Levels:
 
     def record(self, firing: Firing) -> list[str]:
         """Take one firing; return the facts it (and what it unblocked) newly establishes."""
-        if not self._kb.rule(firing.rule).establishes:
+        if firing.rule in self._possible:
             return []
         number = len(self._firings)
         self._firings.append(firing)

@@ -44,7 +44,6 @@ from whyache.engine.model.conditions import (
 )
 from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.model.validation import stratify, validate
-from whyache.engine.runtime.levels import Levels
 from whyache.engine.runtime.result import Firing, Premise, Result
 
 #: Literal kinds, as small ints for the inner loops.
@@ -120,7 +119,6 @@ class Program:
         self.strata = dict(strata) if strata is not None else stratify(kb)
         self.inputs = frozenset(f.id for f in kb.facts if f.is_input)
         self.derived = tuple(f.id for f in kb.facts if not f.is_input)
-        self._all_establish = all(rule.establishes for rule in kb.rules)
         alternatives: list[Alternative] = []
         order = 0
         for rule in kb.rules:
@@ -186,12 +184,6 @@ class Program:
             self._provenance,
         )
         known: dict[str, Value] = dict(case.facts)
-        # Absences are judged on established facts (see levels.py); when every rule
-        # establishes, every known fact is established and the tracking can be skipped.
-        levels = None if self._all_establish else Levels(self.kb, known)
-        established: Mapping[str, Value] | set[str] = (
-            known if levels is None else levels.established
-        )
         count = list(self._counts)
         agenda = list(self._ready)  # sorted, so already a heap
 
@@ -208,10 +200,7 @@ class Program:
         while agenda:
             number = heapq.heappop(agenda)[2]
             alt = alternatives[number]
-            if not all(
-                holds(lit, known.get(lit.fact) if lit.fact in established else None)
-                for lit in alt.negative
-            ):
+            if not all(holds(lit, known.get(lit.fact)) for lit in alt.negative):
                 continue  # an absence it needed has been concluded: experta drops it too
             if len(firings) >= max_firings:
                 raise RunawayError(
@@ -231,18 +220,17 @@ class Program:
                     known[fact_id] = True
                     new.append(fact_id)
                     learn(fact_id, True)
-            firing = Firing(
-                number=len(firings) + 1,
-                rule=alt.rule.id,
-                alternative=alt.index,
-                premises=tuple(premises),
-                assumptions=tuple(assumptions),
-                concludes=alt.rule.concludes,
-                new=tuple(new),
+            firings.append(
+                Firing(
+                    number=len(firings) + 1,
+                    rule=alt.rule.id,
+                    alternative=alt.index,
+                    premises=tuple(premises),
+                    assumptions=tuple(assumptions),
+                    concludes=alt.rule.concludes,
+                    new=tuple(new),
+                )
             )
-            firings.append(firing)
-            if levels is not None:
-                levels.record(firing)
         return tuple(firings)
 
     def run(self, case: Case, max_firings: int = 10_000) -> Result:
@@ -267,11 +255,6 @@ class Program:
         kind = _UNKNOWN if isinstance(atom, Unknown) else kind
         return (lit.fact, is_input, kind, lit.negated, None, True)
 
-    @property
-    def all_establish(self) -> bool:
-        """Whether every rule establishes (no possible link: levels need no second pass)."""
-        return self._all_establish
-
     def outlook(
         self, values: Mapping[str, Value], closed: frozenset[str] | set[str] = frozenset()
     ) -> tuple[dict[str, int], dict[str, int]]:
@@ -280,32 +263,7 @@ class Program:
 
         A derived fact's rank is the best rank of the rules concluding it, a rule's the best
         of its alternatives, an alternative's the worst of its literals (:func:`literal_rank`).
-        Absences are ranked on the established level, as in a run (see ``levels.py``).
         """
-        rank, rule_rank, _absence = self.outlook_levels(values, closed)
-        return rank, rule_rank
-
-    def outlook_levels(
-        self, values: Mapping[str, Value], closed: frozenset[str] | set[str] = frozenset()
-    ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-        """:meth:`outlook`, and the ranks of the facts' *established* level that absences
-        were judged on (the same ranks when every rule establishes)."""
-        if self._all_establish:
-            rank, rule_rank = self._outlook(values, closed, None, False)
-            return rank, rule_rank, rank
-        strict, _ = self._outlook(values, closed, None, True)
-        rank, rule_rank = self._outlook(values, closed, strict, False)
-        return rank, rule_rank, strict
-
-    def _outlook(
-        self,
-        values: Mapping[str, Value],
-        closed: frozenset[str] | set[str],
-        absence: Mapping[str, int] | None,
-        establishing_only: bool,
-    ) -> tuple[dict[str, int], dict[str, int]]:
-        """One pass: every rule (absences read on ``absence``), or the establishing rules
-        alone (absences read on their own ranks), to the least fixpoint."""
         alternatives, rising, judged = self.alternatives, self._rising, self._judged
         rank = dict.fromkeys(self.derived, NO)
         rule_rank = dict.fromkeys((r.id for r in self.kb.rules), NO)
@@ -315,9 +273,21 @@ class Program:
         ceiling = [NO] * len(alternatives)  # worst judged literal, once the stratum is reached
         started = [False] * len(alternatives)
         raised: list[tuple[str, int]] = []
-        # A finding the case gives keeps its value whatever the rules say.
+        # A finding the case gives (an observed kind) keeps its value whatever the rules say.
         fixed = {f for f in values if f in rank}
-        own = rank if absence is None else absence
+
+        def settle(number: int) -> None:
+            counted = YES if not below2[number] else OPEN if not below1[number] else NO
+            now = min(ceiling[number], counted)
+            if now <= alt_rank[number]:
+                return
+            alt_rank[number] = now
+            rule = alternatives[number].rule
+            if now > rule_rank[rule.id]:
+                rule_rank[rule.id] = now
+            for fact_id in rule.concludes:
+                if now > rank.get(fact_id, YES) and fact_id not in fixed:
+                    raised.append((fact_id, now))
 
         def propagate() -> None:
             while raised:
@@ -334,31 +304,16 @@ class Program:
                     if started[user]:
                         settle(user)
 
-        def settle(number: int) -> None:
-            counted = YES if not below2[number] else OPEN if not below1[number] else NO
-            now = min(ceiling[number], counted)
-            if now <= alt_rank[number]:
-                return
-            alt_rank[number] = now
-            rule = alternatives[number].rule
-            if now > rule_rank[rule.id]:
-                rule_rank[rule.id] = now
-            for fact_id in rule.concludes:
-                if now > rank.get(fact_id, YES) and fact_id not in fixed:
-                    raised.append((fact_id, now))
-
         for fact_id in sorted(fixed):
             if values[fact_id] is not False:
                 raised.append((fact_id, YES))
         propagate()
         for layer in self._layers:
             for number in layer:
-                if establishing_only and not alternatives[number].rule.establishes:
-                    continue  # never started: it settles nothing in this pass
                 started[number] = True
                 worst = YES
                 for code in judged[number]:
-                    worst = min(worst, literal_rank(code, values, closed, own))
+                    worst = min(worst, literal_rank(code, values, closed, rank))
                     if worst == NO:
                         break
                 ceiling[number] = worst
@@ -372,16 +327,14 @@ class Program:
         values: Mapping[str, Value],
         closed: frozenset[str] | set[str],
         rank: Mapping[str, int],
-        absence: Mapping[str, int] | None = None,
     ) -> int:
         """One rule's rank given the ranks of the derived facts it tests (for re-evaluating
-        one rule after an answer changes, see ``outlook.py``); ``absence``: the established
-        ranks that absences are judged on (None: ``rank``)."""
+        one rule after an answer changes, see ``outlook.py``)."""
         best = NO
         for number in self._rule_alternatives.get(rule_id, ()):
             worst = YES
             for code in self.alternatives[number].codes:
-                worst = min(worst, literal_rank(code, values, closed, rank, absence))
+                worst = min(worst, literal_rank(code, values, closed, rank))
                 if worst == NO:
                     break
             if worst == YES:
@@ -401,10 +354,8 @@ def literal_rank(
     values: Mapping[str, Value],
     closed: frozenset[str] | set[str],
     rank: Mapping[str, int],
-    absence: Mapping[str, int] | None = None,
 ) -> int:
-    """The three-valued rank of one literal (``absence``: the established ranks an absence
-    test on a derived fact reads; None: ``rank``).
+    """The three-valued rank of one literal.
 
     An input is known (its value decides), closed (unknown for good) or open: then the literal
     is open, unless it compares the input with a number outside the fact's range. A derived
@@ -423,7 +374,7 @@ def literal_rank(
         else:
             return OPEN
     else:
-        derived = (rank if absence is None or code_rises(code) else absence)[fact_id]
+        derived = rank[fact_id]
         if derived == OPEN:
             if kind == _DENIED:
                 return YES if negated else NO

@@ -80,7 +80,16 @@ class Result:
         return tuple(f for f in self.firings if fact_id in f.concludes)
 
     def conclusions(self, kind: str) -> tuple[str, ...]:
-        return tuple(f for f in self.derived if self.kb.fact(f).kind == kind)
+        return self._by_kind.get(kind, ())
+
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[str, ...]]:
+        """Derived facts by kind, in the order they were established (one pass, not one
+        per kind asked)."""
+        groups: dict[str, list[str]] = {}
+        for fact_id in self.derived:
+            groups.setdefault(self.kb.fact(fact_id).kind, []).append(fact_id)
+        return {kind: tuple(facts) for kind, facts in groups.items()}
 
     @cached_property
     def _given(self) -> frozenset[str]:
@@ -89,6 +98,8 @@ class Result:
     @cached_property
     def established(self) -> frozenset[str]:
         """Given facts, and conclusions with a derivation of establishing links only."""
+        if not self.kb.possible_rules:  # every link establishes: so does every derivation
+            return frozenset(self.values)
         from whyache.engine.runtime.levels import Levels
 
         levels = Levels(self.kb, (f for f, _ in self.case.facts))
