@@ -41,7 +41,6 @@ Explained
 Advice
   Now
     - Drink enough  [heat §Fluids]
-    - Check how much you drank  [heat §Fluids]
 
 Sources: heat Running in the heat · soreness Sore legs after a run
 Test output only. Every step: --trace.
@@ -59,7 +58,6 @@ Explained
 Advice
   Now
     - Drink enough  [heat §Fluids]
-    - Check how much you drank  [heat §Fluids]
 
 Sources: heat Running in the heat · soreness Sore legs after a run
 Test output only. Every step: --trace.

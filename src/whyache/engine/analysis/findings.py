@@ -63,7 +63,8 @@ MAX_NEEDS = 3
 @dataclass(frozen=True)
 class Needed:
     """Input conditions that, added to the case, would support a cause; ``example`` satisfies
-    them (``-f fact=value``) and ``level`` is what the finding would then be through it."""
+    them (``-f fact=value``) and ``level`` is what the finding would then be through it (for
+    what would establish the cause of a possible link: what the cause would be)."""
 
     conditions: tuple[str, ...]
     example: tuple[tuple[str, Value], ...]
@@ -238,9 +239,11 @@ def _first_causes(chain: Chain) -> tuple[str, ...]:
 
 def _with_establishing(result: Result, explanations: list[Explanation]) -> list[Explanation]:
     """Possible explanations gain the fewest input facts that would establish what their link
-    starts from, counting establishing rules only: for an establishing link, the facts that
-    make its rule fire there (the explanation is then established); for a possible link, the
-    facts that establish its possible premises (the explanation stays possible)."""
+    starts from: for an establishing link, that establishes the explanation; for a possible
+    link, its possible premises (the explanation stays possible). The candidates are WHY-NOT's
+    additions when only establishing rules count; each is kept only when a run of the whole
+    knowledge base on the extended case bears it out (a negation reads possible conclusions
+    too, so the establishing rules alone may promise more than the whole delivers)."""
     from whyache.engine.explain.why_not import joint_additions, rule_additions
 
     kb = result.kb
@@ -259,11 +262,21 @@ def _with_establishing(result: Result, explanations: list[Explanation]) -> list[
     additions.update(
         joint_additions(strict, base, {r: f for r, f in causes.items() if f}, MAX_NEEDS)
     )
+    program = reference.program(kb)
+
+    def borne_out(e: Explanation, example: tuple[tuple[str, Value], ...]) -> bool:
+        run = program.run(Case(tuple(sorted({**dict(result.case.facts), **dict(example)}.items()))))
+        if kb.rule(e.rule).establishes:
+            return _level(run, e.rule) == ESTABLISHED
+        return all(f in run.established for f in e.cause)
+
     return [
         replace(
             e,
             establish=tuple(
-                Needed(a.conditions, a.example, ESTABLISHED) for a in additions.get(e.rule, ())
+                Needed(a.conditions, a.example, ESTABLISHED)
+                for a in additions.get(e.rule, ())
+                if borne_out(e, a.example)
             ),
         )
         for e in explanations
@@ -316,6 +329,7 @@ def _derived(kb: KnowledgeBase, tag: str, keep: Callable[[RuleDef], bool]) -> Kn
 
 
 def establishing_part(kb: KnowledgeBase) -> KnowledgeBase:
-    """The knowledge base with its establishing rules only: what it concludes from a case is
-    exactly what the whole one establishes (see ``runtime/levels.py``)."""
+    """The knowledge base with its establishing rules only: where no negation is involved,
+    what it concludes from a case is what the whole one establishes (a negation in the whole
+    reads possible conclusions too, see ``runtime/levels.py``)."""
     return _derived(kb, ":establishing", lambda r: r.establishes)
