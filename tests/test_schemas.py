@@ -24,6 +24,8 @@ from .conftest import DIFFERENTIAL, FINDINGS, FIXTURES, REPO, TINY
 jsonschema = pytest.importorskip("jsonschema")
 
 CONSULT = str(FIXTURES / "kbs" / "consult")
+LEVELS = ["--kb", str(FIXTURES / "kbs" / "levels")]
+RISKS = [*LEVELS, "-f", "heat", "-f", "long_run", "-f", "pain_at_rest", "-f", "swelling"]
 CYCLE = str(FIXTURES / "broken_kbs" / "cycle")
 HEAT = ["-f", "hot_weather", "-f", "inadequate_fluid_intake", "-f", "hours_since_run=2.5"]
 FRACTURE = ["-f", "pain_sharp", "-f", "pain_localized_to_point", "-f", "pain_at_rest"]
@@ -47,6 +49,13 @@ OUTPUTS: list[tuple[str, list[str], str | None]] = [
     ("result", ["run", "--kb", str(FINDINGS), "-f", "leg_ache", "-f", "hours_since_run=2"], None),
     ("result", ["demo", "--kb", str(FINDINGS)], None),
     ("result", ["consult", "--kb", CONSULT, "-f", "muscle_soreness"], "no\n30\nyes\n"),
+    ("result", ["run", *RISKS], None),
+    ("how", ["explain", "cramps", *RISKS], None),
+    ("why-not", ["why-not", "stress_fracture", *RISKS], None),
+    ("what-if", ["what-if", *RISKS, "--add", "low_intake", "--remove", "long_run"], None),
+    ("graph", ["graph", *RISKS], None),
+    ("graph", ["graph", *LEVELS], None),
+    ("graph", ["graph", "--highlight", *RISKS], None),
     ("how", ["explain", "leg_ache", *HEAT], None),
     ("how", ["explain", "ache", *THIRSTY], None),
     ("why-not", ["why-not", "stress_fracture", *HEAT], None),

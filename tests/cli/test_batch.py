@@ -24,11 +24,32 @@ JSONL = (
 )
 
 EXPECTED = [
-    {"id": "a", "line": 1, "conclusions": LATE, "red_flags": [], "firings": 4},
-    {"id": 3, "line": 3, "conclusions": FLAG, "red_flags": ["see_doctor"], "firings": 1},
+    {
+        "id": "a",
+        "line": 1,
+        "conclusions": LATE,
+        "red_flags": [],
+        "possible_red_flags": [],
+        "firings": 4,
+    },
+    {
+        "id": 3,
+        "line": 3,
+        "conclusions": FLAG,
+        "red_flags": ["see_doctor"],
+        "possible_red_flags": [],
+        "firings": 1,
+    },
     {"id": 4, "line": 4, "error": "invalid JSON: Expecting value (column 1)"},
     {"id": "x", "line": 5, "error": "unknown fact 'sunn' (did you mean 'sun'?)"},
-    {"id": 7, "line": 6, "conclusions": THIRSTY, "red_flags": [], "firings": 3},
+    {
+        "id": 7,
+        "line": 6,
+        "conclusions": THIRSTY,
+        "red_flags": [],
+        "possible_red_flags": [],
+        "firings": 3,
+    },
 ]
 
 
@@ -83,7 +104,14 @@ def test_all_good_exits_0_and_writes_output_file(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert records(out.read_text()) == [
-        {"id": 1, "line": 1, "conclusions": THIRSTY, "red_flags": [], "firings": 3}
+        {
+            "id": 1,
+            "line": 1,
+            "conclusions": THIRSTY,
+            "red_flags": [],
+            "possible_red_flags": [],
+            "firings": 3,
+        }
     ]
 
 
@@ -93,8 +121,22 @@ def test_csv_with_ids_empty_cells_and_ragged_rows(tmp_path):
     result = invoke(str(source), "--workers", "1")
     assert result.exit_code == 1
     assert records(result.stdout) == [
-        {"id": "r1", "line": 2, "conclusions": LATE, "red_flags": [], "firings": 4},
-        {"id": "r2", "line": 4, "conclusions": EMPTY, "red_flags": [], "firings": 0},
+        {
+            "id": "r1",
+            "line": 2,
+            "conclusions": LATE,
+            "red_flags": [],
+            "possible_red_flags": [],
+            "firings": 4,
+        },
+        {
+            "id": "r2",
+            "line": 4,
+            "conclusions": EMPTY,
+            "red_flags": [],
+            "possible_red_flags": [],
+            "firings": 0,
+        },
         {"id": "r3", "line": 5, "error": "2 cells where the header has 4"},
         {"id": 6, "line": 6, "error": "'hours' needs a number in h, not 'maybe' (e.g. hours=0)"},
     ]
@@ -106,7 +148,14 @@ def test_csv_without_id_column(tmp_path):
     result = invoke(str(source))
     assert result.exit_code == 0
     assert records(result.stdout) == [
-        {"id": 2, "line": 2, "conclusions": FLAG, "red_flags": ["see_doctor"], "firings": 1}
+        {
+            "id": 2,
+            "line": 2,
+            "conclusions": FLAG,
+            "red_flags": ["see_doctor"],
+            "possible_red_flags": [],
+            "firings": 1,
+        }
     ]
 
 
@@ -175,6 +224,9 @@ def test_explain_adds_derivations(tmp_path):
             "assumptions": [],
             "concludes": ["see_doctor"],
             "new": ["see_doctor"],
+            "link": "establishes",
+            "level": "established",
+            "support": 1,
             "sources": [{"document": "doc.txt", "section": "Two"}],
         }
     ]

@@ -197,7 +197,12 @@ def test_serve_answers_in_the_kinds_of_this_knowledge_base():
     }
     assert [k["kind"] for k in answer["kinds"]] == ["safety_stop", "fault", "noise", "cause", "fix"]
     assert answer["report"]["safety_stop"] == [
-        {"fact": "stop_brakes_failing", "label": "Brakes may fail - do not ride"}
+        {
+            "fact": "stop_brakes_failing",
+            "label": "Brakes may fail - do not ride",
+            "level": "established",
+            "raised": True,
+        }
     ]
     assert answer["legend"][0] == "Safety stops: do not ride until a mechanic has checked it"
     assert "<svg" in answer["svg"] and "stop_brakes_failing" in answer["svg"]

@@ -24,10 +24,10 @@ def test_explain_prints_header_and_tree():
         "\n"
         "ache — Ache (symptom)\n"
         "  by rule thirst_aches (firing 2): Thirst aches.\n"
-        "    sources: doc.txt § One\n"
+        "    sources (1 of 1 document): doc.txt § One\n"
         "    thirst — Thirst (mechanism)\n"
         "      by rule sun_and_no_water (firing 1): Sun without water makes you thirsty.\n"
-        "        sources: doc.txt § One\n"
+        "        sources (1 of 1 document): doc.txt § One\n"
         "        sun — given\n"
         "        water = no — given\n"
     )

@@ -52,12 +52,18 @@ def test_rules_text():
     result = invoke("kb", "rules", "--kb", str(TINY))
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "ID                IF                                      THEN           SOURCES\n"
-        "sun_and_no_water  sun and water = no                      thirst         1\n"
-        "thirst_aches      thirst                                  ache           1\n"
-        "late_ache         ache and hours >= 24 and not rest_pain  late_soreness  1\n"
-        "rest_pain_flag    rest_pain                               see_doctor     1\n"
-        "advise_drink      thirst or (sun and water is unknown)    drink          1\n"
+        "ID                IF                                      THEN           LINK         DOCS"
+        "  SOURCES\n"
+        "sun_and_no_water  sun and water = no                      thirst         establishes  1   "
+        "  1\n"
+        "thirst_aches      thirst                                  ache           establishes  1   "
+        "  1\n"
+        "late_ache         ache and hours >= 24 and not rest_pain  late_soreness  establishes  1   "
+        "  1\n"
+        "rest_pain_flag    rest_pain                               see_doctor     establishes  1   "
+        "  1\n"
+        "advise_drink      thirst or (sun and water is unknown)    drink          establishes  1   "
+        "  1\n"
         "\n"
         "5 rules\n"
     )
@@ -70,7 +76,12 @@ def test_rules_for_one_fact_concluding_or_using_it():
     assert [r["id"] for r in data["rules"]] == ["sun_and_no_water", "thirst_aches", "advise_drink"]
     advise = data["rules"][2]
     assert advise["alternatives"] == [["thirst"], ["sun", "water is unknown"]]
-    assert advise["sources"] == [{"doc": "doc.txt", "section": "One"}]
+    assert advise["sources"] == [{"doc": "doc.txt", "section": "One", "says": None}]
+    assert (advise["link"], advise["raise_when_possible"], advise["support"]) == (
+        "establishes",
+        False,
+        1,
+    )
 
 
 def test_rules_for_an_unknown_fact_is_a_usage_error():

@@ -25,19 +25,19 @@ Reasoning trace
   1. sun_and_no_water
      sun, water = no ⇒ thirst
      Sun without water makes you thirsty.
-     sources: doc.txt § One
+     sources (1 of 1 document): doc.txt § One
   2. thirst_aches
      thirst ⇒ ache
      Thirst aches.
-     sources: doc.txt § One
+     sources (1 of 1 document): doc.txt § One
   3. rest_pain_flag
      rest_pain ⇒ see_doctor
      Pain at rest needs a doctor.
-     sources: doc.txt § Two
+     sources (1 of 1 document): doc.txt § Two
   4. advise_drink
      thirst ⇒ drink
      Thirst or unknown water intake in the sun calls for drinking.
-     sources: doc.txt § One
+     sources (1 of 1 document): doc.txt § One
 
 Conclusions
   Red flags:       See a doctor [see_doctor]
@@ -115,8 +115,10 @@ def test_report_json_shows_what_the_text_shows():
         {
             "fact": "see_doctor",
             "label": "See a doctor",
+            "level": "established",
             "given": ["rest_pain"],
             "because": "pain at rest",
+            "possible_links": [],
             "kb_thresholds": [],
             "sources": ["doc §Two"],
         }
@@ -128,6 +130,7 @@ def test_report_json_shows_what_the_text_shows():
         {
             "fact": "drink",
             "label": "Drink more",
+            "level": "established",
             "timing": "immediate",
             "moved_by_red_flag": False,
             "sources": ["doc §One"],
@@ -179,7 +182,8 @@ def test_bundled_dehydration_chain():
         for line in lines
     )
     assert any(
-        line.startswith("sources: 000_6386edbbf6201b98.txt § 2. Dehydration") for line in lines
+        line.startswith("sources (3 of 5 documents): 000_6386edbbf6201b98.txt § 2. Dehydration")
+        for line in lines
     )
 
 

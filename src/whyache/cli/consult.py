@@ -2,13 +2,16 @@
 
 The choice of question lives in :mod:`whyache.engine.analysis.consultation`; this module reads
 answers (from the terminal, standard input or ``--answers FILE``), re-runs the engine after each
-one, and prints the same report as ``whyache run`` at the end.
+one, and prints the same report as ``whyache run`` at the end. When no question can change a
+conclusion but a red flag is only possible, the inputs of the fewest additions that would
+establish it (WHY-NOT's) are asked too: a possible red flag is settled, never left hanging.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import click
@@ -21,6 +24,7 @@ from whyache.cli.consult_text import (
     facts_lines,
     how_lines,
     prompt,
+    settling_lines,
     unresolved_lines,
     why_lines,
 )
@@ -40,7 +44,8 @@ from whyache.engine import (
     parse_value,
     resolve_fact,
 )
-from whyache.engine.analysis.consultation import Consultant, Consultation
+from whyache.engine.analysis.consultation import Consultant, Consultation, Question
+from whyache.engine.explain.why_not import why_not
 from whyache.engine.model.answers import is_unknown, yes_no
 from whyache.engine.render.trace import given_value
 from whyache.engine.runtime.engines import Runner
@@ -121,6 +126,7 @@ class _Session:
         self.reader = reader
         self.err = err
         self.result = engine.run(start)
+        self.settling: set[str] = set()  # facts asked to settle a possible red flag
 
     def say(self, lines: list[str] | tuple[str, ...] | str) -> None:
         for line in [lines] if isinstance(lines, str) else lines:
@@ -141,7 +147,7 @@ class _Session:
             self.say(change_lines(kb, None, self.result))
         kinds: tuple[str, ...] | None = None  # every goal, until the person says done
         while True:
-            question = self.consultant.next_question(self.consultation, kinds)
+            question = self.next_question(kinds)
             if question is None:
                 return "complete" if kinds is None else "done"
             number = self.consultation.steps + 1
@@ -150,7 +156,9 @@ class _Session:
                 return "eof"
             word, _, rest = text.strip().partition(" ")
             command = word.lower()
-            if command == "why":
+            if command == "why" and question.fact in self.settling:
+                self.say(settling_lines(kb, question))
+            elif command == "why":
                 reasons = self.consultant.reasons(self.consultation, question.fact, kinds)
                 self.say(why_lines(kb, question, reasons))
             elif command == "how":
@@ -180,6 +188,22 @@ class _Session:
                     self.say(f"{INDENT}{reason}")
                     continue
                 self.update(self.consultation.answer(question.fact, value))
+
+    def next_question(self, kinds: tuple[str, ...] | None) -> Question | None:
+        """The consultant's next question; when it has none, one that would help establish
+        a possible red flag (an input of the first addition WHY-NOT finds, all unasked)."""
+        question = self.consultant.next_question(self.consultation, kinds)
+        if question is not None:
+            return question
+        for flag in self.result.possible_red_flags:
+            for addition in why_not(self.kb, self.result, flag).additions:
+                facts = [f for f, _value in addition.example]
+                if facts and not any(self.consultation.settled(f) for f in facts):
+                    fact = self.kb.fact(facts[0])
+                    self.settling.add(fact.id)
+                    text = fact.question or fact.label
+                    return Question(fact.id, text, (flag,), Fraction(0), Fraction(0))
+        return None
 
     def update(self, consultation: Consultation) -> None:
         """Adopt a new state, re-run the engine and say which conclusions changed."""

@@ -10,8 +10,9 @@ from whyache.engine import KnowledgeBase, Result
 from whyache.engine.analysis.consultation import Consultation, Question, Reason
 from whyache.engine.explain.how import how
 from whyache.engine.model.conditions import format_number
+from whyache.engine.model.definitions import ESTABLISHED, POSSIBLE
 from whyache.engine.render.explain import how_text
-from whyache.engine.render.trace import given_value
+from whyache.engine.render.trace import establish_text, given_value
 
 INDENT = "    "
 
@@ -82,7 +83,7 @@ def how_lines(result: Result, fact_id: str, answered_at: dict[str, int]) -> list
         return [f"{INDENT}{fact_id} = {given_value(kb, fact_id, value)} ({where})."]
     if not result.concludes(fact_id):
         return [f"{INDENT}{fact.label} [{fact_id}] is not concluded from the answers so far."]
-    return [INDENT + line for line in how_text(how(result, fact_id)).splitlines()]
+    return [INDENT + line for line in how_text(how(result, fact_id), kb).splitlines()]
 
 
 def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -> list[str]:
@@ -105,19 +106,33 @@ def facts_lines(kb: KnowledgeBase, consultation: Consultation, result: Result) -
 
 
 def change_lines(kb: KnowledgeBase, before: Result | None, after: Result) -> list[str]:
-    """Conclusions (of the kinds a consultation settles) gained and withdrawn by an answer."""
+    """Conclusions (of the kinds a consultation settles) gained, withdrawn or changed in
+    level by an answer. A red flag raised says so loudly; one only possible says it is not
+    raised and what would establish it."""
     shown = shown_kinds(kb)
     old = {f for f in (before.derived if before else ()) if kb.fact(f).kind in shown}
     new = {f for f in after.derived if kb.fact(f).kind in shown}
+    raised_before = set(before.red_flags) if before else set()
     lines = []
     for kind in kb.kind_order:
         for fact_id in after.conclusions(kind):
-            if fact_id in new - old:
-                label = f"{kb.fact(fact_id).label} [{fact_id}]"
-                if kb.kind(kind).urgent:
+            label = f"{kb.fact(fact_id).label} [{fact_id}]"
+            if kb.kind(kind).urgent and fact_id in after.red_flags:
+                if fact_id not in raised_before:
                     lines.append(f"{INDENT}!! {urgent_line(kb, kind, label)}")
-                else:
-                    lines.append(f"{INDENT}→ concluded: {label}")
+            elif kb.kind(kind).urgent and fact_id in new - old:
+                settle = establish_text(after, fact_id)
+                lines.append(f"{INDENT}?? possible {kb.kind(kind).singular}: {label}; {settle}")
+            elif fact_id in new - old:
+                possible = " (possible)" if after.level(fact_id) == POSSIBLE else ""
+                lines.append(f"{INDENT}→ concluded: {label}{possible}")
+            elif (
+                before is not None
+                and fact_id in new
+                and before.level(fact_id) != (level := after.level(fact_id))
+            ):
+                change = "established" if level == ESTABLISHED else "possible only"
+                lines.append(f"{INDENT}→ now {change}: {label}")
     if before is not None:
         for kind in kb.kind_order:
             for fact_id in before.conclusions(kind):
@@ -141,9 +156,24 @@ def unresolved_lines(
     lines = []
     for flag, inputs in open_flags:
         if result.concludes(flag):
-            continue  # already raised, loudly, in the report
+            continue  # already raised, loudly, in the report (or possible: below)
         lines.append(
             f"!! Red flag not ruled out: {kb.fact(flag).label} [{flag}]; "
             f"still unknown: {', '.join(inputs)}"
         )
+    for flag in result.possible_red_flags:
+        lines.append(
+            f"?? Possible red flag, not ruled out: {kb.fact(flag).label} [{flag}]; "
+            f"{establish_text(result, flag)}"
+        )
     return lines
+
+
+def settling_lines(kb: KnowledgeBase, question: Question) -> list[str]:
+    """WHY for a question asked to settle a possible red flag at the established level."""
+    flags = ", ".join(f"{kb.fact(f).label} [{f}]" for f in question.serves)
+    return [
+        f"{INDENT}Asked to settle a possible red flag: {flags} is reached only through "
+        "possible links;",
+        f"{INDENT}the answer to {question.fact} is part of what would establish it.",
+    ]

@@ -43,8 +43,10 @@ def explain(
     """Show how CONCLUSION was derived: a tree from it down to the given facts.
 
     Each step names the rule, its description, the premises it matched (with values), the
-    absence conditions it relied on, and its sources. A fact derived more than one way shows
-    every derivation. If CONCLUSION was not concluded, exits 1 and points to why-not.
+    absence conditions it relied on, and its sources with how many documents state the link;
+    a possible step says why it is only possible ("possible: heat can lead to dehydration, 3
+    of 5 documents"). A fact derived more than one way shows every derivation. If CONCLUSION
+    was not concluded, exits 1 and points to why-not.
 
     \b
     Examples:
@@ -63,7 +65,8 @@ def explain(
     else:
         style = style_for()
         flags = "\n".join(flag_block(result, style))
-        click.echo(f"{header(kb)}\n\n{flags}\n\n{how_text(tree)}", nl=False, color=style.colour)
+        text = how_text(tree, kb)
+        click.echo(f"{header(kb)}\n\n{flags}\n\n{text}", nl=False, color=style.colour)
 
 
 @click.command(name="why-not")
@@ -85,7 +88,9 @@ def why_not(
     Lists every rule that could conclude it with each condition held, failed (a fact denied,
     a number out of range, a ruling-out feature present) or unknown, recursively through
     derived premises; then the given facts that rule it out and the smallest sets of extra
-    input facts that would make it fire. Exits 1 if CONCLUSION was in fact concluded.
+    input facts that would make it fire. A conclusion reached only at the possible level
+    ("possible only") gets the same for the rules that would establish it. Exits 1 if
+    CONCLUSION was concluded and established.
 
     \b
     Examples:
@@ -96,7 +101,7 @@ def why_not(
     fact = resolve_fact(kb, conclusion)
     result = run_case(kb, build(kb, facts, case_file), engine_name)
     report = why_not_report(kb, result, fact.id)
-    if report.concluded:
+    if report.concluded and not report.possible_only:
         raise CliError(
             f"{fact.id!r} was concluded (see whyache explain {fact.id})",
             exit_codes.FAILED,
@@ -105,4 +110,4 @@ def why_not(
     if output_format == "json":
         click.echo(why_not_json(report), nl=False)
     else:
-        click.echo(f"{header(kb)}\n\n{why_not_text(report)}", nl=False)
+        click.echo(f"{header(kb)}\n\n{why_not_text(report, kb)}", nl=False)

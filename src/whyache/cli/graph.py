@@ -97,8 +97,11 @@ def graph(
     """Export a derivation graph (with facts) or the knowledge-base map (without).
 
     With -f/--case: the case's graph, fact -> firing -> fact, firings numbered and labelled
-    by rule id. Without facts: every fact and rule, premise -> rule -> conclusion (dashed:
-    absence). --overview: one node per category, for a first slide. --focus, --from/--to and
+    by rule id. Without facts: every fact and rule, premise -> rule -> conclusion (dotted:
+    absence). A possible link (can lead to, raises the risk of...) is dashed, a link more
+    documents state heavier, a fact reached only through possible links has a dashed border;
+    JSON and GraphML carry level, link and support. --overview: one node per category, for a
+    first slide. --focus, --from/--to and
     --depth cut out the part to teach; red flags (facts of an urgent kind) one step from it
     are always kept. Facts are drawn in the style their kind declares (a red flag: red and
     bold); DOT carries a legend. JSON is networkx node-link data (schema

@@ -178,8 +178,21 @@ def facts(kind: str | None, kb_dir: Path | None, output_format: str) -> None:
 
 
 def render_rules(rules: Sequence[RuleDef]) -> str:
-    rows = [(r.id, str(r.condition), ", ".join(r.concludes), str(len(r.sources))) for r in rules]
-    return table(("ID", "IF", "THEN", "SOURCES"), rows) + f"\n{_plural(len(rules), 'rule')}\n"
+    """One row per rule; LINK is how strongly it holds (``-`` when it does not say), DOCS how
+    many documents state it (its support), SOURCES how many passages it cites."""
+    rows = [
+        (
+            r.id,
+            str(r.condition),
+            ", ".join(r.concludes),
+            r.link.words if r.link is not None else "-",
+            str(r.support),
+            str(len(r.sources)),
+        )
+        for r in rules
+    ]
+    heading = ("ID", "IF", "THEN", "LINK", "DOCS", "SOURCES")
+    return table(heading, rows) + f"\n{_plural(len(rules), 'rule')}\n"
 
 
 def rules_to_dict(kb: KnowledgeBase, rules: Sequence[RuleDef]) -> dict[str, Any]:
@@ -193,7 +206,17 @@ def rules_to_dict(kb: KnowledgeBase, rules: Sequence[RuleDef]) -> dict[str, Any]
                 "if": str(r.condition),
                 "alternatives": [[str(lit) for lit in alt] for alt in r.alternatives],
                 "then": list(r.concludes),
-                "sources": [{"doc": s.document, "section": s.section} for s in r.sources],
+                "link": r.link.value if r.link is not None else None,
+                "raise_when_possible": r.raise_when_possible,
+                "support": r.support,
+                "sources": [
+                    {
+                        "doc": s.document,
+                        "section": s.section,
+                        "says": s.says.value if s.says else None,
+                    }
+                    for s in r.sources
+                ],
                 "note": r.note,
                 "location": _location(r),
             }
@@ -213,7 +236,7 @@ def rules_to_dict(kb: KnowledgeBase, rules: Sequence[RuleDef]) -> dict[str, Any]
 @kb_option
 @format_option()
 def rules(fact_name: str | None, kb_dir: Path | None, output_format: str) -> None:
-    """List the rules: condition, conclusions, number of sources.
+    """List the rules: condition, conclusions, link, documents stating it, number of sources.
 
     \b
     Examples:

@@ -1,9 +1,11 @@
 """The short text report of a run: one screen a clinician reads first (``--trace`` for all).
 
-Red flags first, each with the given facts that raised it; then what the run explains, each
-with a chain that names every premise; what to ask next; advice by timing; disagreements in
-one line each; sources as short tags (``000 §2``) with the titles once at the end. What is
-chosen is decided in :mod:`whyache.engine.analysis.report`; this module only lays it out.
+Red flags first, each with the given facts that raised it, then the possible red flags (not
+raised, ``??``) with what would establish each; then what the run explains, each with a
+chain that names every premise (a possible one says which possible links it rests on, with
+their support); what to ask next; advice by timing; disagreements in one line each; sources
+as short tags (``000 §2``) with the titles once at the end. What is chosen is decided in
+:mod:`whyache.engine.analysis.report`; this module only lays it out.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from whyache.cli.style import Style
-from whyache.engine import Result, Source, Timing
+from whyache.engine import KnowledgeBase, Result, Source, Timing
 from whyache.engine.analysis.report import (
+    Flag,
     Report,
     because_text,
     build_report,
@@ -22,7 +25,9 @@ from whyache.engine.analysis.report import (
     short_label,
     tags,
 )
-from whyache.engine.render.trace import alert, urgent_name
+from whyache.engine.model.definitions import POSSIBLE
+from whyache.engine.render.strength import MAX_LINKS, links_words
+from whyache.engine.render.trace import additions_text, alert, possible_alert, urgent_name
 
 if TYPE_CHECKING:
     from whyache.engine.analysis.consultation import Question  # networkx: not at start-up
@@ -70,7 +75,7 @@ def flag_block(result: Result, style: Style, report: Report | None = None) -> li
     """The red flags as the report opens with them (also the head of ``explain``)."""
     report = report or build_report(result)
     kb = result.kb
-    if not report.flags:
+    if not report.flags and not report.possible_flags:
         return [
             line
             for kind in kb.urgent_kinds
@@ -78,15 +83,33 @@ def flag_block(result: Result, style: Style, report: Report | None = None) -> li
                 f"No {kb.kind(kind).singular} from the facts given (that does not rule one out)."
             )
         ]
-    lines = [style.alarm(alert(kb))]
+    lines = [style.alarm(alert(kb))] if report.flags else []
     for flag in report.flags:
         label = style.wrap(f"!! {kb.fact(flag.fact).label}", "  ", "     ")
         lines += [style.alarm(line) for line in label]
-        notes = "".join(f" ({threshold_text(n)})" for n in flag.thresholds)
-        cited = tags(flag.sources, 2, more=False)
-        because = f"from {because_text(kb, flag.chain)}{notes}  [{cited}]"
-        lines += style.wrap(because, "     ", "       ")
+        lines += _because(kb, flag, style, raised=True)
+    if report.possible_flags:
+        heading = possible_alert(kb, len(report.possible_flags))
+        lines += [style.bold(line) for line in style.wrap(heading)]
+    for flag in report.possible_flags:
+        lines += [style.bold(line) for line in style.wrap(f"?? {kb.fact(flag.fact).label}", "  ")]
+        lines += _because(kb, flag, style, raised=False)
+        found = additions_text(flag.establish)
+        settle = f"to establish it: {found}" if found else "no input would establish it"
+        lines += style.wrap(settle, "     ", "       ")
     return lines
+
+
+def _because(kb: KnowledgeBase, flag: Flag, style: Style, raised: bool) -> list[str]:
+    """``from a + b (thresholds) (possible: a can lead to b, 2 of 5 documents)  [000 §2]``;
+    a flag raised at the possible level (its rule says so) adds ``raised even so``."""
+    notes = "".join(f" ({threshold_text(n)})" for n in flag.thresholds)
+    if flag.level == POSSIBLE:
+        even = "; raised even so" if raised else ""
+        notes += f" (possible: {links_words(kb, flag.links, MAX_LINKS)}{even})"
+    cited = tags(flag.sources, 2, more=False)
+    because = f"from {because_text(kb, flag.chain)}{notes}  [{cited}]"
+    return style.wrap(because, "     ", "       ")
 
 
 def threshold_text(note: str) -> str:
@@ -116,14 +139,15 @@ def _lines(
 
     lines = [*(style.bold(line) for line in style.wrap(header)), ""]
     lines += flag_block(result, style, report)
-    for flag in report.flags:
+    flags = (*report.flags, *report.possible_flags)
+    for flag in flags:
         cite(flag.sources)
     lines.append("")
     lines += after[0]
     cited.update(dict.fromkeys(after[1]))
     explained = report.explained
     if terse:
-        flagged = {leaf.fact for flag in report.flags for leaf in flag.chain.given()}
+        flagged = {leaf.fact for flag in flags for leaf in flag.chain.given()}
         explained = tuple(e for e in explained if not {g.fact for g in e.chain.given()} <= flagged)
     if explained:
         total = len(report.explained)
@@ -133,6 +157,9 @@ def _lines(
         for item in explained[:shown]:
             ways = f" (1 of {item.other_ways + 1} ways)" if item.other_ways else ""
             notes = "".join(f" ({threshold_text(n)})" for n in item.thresholds)
+            if item.level == POSSIBLE:
+                links = links_words(kb, item.links, MAX_LINKS)
+                notes += f" (possible: {links})" if links else " (possible)"
             text = f"- {chain_text(kb, item.chain)}{ways}{notes}  [{cite(item.sources)}]"
             lines += style.wrap(text, "  ", "    ")
         lines.append("")
@@ -158,13 +185,18 @@ def _lines(
             if not group:
                 continue
             moved = any(a.moved for a in group)
-            asides = [f"self-care waits: a {urgent_name(kb)} is up"] if moved else []
+            if report.flags:
+                waits = f"{urgent_name(kb)} is up"
+            else:
+                waits = f"possible {urgent_name(kb)} is not ruled out"
+            asides = [f"self-care waits: a {waits}"] if moved else []
             if len(group) > shown:
                 asides.append(f"{shown} of {len(group)}")
             title = TIMING_TITLES[timing] + (f" ({'; '.join(asides)})" if asides else "")
             lines += style.wrap(title, "  ", "    ")
             for advice in group[:shown]:
-                text = f"- {kb.fact(advice.fact).label}  [{cite(advice.sources)}]"
+                possible = " (possible)" if advice.level == POSSIBLE else ""
+                text = f"- {kb.fact(advice.fact).label}{possible}  [{cite(advice.sources)}]"
                 lines += style.wrap(text, "    ", "      ")
         lines.append("")
     if report.disagreements:

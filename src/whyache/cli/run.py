@@ -94,10 +94,13 @@ def run(
 ) -> None:
     """Run a case and print a one-screen report; --trace prints every firing, sourced.
 
-    The report puts red flags first, each with the given facts that raised it, then what the
-    facts explain (every premise named), what to ask next, advice by timing, disagreements
-    between the sources and the sources cited. A fact not given is unknown, never false;
-    FACT=no denies it.
+    The report puts red flags first, each with the given facts that raised it, then possible
+    red flags (reached only through "can lead to" or "raises the risk of" links: not raised,
+    to rule out, with what would establish them), then what the facts explain (every premise
+    named; a possible conclusion names its possible links and how many documents state
+    them), what to ask next, advice by timing (self-care waits while a red flag is raised or
+    possible), disagreements between the sources and the sources cited. A fact not given is
+    unknown, never false; FACT=no denies it.
 
     \b
     Examples:

@@ -48,7 +48,8 @@ def what_if(
     """Compare a case with a changed copy: conclusions gained and lost, each with its reason.
 
     Removing a fact withdraws everything that depended only on it, and nothing else: a
-    conclusion with another derivation stays (listed as kept).
+    conclusion with another derivation stays (listed as kept). A conclusion that goes from
+    possible to established, or back, is listed as a change of level.
 
     \b
     Examples:

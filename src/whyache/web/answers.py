@@ -119,6 +119,7 @@ class Answers:
             out["what_if"] = {
                 "gained": [c.fact for c in change.gained],
                 "lost": [c.fact for c in change.lost],
+                "changed": [f"{c.fact} ({c.before} → {c.after})" for c in change.changed],
             }
         return out
 
@@ -147,9 +148,18 @@ def report_kinds(kb: KnowledgeBase) -> list[str]:
 
 
 def report(result: Result) -> dict[str, Any]:
-    """The short report: conclusions by kind (see :func:`report_kinds`), each with its label."""
+    """The short report: conclusions by kind (see :func:`report_kinds`), each with its label,
+    its level (established or possible) and, for an urgent kind, whether it is raised."""
     kb = result.kb
     return {
-        kind: [{"fact": f, "label": kb.fact(f).label} for f in result.conclusions(kind)]
+        kind: [
+            {
+                "fact": f,
+                "label": kb.fact(f).label,
+                "level": result.level(f),
+                "raised": f in result.red_flags,
+            }
+            for f in result.conclusions(kind)
+        ]
         for kind in report_kinds(kb)
     }

@@ -13,7 +13,9 @@ naming its line; the batch goes on. Records (keys in this order)::
     {"id": str | int, "line": int,
      "conclusions": {"red_flag": [...], "condition": [...], "symptom": [...],
                      "mechanism": [...], "recommendation": [...]},   # every kind, always
-     "red_flags": [...], "firings": int,
+     "red_flags": [...],         # raised
+     "possible_red_flags": [...],  # reached only at the possible level: shown, not raised
+     "firings": int,
      "derivations": [...]}       # only with explain: firings as in whyache.result/1
     {"id": str | int, "line": int, "error": str}
 """
@@ -255,6 +257,7 @@ def _run_item(kb: KnowledgeBase, engine: Runner, item: Item, explain: bool) -> d
             kind: list(result.conclusions(kind)) for kind in result.kb.kind_order if kind != INPUT
         },
         "red_flags": list(result.red_flags),
+        "possible_red_flags": list(result.possible_red_flags),
         "firings": len(result.firings),
     }
     if explain:

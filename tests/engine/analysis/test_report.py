@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from whyache.engine.analysis.report import explained_kinds, near_miss_kinds
+from whyache.engine import Engine, case_from_assignments
+from whyache.engine.analysis.report import build_report, explained_kinds, near_miss_kinds
 from whyache.knowledge_base import load_knowledge_base
 
-from ...conftest import REPO
+from ...conftest import FIXTURES, REPO
 
 BICYCLE = REPO / "src" / "whyache" / "examples" / "squeaky-bicycle-kb"
 
@@ -19,6 +20,24 @@ def test_another_knowledge_base_gets_the_same_roles_from_its_own_kinds():
     kb = load_knowledge_base(BICYCLE)
     assert explained_kinds(kb) == ("fault", "noise", "cause")
     assert near_miss_kinds(kb) == ("safety_stop", "fault")
+
+
+def test_possible_red_flags_are_reported_apart_and_hold_self_care_back():
+    kb = load_knowledge_base(FIXTURES / "kbs" / "levels")
+    result = Engine(kb).run(case_from_assignments(kb, ["heat", "long_run", "pain_at_rest"]))
+    report = build_report(result)
+    assert report.flags == ()
+    (flag,) = report.possible_flags
+    assert (flag.fact, flag.level) == ("stress_fracture", "possible")
+    assert [a.conditions for a in flag.establish] == [("point_tenderness",)]
+    assert [s.rule for s in flag.links] == ["overuse_risks_fracture"]
+    assert [(a.fact, a.timing.value, a.moved, a.level) for a in report.advice] == [
+        ("drink_more", "immediate", False, "possible"),
+        ("stretch_calves", "after_review", True, "possible"),
+    ]
+    (explained,) = report.explained
+    assert (explained.fact, explained.level) == ("cramps", "possible")
+    assert [s.rule for s in explained.links] == ["heat_can_dehydrate"]
 
 
 def test_an_explained_finding_is_used_and_chains_read_through_established_derivations(

@@ -28,7 +28,13 @@ def test_tree_goes_down_to_given_facts(tiny_engine, tiny_kb):
     assert (step.firing, step.rule, step.assumptions) == (3, "late_ache", ("not rest_pain",))
     ache, hours = step.premises
     assert hours == HowNode(
-        "hours", "Hours since", Kind.INPUT, 30.0, True, Premise("hours", 30.0, "hours >= 24")
+        "hours",
+        "Hours since",
+        Kind.INPUT,
+        30.0,
+        True,
+        Premise("hours", 30.0, "hours >= 24"),
+        level="given",
     )
     (thirst,) = ache.steps[0].premises
     assert [(p.fact, p.given, p.value) for p in thirst.steps[0].premises] == [

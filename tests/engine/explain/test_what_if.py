@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from whyache.engine import Case, InputError, case_from_assignments
+from whyache.engine import Case, Engine, InputError, case_from_assignments
 from whyache.engine.explain.what_if import InputChange, what_if
+from whyache.knowledge_base import load_knowledge_base
+
+from ...conftest import FIXTURES
 
 
 def case(kb, *facts: str) -> Case:
@@ -60,3 +63,21 @@ def test_a_conclusion_with_two_supports_survives_losing_one(differential_engine,
 def test_removing_a_fact_not_given_is_an_error(tiny_engine, tiny_kb):
     with pytest.raises(InputError, match="'water' is not given in the case"):
         what_if(tiny_engine, case(tiny_kb, "sun"), Case(), ["water"])
+
+
+def test_a_change_of_level_is_a_change_not_kept():
+    kb = load_knowledge_base(FIXTURES / "kbs" / "levels")
+    engine = Engine(kb)
+    report = what_if(engine, case(kb, "heat", "long_run"), case(kb, "low_intake"))
+    assert summary(report) == ([], [], ["overuse"])
+    assert [(c.fact, c.before, c.after, c.rose) for c in report.changed] == [
+        ("dehydration", "possible", "established", True),
+        ("cramps", "possible", "established", True),
+        ("drink_more", "possible", "established", True),
+        ("stretch_calves", "possible", "established", True),
+    ]
+    (now,) = report.changed[0].firings
+    assert now.rule == "heat_without_drink_dehydrates"
+    back = what_if(engine, case(kb, "heat", "low_intake"), Case(), ["low_intake"])
+    assert [(c.fact, c.rose) for c in back.changed][:1] == [("dehydration", False)]
+    assert [f.rule for f in back.changed[0].firings] == ["heat_without_drink_dehydrates"]

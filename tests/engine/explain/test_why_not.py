@@ -173,6 +173,75 @@ def test_a_cycle_is_not_support_and_is_shown_once(tmp_path):
     assert denied.impossible and denied.ruled_out_by == (("x", False),)
 
 
+LEVELS_RULES = """\
+facts:
+  - {id: a, label: A, kind: input, question: A?}
+  - {id: b, label: B, kind: input, question: B?}
+  - {id: c, label: C, kind: input, question: C?}
+  - {id: x, label: X, kind: mechanism}
+  - {id: y, label: Y, kind: condition}
+rules:
+  - id: a_may_give_x
+    description: A can lead to X.
+    if: a
+    then: x
+    link: can_lead_to
+    sources: [{doc: d.txt, section: S}]
+  - id: b_c_without_x_give_y
+    description: B and C give Y unless X is established.
+    if:
+      all: [b, c, {not: x}]
+    then: y
+    link: establishes
+    sources: [{doc: d.txt, section: S}]
+  - id: c_gives_x
+    description: C gives X.
+    if: [a, c]
+    then: x
+    link: establishes
+    sources: [{doc: d.txt, section: S}]
+"""
+
+
+def _levels_kb(tmp_path):
+    from whyache.knowledge_base import load_knowledge_base
+
+    (tmp_path / "kb.yaml").write_text('name: lv\nversion: "1"\ndescription: l\n' + KINDS_YAML)
+    (tmp_path / "documents.yaml").write_text(
+        "documents:\n  - {file: d.txt, title: D, sections: [S]}\n"
+    )
+    (tmp_path / "rules.yaml").write_text(LEVELS_RULES)
+    return load_knowledge_base(tmp_path)
+
+
+def test_an_absence_reads_every_conclusion_possible_ones_included(tmp_path):
+    # x is only possible, and that is enough to block "not x", as in a run.
+    kb = _levels_kb(tmp_path)
+    engine = Engine(kb)
+    report = why_not(kb, run(engine, kb, "a", "b"), "y")
+    (rule,) = report.root.rules
+    checks = [(c.condition, c.status.value, c.detail) for c in rule.alternatives[0].checks]
+    assert checks == [
+        ("b", "held", "given"),
+        ("c", "unknown", "not given"),
+        ("not x", "failed", "concluded from a"),
+    ]
+    assert (report.level, report.additions, report.impossible) == (None, (), True)
+    assert report.ruled_out_by == (("a", True),)
+
+
+def test_a_possible_fact_gets_what_would_establish_it(tmp_path):
+    kb = _levels_kb(tmp_path)
+    engine = Engine(kb)
+    report = why_not(kb, run(engine, kb, "a"), "x")
+    assert (report.concluded, report.level, report.possible_only) == (True, "possible", True)
+    assert [r.rule for r in report.root.rules] == ["c_gives_x"]  # establishing rules only
+    assert [a.conditions for a in report.additions] == [("c",)]
+    assert [s.rule for s in report.links] == ["a_may_give_x"]
+    established = why_not(kb, run(engine, kb, "a", "c"), "x")
+    assert (established.root, established.level) == (None, "established")
+
+
 # --- findings a case reports, and the additions that make one rule fire ---------------------
 
 

@@ -6,17 +6,23 @@ import json
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pydot
 import pytest
 
-from whyache.engine import case_from_assignments, derivation_graph
+from whyache.engine import Engine, case_from_assignments, derivation_graph
 from whyache.engine.analysis.kb_graph import highlight, kb_graph
 from whyache.engine.render.data import to_graphml, to_json, to_text
 from whyache.engine.render.dot import kind_styles, quote, to_dot
 from whyache.engine.render.legend import kind_titles
 from whyache.engine.render.mermaid import escape, to_mermaid
+from whyache.knowledge_base import load_knowledge_base
+
+from ...conftest import FIXTURES
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 # pydot's parser calls pyparsing names that newer pyparsing deprecates; not our code.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:pydot.dot_parser")
@@ -167,7 +173,7 @@ def test_exact_mermaid_and_dot(tiny_engine, tiny_kb):
 def test_mermaid_highlight_styles_used_links(tiny_engine, tiny_kb):
     result = tiny_engine.run(case_from_assignments(tiny_kb, ["rest_pain"]))
     text = to_mermaid(highlight(kb_graph(tiny_kb), result))
-    assert '  f_rest_pain -.->|"not rest_pain"| r_late_ache\n' in text
+    assert '  f_rest_pain --o|"not rest_pain"| r_late_ache\n' in text
     assert text.endswith("  linkStyle 3,12 stroke:#1a73e8,stroke-width:3px\n")
 
 
@@ -178,3 +184,26 @@ def test_text_outline(case_graph):
         "3:rest_pain_flag: rest_pain => see_doctor\n"
         "4:advise_drink: thirst => drink\n"
     )
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' binary not installed")
+def test_graphviz_draws_possible_links_dashed_and_wide_support_heavy():
+    """Looked at as a PNG once; kept as a check on Graphviz's own SVG: the possible link's
+    edge is dashed and thicker (three documents state it), the establishing one that one
+    document states is plain."""
+    kb = load_knowledge_base(FIXTURES / "kbs" / "levels")
+    result = Engine(kb).run(case_from_assignments(kb, ["heat", "low_intake"]))
+    dot = to_dot(derivation_graph(result), kind_styles(kb), titles=kind_titles(kb))
+    svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=True)
+    root = ET.fromstring(svg.stdout)
+    paths = {}
+    for group in root.iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        path = group.find(f"{SVG}path")
+        if title is not None and path is not None and group.get("class") == "edge":
+            paths[title.text] = path.attrib
+    possible = paths["1:heat_can_dehydrate->dehydration"]
+    assert possible.get("stroke-dasharray") == "5,2"
+    assert possible.get("stroke-width") == "2.5"
+    plain = paths["2:heat_without_drink_dehydrates->dehydration"]
+    assert "stroke-dasharray" not in plain and "stroke-width" not in plain

@@ -81,8 +81,16 @@ def test_fact_derived_twice_shows_both(tiny_kb):
         "label": "Drank water",
         "given": True,
         "value": "no",
+        "level": "given",
     }
-    assert graph.edges["1:sun_and_no_water", "thirst"] == {"role": "conclusion", "new": True}
+    assert graph.edges["1:sun_and_no_water", "thirst"] == {
+        "role": "conclusion",
+        "new": True,
+        "raised": False,
+        "link": "establishes",
+        "level": "established",
+        "support": 1,
+    }
 
 
 def test_reset_between_cases_leaves_nothing_behind(tiny_engine, tiny_kb):

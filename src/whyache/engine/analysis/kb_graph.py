@@ -8,17 +8,20 @@ firings::
 
 * Fact nodes are named by the fact id; attributes ``type="fact"``, ``kind``, ``label``.
 * Rule nodes are named ``"rule:<rule id>"``; attributes ``type="rule"``, ``rule``,
-  ``description``, ``sources`` (a list of ``"file § section"``).
+  ``description``, ``sources`` (a list of ``"file § section"``), ``link`` (the rule's link
+  kind, ``""`` when it does not say) and ``support`` (documents it cites); the graph carries
+  ``documents``, how many the knowledge base has.
 * Edges fact -> rule carry ``role="premise"``, ``condition`` (every condition the rule puts on
   that fact, joined by ``"; "``) and ``negated`` (True when the rule needs the fact to be
   absent or not established, e.g. ``not pain_at_rest``); edges rule -> fact carry
-  ``role="conclusion"``.
+  ``role="conclusion"`` and the rule's ``link`` and ``support``.
 
 :func:`focus` keeps the chains through one fact and :func:`chains` those between two (both
 keep every fact of an urgent kind, a red flag, one step from what they draw: the caller names
 the urgent kinds, ``kb.urgent_kinds``, since kinds are the knowledge base's data);
 :func:`highlight` marks, on the map, the facts, rules and edges a case actually used
-(attribute ``highlighted`` on every node and edge, and graph attribute ``highlight=True``).
+(attribute ``highlighted`` on every node and edge, ``level`` on facts as in the run, and graph
+attribute ``highlight=True``).
 """
 
 from __future__ import annotations
@@ -38,17 +41,21 @@ def rule_node(rule_id: str) -> str:
 
 def kb_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """The map of every fact and rule, in knowledge-base order."""
-    graph = nx.DiGraph(kb=kb.name, kb_version=kb.version, view="knowledge_base")
+    graph = nx.DiGraph(
+        kb=kb.name, kb_version=kb.version, view="knowledge_base", documents=len(kb.documents)
+    )
     for fact in kb.facts:
         graph.add_node(fact.id, type="fact", kind=fact.kind, label=fact.label)
     for rule in kb.rules:
         node = rule_node(rule.id)
+        link = {"link": rule.link.value if rule.link is not None else "", "support": rule.support}
         graph.add_node(
             node,
             type="rule",
             rule=rule.id,
             description=rule.description,
             sources=[str(s) for s in rule.sources],
+            **link,
         )
         literals = [lit for alternative in rule.alternatives for lit in alternative]
         for fact_id in rule.premises:
@@ -61,7 +68,7 @@ def kb_graph(kb: KnowledgeBase) -> nx.DiGraph:
                 negated=all(not lit.is_positive_pattern for lit in mine),
             )
         for fact_id in rule.concludes:
-            graph.add_edge(node, fact_id, role="conclusion")
+            graph.add_edge(node, fact_id, role="conclusion", **link)
     return graph
 
 
@@ -174,9 +181,10 @@ def highlight(graph: nx.DiGraph, result: Result) -> nx.DiGraph:
     for node, data in graph.nodes(data=True):
         if data["type"] == "rule":
             on = data["rule"] in used_rules
-        else:
-            on = result.value(node) is not None
-        marked.add_node(node, **data, highlighted=on)
+            marked.add_node(node, **data, highlighted=on)
+            continue
+        on = result.value(node) is not None
+        marked.add_node(node, **data, highlighted=on, level=result.level(node) or "")
     for u, v, data in graph.edges(data=True):
         on = (u, v) in used_premises or (u, v) in used_conclusions
         marked.add_edge(u, v, **data, highlighted=on)

@@ -7,15 +7,22 @@ The choices:
 * *Red flags* (facts of an urgent kind) come first, each with the given facts it rests on,
   found by walking its first derivation back to the case (``sharp + at one spot + at rest``),
   and the thresholds on the way that the knowledge base chose itself (``kb_threshold``).
+  *Possible red flags* (reached only through possible links, so not raised: see
+  ``Result.possible_red_flags``) follow in the same place, each with the possible links it
+  rests on and the fewest facts that would establish it (WHY-NOT's additions).
+* A chain follows an establishing derivation when the fact is established (a possible
+  derivation never hides an established one), else the first derivation. Every conclusion
+  carries its level; a possible one also the possible links it rests on, with their support.
 * *Explained* are the conclusions of every other kind but advice (conditions, symptoms),
   of a ``detail`` kind (mechanisms) only those no firing used as a premise (end points),
   best supported first (most derivations), each with its chain: a tree of its first
   derivation in which a conjunction keeps every premise. A conclusion that sits inside
   another one's chain is read there, not repeated.
 * *Advice* (facts of an advice kind) is grouped by its ``timing``. When any red flag is up,
-  advice the knowledge base marks ``needs_review`` (self-care: drugs, R.I.C.E., stretching,
-  strength work, compression) moves to ``after_review``: no new medicine, only the
-  knowledge base's own marks and the flag's presence decide.
+  raised *or possible* (a possible red flag is not ruled out: the safe choice), advice the
+  knowledge base marks ``needs_review`` (self-care: drugs, R.I.C.E., stretching, strength
+  work, compression) moves to ``after_review``: no new medicine, only the knowledge base's
+  own marks and the flag's presence decide.
 * *Near misses* are red flags, then facts of a ``summary: always`` kind (conditions), one
   rule alternative away: nothing given contradicts it, something given supports it, and
   only one or two unanswered inputs are missing (through derived premises that are near
@@ -31,10 +38,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from whyache.engine.explain.narrative import disagreements_in
+from whyache.engine.explain.strength import Strength, first_derivation, possible_links
+from whyache.engine.explain.why_not import Addition, why_not
 from whyache.engine.model.conditions import Value, format_value
 from whyache.engine.model.definitions import (
     ESTABLISHED,
     INPUT,
+    POSSIBLE,
     Disagreement,
     KnowledgeBase,
     Source,
@@ -183,10 +193,17 @@ class Link:
 
 @dataclass(frozen=True)
 class Flag:
+    """A red flag, raised or possible. ``links`` are the possible links it rests on (a flag
+    raised at the possible level has them too: its rule says ``raise_when_possible``);
+    ``establish`` the fewest additions that would establish a possible one."""
+
     fact: str
     chain: Link
     thresholds: tuple[str, ...]
     sources: tuple[Source, ...]
+    level: str = ESTABLISHED
+    links: tuple[Strength, ...] = ()
+    establish: tuple[Addition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +214,8 @@ class Explained:
     other_ways: int
     thresholds: tuple[str, ...]
     sources: tuple[Source, ...]
+    level: str = ESTABLISHED
+    links: tuple[Strength, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +224,7 @@ class Advice:
     timing: Timing
     moved: bool
     sources: tuple[Source, ...]
+    level: str = ESTABLISHED
 
 
 @dataclass(frozen=True)
@@ -227,6 +247,7 @@ class Report:
     disagreements: tuple[Disagreement, ...]
     unused: tuple[str, ...]
     documents: tuple[str, ...]
+    possible_flags: tuple[Flag, ...] = ()
 
 
 def chain_of(result: Result, fact_id: str) -> Link:
@@ -245,16 +266,16 @@ def _link(result: Result, fact_id: str, premise: tuple[Value, str] | None, seen:
     derivations = result.derivations(fact_id)
     if not derivations:
         return Link(fact_id)
-    # An established fact reads through an established derivation (a possible one may fire first).
-    established = fact_id in result.established
-    first = next(
-        (f for f in derivations if not established or result.firing_level(f) == ESTABLISHED),
-        derivations[0],
-    )
+    first = first_derivation(result, fact_id)
     unique = {p.fact: p for p in reversed(first.premises)}  # one fact tested twice: once
     ordered = [p for p in first.premises if unique.get(p.fact) is p]
     premises = tuple(_link(result, p.fact, (p.value, p.condition), seen) for p in ordered)
     return Link(fact_id, premises=premises, rule=first.rule)
+
+
+def flagged(result: Result) -> bool:
+    """Whether self-care waits: a red flag is raised, or one is possible (not ruled out)."""
+    return bool(result.red_flags or result.possible_red_flags)
 
 
 def _sources(kb: KnowledgeBase, rules: tuple[str, ...]) -> tuple[Source, ...]:
@@ -298,8 +319,9 @@ def explained_facts(result: Result) -> tuple[str, ...]:
     for kind in explained_kinds(kb):
         detail = kb.kind(kind).detail
         found = [f for f in result.conclusions(kind) if not detail or f not in used]
-        # Best supported first (most derivations); the run's order breaks ties.
-        found.sort(key=lambda f: -len(result.derivations(f)))
+        # Established before possible, then best supported first (most derivations); the
+        # run's order breaks ties.
+        found.sort(key=lambda f: (result.level(f) == POSSIBLE, -len(result.derivations(f))))
         chosen += found
     return tuple(chosen)
 
@@ -388,12 +410,10 @@ def _closest(
 def build_report(result: Result) -> Report:
     """The short report of a run (see the module docstring for what is chosen and why)."""
     kb = result.kb
-    flags = []
-    for flag in result.red_flags:
-        chain = chain_of(result, flag)
-        rules = chain.rules()
-        flags.append(Flag(flag, chain, _thresholds(kb, rules), _sources(kb, rules)))
-    chains = {f: chain_of(result, f) for f in explained_facts(result) if f not in result.red_flags}
+    flags = tuple(_flag(result, f) for f in result.red_flags)
+    possible_flags = tuple(_flag(result, f) for f in result.possible_red_flags)
+    urgent = set(result.red_flags) | set(result.possible_red_flags)
+    chains = {f: chain_of(result, f) for f in explained_facts(result) if f not in urgent}
     # A conclusion that sits inside another one's chain is read there, not repeated.
     inside = {f for fact_id, chain in chains.items() for f in chain.facts() if f != fact_id}
     explained = []
@@ -409,22 +429,56 @@ def build_report(result: Result) -> Report:
                 len(result.derivations(fact_id)) - 1,
                 _thresholds(kb, rules),
                 _sources(kb, rules),
+                _level(result, fact_id),
+                chain_links(result, fact_id, chain),
             )
         )
-    flagged = bool(result.red_flags)
+    held = flagged(result)
     advice = []
     for fact_id in result.advice:
-        timing, moved = advice_timing(kb, fact_id, flagged)
-        firing = result.derivations(fact_id)[0]
-        advice.append(Advice(fact_id, timing, moved, kb.rule(firing.rule).sources))
+        timing, moved = advice_timing(kb, fact_id, held)
+        firing = first_derivation(result, fact_id)
+        sources = kb.rule(firing.rule).sources
+        advice.append(Advice(fact_id, timing, moved, sources, _level(result, fact_id)))
     return Report(
-        flags=tuple(flags),
+        flags=flags,
+        possible_flags=possible_flags,
         explained=tuple(explained),
         advice=tuple(advice),
         near_misses=near_misses(result),
         disagreements=disagreements_in(result),
         unused=unused_given(result),
         documents=_cited(result),
+    )
+
+
+def _level(result: Result, fact_id: str) -> str:
+    return result.level(fact_id) or ESTABLISHED
+
+
+def chain_links(result: Result, fact_id: str, chain: Link) -> tuple[Strength, ...]:
+    """The possible links of a possible conclusion's chain (what the report shows), cause
+    first; the other ways have theirs (``explain``). All of them if the chain has none."""
+    links = possible_links(result, fact_id)
+    order = {rule: index for index, rule in enumerate(chain.rules())}
+    shown = sorted((step for step in links if step.rule in order), key=lambda s: order[s.rule])
+    return tuple(shown) or links
+
+
+def _flag(result: Result, fact_id: str) -> Flag:
+    kb = result.kb
+    chain = chain_of(result, fact_id)
+    rules = chain.rules()
+    level = _level(result, fact_id)
+    establish = why_not(kb, result, fact_id).additions if level == POSSIBLE else ()
+    return Flag(
+        fact_id,
+        chain,
+        _thresholds(kb, rules),
+        _sources(kb, rules),
+        level,
+        chain_links(result, fact_id, chain),
+        establish,
     )
 
 

@@ -5,6 +5,9 @@ each step holds the premises it matched as fact nodes, recursively, until given 
 derived fact that already appears earlier in the tree (depth first, premises in order) is not
 expanded again: it is marked ``shown_above``. That keeps the tree linear in the size of the
 run and makes cycles (a fact re-derived from its own consequences) finite.
+
+Every node carries its level (given, established or possible) and every step its strength
+(its rule's link, the level it gives, its support: :mod:`whyache.engine.explain.strength`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from whyache.engine.errors import InputError
+from whyache.engine.explain.strength import Strength, strength
 from whyache.engine.model.conditions import Value
 from whyache.engine.model.definitions import Source
 from whyache.engine.runtime.result import Firing, Premise, Result
@@ -27,6 +31,7 @@ class HowStep:
     sources: tuple[Source, ...]
     assumptions: tuple[str, ...]
     premises: tuple[HowNode, ...]
+    strength: Strength
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class HowNode:
     steps: tuple[HowStep, ...] = ()
     shown_above: bool = False
     urgent: bool = False  # of a kind the knowledge base marks urgent (see KindDef)
+    level: str | None = None  # given, established or possible (Result.level)
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,10 @@ def _node(result: Result, fact_id: str, premise: Premise | None, seen: set[str])
     value = result.values[fact_id]
     given = result.case.get(fact_id) is not None
     urgent = result.kb.is_urgent(fact_id)
-    base = HowNode(fact_id, fact.label, fact.kind, value, given, premise, urgent=urgent)
+    level = result.level(fact_id)
+    base = HowNode(
+        fact_id, fact.label, fact.kind, value, given, premise, urgent=urgent, level=level
+    )
     if given:
         return base
     if fact_id in seen:
@@ -99,4 +108,5 @@ def _step(result: Result, firing: Firing, seen: set[str]) -> HowStep:
         sources=rule.sources,
         assumptions=firing.assumptions,
         premises=tuple(_node(result, p.fact, p, seen) for p in firing.premises),
+        strength=strength(result, firing),
     )

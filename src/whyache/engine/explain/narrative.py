@@ -7,11 +7,14 @@
   report order, each in the order the run established them.
 * The *chain* of a conclusion follows its first derivation's first premise back, step by
   step, until a given fact (or a firing that needed no premise): one line a person can read,
-  from cause to effect. Other derivations are in ``whyache explain``.
+  from cause to effect. For an established fact the first *establishing* derivation leads
+  (a possible derivation never hides an established one). Other derivations are in
+  ``whyache explain``.
 """
 
 from __future__ import annotations
 
+from whyache.engine.explain.strength import first_derivation
 from whyache.engine.model.definitions import Disagreement
 from whyache.engine.runtime.result import Result
 
@@ -34,10 +37,12 @@ def chain(result: Result, fact_id: str) -> tuple[str, ...]:
     steps = [fact_id]
     current = fact_id
     while result.case.get(current) is None:
-        derivations = result.derivations(current)
-        if not derivations or not derivations[0].premises:
+        if not result.derivations(current):
             break
-        current = derivations[0].premises[0].fact
+        first = first_derivation(result, current)
+        if not first.premises:
+            break
+        current = first.premises[0].fact
         if current in steps:
             break
         steps.append(current)

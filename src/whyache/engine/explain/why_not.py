@@ -16,6 +16,14 @@ combining, alternative by alternative, what each unknown literal needs (a least 
 the rules, so a fact that could only support itself through a cycle needs nothing it can get);
 at most 32 candidates are carried per fact. Each candidate is then checked by evaluating the
 rules on the extended case (:func:`derive`), and only minimal ones are kept.
+
+A fact concluded only at the *possible* level (every derivation needs a "can lead to" or
+"raises the risk of" link, see ``runtime/levels.py``) gets the same analysis asking what
+would *establish* it: only establishing rules count, a positive test of a derived premise
+holds when it is established (``possible only`` otherwise, and checked beneath), and each
+candidate is checked by the established level of a run of the extended case. Absences
+(``not X``, ``X is unknown``) read every conclusion in both questions, as they do in a run:
+a possible X blocks ``not X`` as an established one would.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from whyache.engine.errors import InputError
+from whyache.engine.explain.strength import Strength, possible_links
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import (
     Compare,
@@ -35,7 +44,7 @@ from whyache.engine.model.conditions import (
     Value,
     format_value,
 )
-from whyache.engine.model.definitions import KnowledgeBase, Source
+from whyache.engine.model.definitions import POSSIBLE, KnowledgeBase, RuleDef, Source
 from whyache.engine.model.validation import stratify
 from whyache.engine.runtime import reference
 from whyache.engine.runtime.result import Result
@@ -115,6 +124,10 @@ class Addition:
 
 @dataclass(frozen=True)
 class WhyNotReport:
+    """Why a fact was not concluded, or, when ``level`` is ``possible``, why it is only
+    possible: then ``root`` checks the rules that could establish it, ``additions`` would
+    establish it and ``impossible`` says no addition of inputs could."""
+
     fact: str
     label: str
     concluded: bool
@@ -122,6 +135,12 @@ class WhyNotReport:
     additions: tuple[Addition, ...]
     ruled_out_by: tuple[tuple[str, Value], ...]
     impossible: bool
+    level: str | None = None  # the fact's level in the run (None: not concluded)
+    links: tuple[Strength, ...] = ()  # possible only: the possible links it rests on
+
+    @property
+    def possible_only(self) -> bool:
+        return self.level == POSSIBLE
 
 
 def why_not(kb: KnowledgeBase, result: Result, fact_id: str) -> WhyNotReport:
@@ -132,18 +151,21 @@ def why_not(kb: KnowledgeBase, result: Result, fact_id: str) -> WhyNotReport:
             f"{fact_id!r} is an input: no rule concludes it, a case gives it",
             hint=f"add it with -f {fact_id}",
         )
-    if result.concludes(fact_id):
-        return WhyNotReport(fact_id, fact.label, True, None, (), (), False)
-    analysis = _Analysis(kb, result)
+    level = result.level(fact_id)
+    if level is not None and level != POSSIBLE:
+        return WhyNotReport(fact_id, fact.label, True, None, (), (), False, level)
+    analysis = _Analysis(kb, result, establish=level == POSSIBLE)
     root = analysis.tree(fact_id, set())
     return WhyNotReport(
         fact_id,
         fact.label,
-        False,
+        level is not None,
         root,
         _additions(kb, result, fact_id, analysis),
         tuple((f, result.values[f]) for f in root.blockers),
         root.status is Status.FAILED,
+        level,
+        possible_links(result, fact_id),
     )
 
 
@@ -172,10 +194,13 @@ class _Analysis:
     report tree is then built depth first, expanding each fact once.
     """
 
-    def __init__(self, kb: KnowledgeBase, result: Result) -> None:
+    def __init__(self, kb: KnowledgeBase, result: Result, establish: bool = False) -> None:
         self.kb = kb
         self.result = result
-        pending = [f.id for f in kb.facts if not f.is_input and not result.concludes(f.id)]
+        self.establish = establish
+        # What a positive test of a derived fact reads: concluded, or (establish) established.
+        self.has = self._established if establish else result.concludes
+        pending = [f.id for f in kb.facts if not f.is_input and not self.has(f.id)]
         self.needs: dict[str, tuple[Need, ...]] = dict.fromkeys(pending, ())
         self.blockers: dict[str, tuple[str, ...]] = dict.fromkeys(pending, ())
         self.alt_needs: dict[tuple[str, int], tuple[Need, ...]] = {}
@@ -185,7 +210,7 @@ class _Analysis:
         # Worklist: recompute a fact when a fact its rules test has changed.
         feeds: dict[str, set[str]] = {}
         for fact_id in pending:
-            for rule in kb.rules_concluding(fact_id):
+            for rule in self.rules(fact_id):
                 for premise in rule.premises:
                     feeds.setdefault(premise, set()).add(fact_id)
         queue = list(pending)
@@ -196,7 +221,7 @@ class _Analysis:
             fact_id = queue.pop(0)
             queued.discard(fact_id)
             open_needs: list[Need] = []
-            for rule in kb.rules_concluding(fact_id):
+            for rule in self.rules(fact_id):
                 for index, literals in enumerate(self.alternatives[rule.id]):
                     alt_needs = self._alt_needs(literals)
                     self.alt_needs[(rule.id, index)] = alt_needs
@@ -213,7 +238,7 @@ class _Analysis:
             for fact_id in pending:
                 found = _union(
                     self._check(lit).blockers
-                    for rule in kb.rules_concluding(fact_id)
+                    for rule in self.rules(fact_id)
                     for literals in self.alternatives[rule.id]
                     for lit in literals
                 )
@@ -222,6 +247,19 @@ class _Analysis:
                     changed = True
             if not changed:
                 break
+
+    def _established(self, fact_id: str) -> bool:
+        return fact_id in self.result.established
+
+    def rules(self, fact_id: str) -> tuple[RuleDef, ...]:
+        """The rules that could conclude (establish) the fact."""
+        rules = self.kb.rules_concluding(fact_id)
+        return tuple(r for r in rules if r.establishes) if self.establish else tuple(rules)
+
+    def _reads(self, lit: Literal) -> bool:
+        """Whether the derived fact a literal tests counts as present: a positive test reads
+        :attr:`has`, an absence every conclusion (as a run does)."""
+        return self.has(lit.fact) if lit.is_positive_pattern else self.result.concludes(lit.fact)
 
     def _alt_needs(self, literals: tuple[Literal, ...]) -> tuple[Need, ...]:
         combined: tuple[Need, ...] = (frozenset(),)
@@ -244,7 +282,7 @@ class _Analysis:
             text = str(lit)
             self.literals[text] = lit
             return (frozenset({text}),)
-        concluded = self.result.concludes(lit.fact)
+        concluded = self._reads(lit)
         if lit.holds(True if concluded else None):
             return (frozenset(),)
         if concluded or not self._recursive(lit):
@@ -276,33 +314,41 @@ class _Analysis:
                 return Check(text, lit.fact, Status.FAILED, detail, (lit.fact,))
             status = Status.HELD if lit.holds(None) else Status.UNKNOWN
             return Check(text, lit.fact, status, "not given")
-        concluded = self.result.concludes(lit.fact)
+        concluded = self._reads(lit)
+        verb = "established" if self.establish and lit.is_positive_pattern else "concluded"
         if lit.holds(True if concluded else None):
-            detail = "concluded" if concluded else "not concluded"
+            detail = verb if concluded else self._missing(lit.fact)
             return Check(text, lit.fact, Status.HELD, detail)
         if concluded:
             support = given_support(self.result, lit.fact)
-            detail = f"concluded from {', '.join(support)}" if support else "concluded"
+            detail = f"{verb} from {', '.join(support)}" if support else verb
             return Check(text, lit.fact, Status.FAILED, detail, support)
         if not self._recursive(lit):
             return Check(text, lit.fact, Status.FAILED, "a derived fact is never denied")
+        missing = self._missing(lit.fact)
         if self.needs[lit.fact]:
-            return Check(text, lit.fact, Status.UNKNOWN, "not concluded")
+            return Check(text, lit.fact, Status.UNKNOWN, missing)
         blockers = self.blockers.get(lit.fact, ())
-        return Check(text, lit.fact, Status.FAILED, "not concluded", blockers)
+        return Check(text, lit.fact, Status.FAILED, missing, blockers)
+
+    def _missing(self, fact_id: str) -> str:
+        """``not concluded``, or ``possible only`` (concluded, not established)."""
+        if self.result.concludes(fact_id) and not self._established(fact_id):
+            return POSSIBLE_ONLY
+        return "not concluded"
 
     def tree(self, fact_id: str, seen: set[str]) -> FactWhyNot:
         """The report for one fact; premises already expanded are marked ``shown_above``."""
         seen.add(fact_id)
         fact = self.kb.fact(fact_id)
         rules = []
-        for rule in self.kb.rules_concluding(fact_id):
+        for rule in self.rules(fact_id):
             alternatives = []
             for index, literals in enumerate(self.alternatives[rule.id]):
                 checks = []
                 for lit in literals:
                     check = self._check(lit)
-                    if check.detail == "not concluded" and check.status is not Status.HELD:
+                    if check.detail in _EXPANDED and check.status is not Status.HELD:
                         if lit.fact in seen:
                             sub = self._stub(lit.fact)
                         else:
@@ -344,6 +390,12 @@ class _Analysis:
             shown_above=True,
             urgent=self.kb.is_urgent(fact_id),
         )
+
+
+#: The detail of a derived premise that holds at the possible level only.
+POSSIBLE_ONLY = "possible only"
+#: Details of a derived premise whose own WHY-NOT is shown beneath it.
+_EXPANDED = frozenset({"not concluded", POSSIBLE_ONLY})
 
 
 def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
@@ -404,17 +456,27 @@ def derive(
     return reference.program(kb, strata).derive(values)
 
 
+def establish(
+    kb: KnowledgeBase, values: dict[str, Value], strata: dict[str, int] | None = None
+) -> frozenset[str]:
+    """The facts established from input values (given ones included), by the reference
+    evaluator: used to check candidate additions that should establish a possible fact."""
+    case = Case(tuple(sorted(values.items())))
+    return reference.program(kb, strata).run(case).established
+
+
 def _additions(
     kb: KnowledgeBase, result: Result, fact_id: str, analysis: _Analysis
 ) -> tuple[Addition, ...]:
     working: list[tuple[Need, tuple[tuple[str, Value], ...]]] = []
+    check = establish if analysis.establish else derive
     for need in analysis.needs[fact_id]:
         example = _example(kb, [analysis.literals[text] for text in need])
         if example is None:
             continue
         values = dict(result.case.facts)
         values.update(example)
-        if fact_id in derive(kb, values, analysis.strata):
+        if fact_id in check(kb, values, analysis.strata):
             working.append((need, example))
     kept = set(_minimal(n for n, _ in working))
     return tuple(

@@ -109,7 +109,9 @@ class Link(StrEnum):
 
     @property
     def words(self) -> str:
-        """The link in words, for a trace line (``can lead to``)."""
+        """The link in words, for a trace line (``can lead to``, ``raises the risk of``)."""
+        if self is Link.RAISES_RISK_OF:
+            return "raises the risk of"
         return "establishes" if self.establishes else self.value.replace("_", " ")
 
 

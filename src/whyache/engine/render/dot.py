@@ -7,7 +7,10 @@ map) are small boxes labelled by rule id; labels are wrapped so a top-to-bottom 
 narrow, and a legend node says what every mark means: each kind by its declared title. Edges
 keep the documented direction fact -> firing -> fact. Premise edges show their condition when
 it says more than the fact id (``water = no``, ``hours >= 24``); absence conditions on the
-map are dashed. With ``highlight`` set on the graph, what the case used is drawn blue and the
+map are dotted. A conclusion edge of a possible link (``can lead to``, ``raises the risk
+of``...) is dashed, and heavier the more documents state its link (``penwidth``, see
+:func:`~whyache.engine.render.legend.support_width`); a fact that is only possible has a
+dashed border. With ``highlight`` set on the graph, what the case used is drawn blue and the
 rest is greyed.
 """
 
@@ -24,8 +27,11 @@ from whyache.engine.render.legend import (
     category_label,
     fact_label,
     legend,
+    possible_fact,
+    possible_link,
     step_label,
     style_of,
+    support_width,
 )
 from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
 
@@ -67,6 +73,7 @@ _EDGE_SAMPLES = {
     "dashed": "- - ▶",
     "dotted": "· · ▶",
     "highlighted": "━━▶",
+    "heavy": "━━▶",
     "link": "——▶",
 }
 _ON = {"color": "#1a73e8", "penwidth": "2.5"}
@@ -100,6 +107,8 @@ def _node_attrs(
         attrs = {"label": fact_label(node, data)}
         style = style_of(data, styles)
         attrs.update(STYLES[style])
+        if possible_fact(data):
+            attrs["style"] += ",dashed"
         if data.get("given"):
             attrs["peripheries"] = "2"
         if highlight and style != "alert":
@@ -150,9 +159,14 @@ def _edge_attrs(
         attrs["label"] = label
         attrs["fontsize"] = _NORMAL if data.get("role") == "link" else _SMALL
     if data.get("negated"):
-        attrs["style"] = "dashed"
-    elif data.get("role") == "conclusion" and data.get("new") is False:
         attrs["style"] = "dotted"
+    elif possible_link(data):
+        attrs["style"] = "dashed"
+    elif data.get("role") == "conclusion" and data.get("new") is False and not data.get("raised"):
+        attrs["style"] = "dotted"
+    width = support_width(data)
+    if width is not None:
+        attrs["penwidth"] = f"{width:g}"
     if highlight:
         attrs.update(_ON if data.get("highlighted") else {"color": "#cccccc"})
     return f" [{_attrs(attrs)}]" if attrs else ""
@@ -177,6 +191,8 @@ def legend_label(
             swatch = '<TD BORDER="3" WIDTH="28"></TD>'
         elif entry.key in {"step", "category"}:
             swatch = f'<TD BGCOLOR="{_STEP_STYLE["fillcolor"]}" WIDTH="28"></TD>'
+        elif entry.key == "possible":
+            swatch = '<TD BORDER="1" STYLE="dashed" WIDTH="28"></TD>'
         else:
             swatch = f'<TD BORDER="0">{_cell(_EDGE_SAMPLES.get(entry.key, "→"))}</TD>'
         rows.append(f'<TR>{swatch}<TD BORDER="0" ALIGN="LEFT">{_cell(entry.text)}</TD></TR>')

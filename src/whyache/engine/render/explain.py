@@ -6,14 +6,19 @@ Schema ``whyache.how/1``::
     NODE = {"fact": str, "label": str, "kind": str, "value": true | false | number,
             "given": bool, "condition": str | null,   # as matched by the step above
             "shown_above": bool,                       # expanded earlier in the tree
+            "level": "given" | "established" | "possible",
             "derivations": [{"firing": int, "rule": str, "description": str,
+                             "link": str | null, "level": str, "support": int,
                              "sources": [{"document": str, "section": str}],
                              "assumptions": [str], "premises": [NODE]}]}
 
 Schema ``whyache.why-not/1``::
 
     {"schema": "whyache.why-not/1", "fact": str, "label": str, "concluded": bool,
-     "impossible": bool, "ruled_out_by": [{"fact": str, "value": ...}],
+     "impossible": bool,
+     "level": null | "possible",   # possible: concluded, and the rest asks what establishes it
+     "possible_links": [{"rule": str, "link": str, "level": str, "support": int}],
+     "ruled_out_by": [{"fact": str, "value": ...}],
      "additions": [{"conditions": [str], "example": {fact: value}}],
      "tree": FACT | null}
     FACT = {"fact": str, "label": str, "kind": str, "status": "held|failed|unknown",
@@ -34,8 +39,9 @@ from typing import Any
 from whyache.engine.explain.how import HowNode, HowStep, HowTree
 from whyache.engine.explain.why_not import FactWhyNot, Status, WhyNotReport
 from whyache.engine.model.conditions import format_value
-from whyache.engine.model.definitions import Source
-from whyache.engine.render.serialize import plain
+from whyache.engine.model.definitions import POSSIBLE, KnowledgeBase, Source
+from whyache.engine.render.serialize import additions_dict, plain, strength_dict
+from whyache.engine.render.strength import links_words, sources_heading, step_note
 
 HOW_SCHEMA = "whyache.how/1"
 WHY_NOT_SCHEMA = "whyache.why-not/1"
@@ -58,14 +64,15 @@ def sources_text(sources: tuple[Source, ...]) -> str:
 # HOW ----------------------------------------------------------------------------------------
 
 
-def how_text(tree: HowTree) -> str:
-    """The derivation as an indented tree, the conclusion first."""
+def how_text(tree: HowTree, kb: KnowledgeBase) -> str:
+    """The derivation as an indented tree, the conclusion first; a possible fact is marked
+    ``, possible`` and a possible step says why (see :mod:`whyache.engine.render.strength`)."""
     lines: list[str] = []
-    _how_node(tree.root, 0, lines)
+    _how_node(kb, tree.root, 0, lines)
     return "\n".join(lines) + "\n"
 
 
-def _how_node(node: HowNode, depth: int, lines: list[str]) -> None:
+def _how_node(kb: KnowledgeBase, node: HowNode, depth: int, lines: list[str]) -> None:
     pad = "  " * depth
     shown = str(node.premise) if node.premise is not None else node.fact
     if node.given:
@@ -74,22 +81,27 @@ def _how_node(node: HowNode, depth: int, lines: list[str]) -> None:
         lines.append(f"{pad}{shown} — given")
         return
     heading = fact_heading(node.fact, node.label, node.kind, node.urgent)
+    if node.level == POSSIBLE:
+        heading += ", possible"
     if node.shown_above:
         lines.append(f"{pad}{heading}, derived as shown above")
         return
     lines.append(f"{pad}{heading}")
     for step in node.steps:
-        _how_step(step, depth + 1, lines)
+        _how_step(kb, step, depth + 1, lines)
 
 
-def _how_step(step: HowStep, depth: int, lines: list[str]) -> None:
+def _how_step(kb: KnowledgeBase, step: HowStep, depth: int, lines: list[str]) -> None:
     pad = "  " * depth
     lines.append(f"{pad}by rule {step.rule} (firing {step.firing}): {step.description}")
-    lines.append(f"{pad}  sources: {sources_text(step.sources)}")
+    note = step_note(kb, step.strength)
+    if note:
+        lines.append(f"{pad}  {note}")
+    lines.append(f"{pad}  {sources_heading(step.strength)}: {sources_text(step.sources)}")
     if step.assumptions:
         lines.append(f"{pad}  assuming: {'; '.join(step.assumptions)}")
     for premise in step.premises:
-        _how_node(premise, depth + 1, lines)
+        _how_node(kb, premise, depth + 1, lines)
 
 
 def how_to_dict(tree: HowTree) -> dict[str, Any]:
@@ -113,11 +125,13 @@ def _how_node_dict(node: HowNode) -> dict[str, Any]:
         "given": node.given,
         "condition": node.premise.condition if node.premise is not None else None,
         "shown_above": node.shown_above,
+        "level": node.level,
         "derivations": [
             {
                 "firing": step.firing,
                 "rule": step.rule,
                 "description": step.description,
+                **strength_dict(step.strength),
                 "sources": _sources(step.sources),
                 "assumptions": list(step.assumptions),
                 "premises": [_how_node_dict(p) for p in step.premises],
@@ -132,40 +146,51 @@ def _how_node_dict(node: HowNode) -> dict[str, Any]:
 _MARK = {Status.HELD: "[held]   ", Status.FAILED: "[failed] ", Status.UNKNOWN: "[unknown]"}
 
 
-def why_not_text(report: WhyNotReport) -> str:
-    """Each rule that could conclude the fact, its conditions checked; then what would help."""
+def why_not_text(report: WhyNotReport, kb: KnowledgeBase) -> str:
+    """Each rule that could conclude the fact, its conditions checked; then what would help.
+
+    For a fact concluded only at the possible level: the possible links it rests on, then
+    the same for the rules that could *establish* it."""
     if report.root is None:
         return f"{report.fact} was concluded; see whyache explain {report.fact}\n"
     root = report.root
-    lines = [f"Why not {fact_heading(root.fact, root.label, root.kind, root.urgent)}?"]
+    heading = fact_heading(root.fact, root.label, root.kind, root.urgent)
+    verb = "establish" if report.possible_only else "conclude"
+    if report.possible_only:
+        lines = [f"Possible only: {heading}"]
+        lines.append(f"Concluded through possible links only: {links_words(kb, report.links)}.")
+    else:
+        lines = [f"Why not {heading}?"]
     if not root.rules:
-        lines.append("No rule concludes it.")
+        lines.append(f"No rule {verb}{'e' if verb.endswith('h') else ''}s it.")
     else:
         count = len(root.rules)
-        lines.append(f"Not concluded. {count} rule{'s' if count > 1 else ''} could conclude it:")
+        lead = "What would establish it:" if report.possible_only else "Not concluded."
+        lines.append(f"{lead} {count} rule{'s' if count > 1 else ''} could {verb} it:")
         _why_not_rules(root, "", lines)
     lines.append("")
     blockers = ", ".join(
         fact if value is True else f"{fact} = {format_value(value)}"
         for fact, value in report.ruled_out_by
     )
+    past = f"{verb}ed" if verb.endswith("h") else f"{verb}d"
     if report.impossible and blockers:
         lines.append(f"Ruled out by the given facts: {blockers}")
     elif report.impossible:
-        lines.append("It cannot be concluded from the inputs this knowledge base knows.")
+        lines.append(f"It cannot be {past} from the inputs this knowledge base knows.")
     elif blockers:
         lines.append(f"Some ways are ruled out by the given facts: {blockers}")
     else:
         lines.append("No given fact rules it out.")
     if report.additions:
-        lines.append("Smallest additions that would conclude it:")
+        lines.append(f"Smallest additions that would {verb} it:")
         for number, addition in enumerate(report.additions, 1):
             example = " ".join(
                 f"-f {f}" if v is True else f"-f {f}={format_value(v)}" for f, v in addition.example
             )
             lines.append(f"  {number}. {', '.join(addition.conditions)}  ({example})")
     elif not report.impossible:
-        lines.append("No addition of input facts alone would conclude it.")
+        lines.append(f"No addition of input facts alone would {verb} it.")
     return "\n".join(lines) + "\n"
 
 
@@ -202,11 +227,10 @@ def why_not_to_dict(report: WhyNotReport) -> dict[str, Any]:
         "label": report.label,
         "concluded": report.concluded,
         "impossible": report.impossible,
+        "level": report.level,
+        "possible_links": [{"rule": step.rule, **strength_dict(step)} for step in report.links],
         "ruled_out_by": [{"fact": f, "value": plain(v)} for f, v in report.ruled_out_by],
-        "additions": [
-            {"conditions": list(a.conditions), "example": {f: plain(v) for f, v in a.example}}
-            for a in report.additions
-        ],
+        "additions": [additions_dict(a) for a in report.additions],
         "tree": _why_not_dict(report.root) if report.root is not None else None,
     }
 

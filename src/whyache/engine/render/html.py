@@ -23,11 +23,13 @@ import networkx as nx
 
 from whyache.engine.analysis.consultation import goal_kinds
 from whyache.engine.explain.how import how
+from whyache.engine.explain.strength import strength
 from whyache.engine.explain.why_not import why_not
-from whyache.engine.model.definitions import KnowledgeBase
+from whyache.engine.model.definitions import POSSIBLE, KnowledgeBase
 from whyache.engine.render.dot import kind_styles
 from whyache.engine.render.explain import how_text, why_not_text
 from whyache.engine.render.legend import kind_titles, legend
+from whyache.engine.render.strength import step_note, support_words
 from whyache.engine.runtime.result import Result
 
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
@@ -49,9 +51,11 @@ def explanations(result: Result, graph: nx.DiGraph) -> dict[str, Panel]:
         if data.get("type") == "firing":
             rule = kb.rule(str(data["rule"]))
             premises = [f"{u}: {d.get('condition', u)}" for u, _v, d in graph.in_edges(node, True)]
+            step = strength(result, result.firings[int(data["number"]) - 1])
             lines = [
                 rule.description,
                 "",
+                step_note(kb, step) or f"established: {support_words(step)}",
                 "premises: " + ("; ".join(sorted(premises)) or "(none)"),
                 "concludes: " + ", ".join(rule.concludes),
                 *(f"assuming: {a}" for a in data.get("assumptions", ())),
@@ -88,9 +92,14 @@ def fact_panel(result: Result, fact_id: str) -> Panel:
         value = result.case.get(fact_id)
         shown = "yes" if value is True else "no" if value is False else str(value)
         return Panel(f"Given: {fact.label}", f"{fact_id} = {shown}, given in the case.")
+    kb = result.kb
+    if result.level(fact_id) == POSSIBLE:  # how it is possible, and what would establish it
+        settle = why_not_text(why_not(kb, result, fact_id), kb)
+        text = f"{how_text(how(result, fact_id), kb)}\n{settle}"
+        return Panel(f"HOW (possible only): {fact.label}", text)
     if result.value(fact_id) is not None:
-        return Panel(f"HOW: {fact.label}", how_text(how(result, fact_id)))
-    return Panel(f"WHY NOT: {fact.label}", why_not_text(why_not(result.kb, result, fact_id)))
+        return Panel(f"HOW: {fact.label}", how_text(how(result, fact_id), kb))
+    return Panel(f"WHY NOT: {fact.label}", why_not_text(why_not(kb, result, fact_id), kb))
 
 
 def to_html(graph: nx.DiGraph, svg: str, result: Result, title: str, disclaimer: str) -> str:

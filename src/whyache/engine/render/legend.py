@@ -4,9 +4,10 @@ A picture explains its own marks: :func:`legend` lists only what the graph actua
 (the kinds of fact in it, given facts, steps, and the edge styles used), in a fixed order, so
 DOT, Mermaid and HTML legends agree. Kinds are data (kb.yaml): a kind's line is its declared
 title, drawn in its declared style, in knowledge-base order; an urgent kind's line adds what
-to do about it (``Red flags: see a clinician``). Link levels, when the model gains them, add one
-:class:`Entry` per level in :func:`legend` (section ``"levels"``); renderers draw every entry
-they are given and need no change.
+to do about it (``Red flags: see a clinician``). Links and levels have their section
+(``"levels"``): a possible link is a dashed arrow (its kinds named as the graph has them),
+wider support a heavier arrow (:func:`support_width`), and a fact that is only possible a
+dashed border. Renderers draw every entry they are given.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from whyache.engine.model.definitions import INPUT, KnowledgeBase
+from whyache.engine.model.definitions import INPUT, POSSIBLE, KnowledgeBase, Link
 
 #: Characters per line of a wrapped label: a node stays narrow enough for a top-down slide.
 WRAP = 22
@@ -35,6 +36,25 @@ class Entry:
     key: str
     text: str
     style: str = ""
+
+
+def possible_link(data: Mapping[str, object]) -> bool:
+    """An edge (or rule) whose link makes its conclusions possible only."""
+    link = str(data.get("link") or "")
+    return link in Link.__members__.values() and not Link(link).establishes
+
+
+def possible_fact(data: Mapping[str, object]) -> bool:
+    return data.get("type") == "fact" and data.get("level") == POSSIBLE
+
+
+def support_width(data: Mapping[str, object]) -> float | None:
+    """A conclusion edge's line width for its support: None (the default, 1) for one
+    document, then 0.75 more per document, at most 4."""
+    support = data.get("support")
+    if data.get("role") != "conclusion" or not isinstance(support, int) or support < 2:
+        return None
+    return min(1 + 0.75 * (support - 1), 4.0)
 
 
 def style_of(data: Mapping[str, object], styles: Mapping[str, str] | None) -> str:
@@ -89,12 +109,40 @@ def legend(
     if any(d.get("role") in {"premise", "conclusion"} for d in edges):
         out.append(Entry("edges", "solid", "solid arrow: premise → rule → conclusion"))
     if any(d.get("negated") for d in edges):
-        out.append(Entry("edges", "dashed", "dashed: only while this is absent"))
-    if any(d.get("role") == "conclusion" and d.get("new") is False for d in edges):
+        out.append(Entry("edges", "dotted", "dotted: only while this is absent"))
+    if any(
+        d.get("role") == "conclusion"
+        and d.get("new") is False
+        and not d.get("raised")
+        and not possible_link(d)
+        for d in edges
+    ):
         out.append(Entry("edges", "dotted", "dotted: concluded again, already known"))
     if graph.graph.get("highlight"):
         out.append(Entry("edges", "highlighted", "blue: the path this case took"))
-    return tuple(out)
+    return (*out, *_levels(graph, nodes, edges))
+
+
+def _levels(
+    graph: nx.DiGraph, nodes: list[dict[str, object]], edges: list[dict[str, object]]
+) -> list[Entry]:
+    """The legend's ``levels`` section: possible links, support, possible facts."""
+    out = []
+    # Kept as short as the other lines: a wider legend would shrink a slide's drawing.
+    links = [Link(str(d["link"])) for d in edges if possible_link(d)]
+    if links:
+        first = next(link for link in Link if link in links)
+        more = "…" if len(set(links)) > 1 else ""
+        out.append(Entry("levels", "dashed", f"dashed arrow: possible link ({first.words}{more})"))
+    supports = [int(str(d["support"])) for d in edges if support_width(d) is not None]
+    if supports:
+        whole = graph.graph.get("documents")
+        of = f" of {whole}" if whole else ""
+        text = f"heavier arrow: more documents ({max(supports)}{of})"
+        out.append(Entry("levels", "heavy", text))
+    if any(possible_fact(d) for d in nodes):
+        out.append(Entry("levels", "possible", "dashed border: possible only"))
+    return out
 
 
 def wrap_text(text: str, width: int = WRAP) -> str:

@@ -4,7 +4,11 @@ Mermaid node ids are derived from graph node names with a prefix (``f_`` for fac
 for firings, ``r_`` for rules) so that fact ids can never clash with Mermaid keywords such as
 ``end``. Labels are quoted and escaped with Mermaid entity codes. Styles are ``classDef``s per
 kind, in knowledge-base order, each drawn in the style the kind declares (``alert`` facts, a
-medical knowledge base's red flags, are hexagons with a thick red border).
+medical knowledge base's red flags, are hexagons with a thick red border). As in DOT, a
+possible link's conclusion edge is dotted (``-.->``), an establishing one that more than one
+document states thick (``==>``), each widened by a ``linkStyle`` as its support grows; an
+absence on the map ends in a circle (``--o``); a fact that is only possible has a dashed
+border (class ``possible``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from typing import Any
 import networkx as nx
 
 from whyache.engine.errors import InputError
-from whyache.engine.render.legend import category_label, fact_label, step_label, style_of
+from whyache.engine.render.legend import (
+    category_label,
+    fact_label,
+    possible_fact,
+    possible_link,
+    step_label,
+    style_of,
+    support_width,
+)
 from whyache.engine.render.order import edge_label, edges_in_order, nodes_in_order
 
 _STYLE_CSS = {
@@ -27,8 +39,10 @@ _STYLE_CSS = {
     "alert": "fill:#ffe0e0,stroke:#d00000,stroke-width:4px,color:#b00000,font-weight:bold",
     "advice": "fill:#e6f4ea,stroke:#2e7d32",
 }
-#: Classes of their own for rule and firing nodes, and for what a highlight leaves out.
+#: Classes of their own for rule and firing nodes, for what a highlight leaves out, and (when
+#: the diagram has one) for a fact that is only possible, added beside its kind's class.
 _FIXED = {"step": "fill:#f1f3f4,stroke:#999999,font-size:11px", "dimmed": "opacity:0.45"}
+_POSSIBLE = {"possible": "stroke-dasharray:5 4"}
 #: Classes of the overview's category nodes (only in an overview): one with urgent facts is
 #: drawn as an ``alert``.
 _CATEGORY = {"category": "fill:#e8f0fe,stroke:#5b7fc7", "urgent_category": _STYLE_CSS["alert"]}
@@ -65,6 +79,16 @@ def _shape(mid: str, label: str, data: dict[str, Any], style: str) -> str:
     return f"{mid}[{text}]"
 
 
+def _arrow(data: dict[str, Any], width: float | None) -> str:
+    """``--o`` an absence, ``-.->`` a possible link, ``==>`` an establishing link that more
+    than one document states, ``-->`` the rest."""
+    if data.get("negated"):
+        return "--o"
+    if possible_link(data):
+        return "-.->"
+    return "==>" if width is not None else "-->"
+
+
 def to_mermaid(
     graph: nx.DiGraph,
     styles: Mapping[str, str] | None = None,
@@ -98,7 +122,8 @@ def _flowchart(graph: nx.DiGraph, styles: Mapping[str, str] | None, layout: str)
         str(d.get("kind", "")) for _, d in nodes_in_order(graph) if d.get("type") == "fact"
     )
     kinds.update(dict.fromkeys(fact_kinds))
-    fixed = {**_FIXED, **(_CATEGORY if categories else {})}
+    possible = any(possible_fact(d) for _, d in nodes_in_order(graph))
+    fixed = {**_FIXED, **(_CATEGORY if categories else {}), **(_POSSIBLE if possible else {})}
     classes = {k: _STYLE_CSS[style_of({"kind": k}, styles)] for k in kinds if k not in fixed}
     classes.update(fixed)
     lines = [f"flowchart {_DIRECTIONS[layout]}"]
@@ -119,20 +144,28 @@ def _flowchart(graph: nx.DiGraph, styles: Mapping[str, str] | None, layout: str)
             members["step"].append(ids[node])
         if highlight and not data.get("highlighted") and style != "alert":
             members["dimmed"].append(ids[node])
+        if possible_fact(data):
+            members["possible"].append(ids[node])
         lines.append(f"  {_shape(ids[node], label, data, style)}")
     highlighted_links = []
+    widths: dict[float, list[str]] = {}
     for index, (source, target, data) in enumerate(edges_in_order(graph)):
-        arrow = "-.->" if data.get("negated") else "-->"
+        width = support_width(data)
+        arrow = _arrow(data, width)
         label = (
             str(data["rules"]) if data.get("role") == "link" else edge_label(graph, source, data)
         )
         shown = f'|"{escape(label)}"|' if label else ""
         lines.append(f"  {ids[source]} {arrow}{shown} {ids[target]}")
+        if width is not None:
+            widths.setdefault(width, []).append(str(index))
         if highlight and data.get("highlighted"):
             highlighted_links.append(str(index))
     for name, nodes in members.items():
         if nodes:
             lines.append(f"  class {','.join(nodes)} {name}")
+    for width, links in sorted(widths.items()):
+        lines.append(f"  linkStyle {','.join(links)} stroke-width:{width:g}px")
     if highlighted_links:
         lines.append(f"  linkStyle {','.join(highlighted_links)} {_ON_STYLE}")
     return "\n".join(lines) + "\n"

@@ -5,8 +5,12 @@ Schema ``whyache.what-if/1``::
     {"schema": "whyache.what-if/1",
      "inputs": [{"fact": str, "before": value | null, "after": value | null}],
      "gained": [CHANGE], "lost": [CHANGE],   # red flags first, then by kind, then run order
-     "kept": [str]}
+     "changed": [{"fact": str, "label": str, "kind": str,
+                  "before": "established" | "possible", "after": ...,
+                  "firings": [FIRING]}],   # establishing ones, of the run where established
+     "kept": [str]}                        # concluded in both runs at the same level
     CHANGE = {"fact": str, "label": str, "kind": str,
+              "level": "established" | "possible",   # in the run where it holds
               "firings": [FIRING]}   # as in whyache.result/1; from the run where it holds
 """
 
@@ -15,8 +19,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from whyache.engine.explain.what_if import Change, InputChange, WhatIf
+from whyache.engine.explain.what_if import Change, InputChange, LevelChange, WhatIf
 from whyache.engine.model.conditions import Value, format_value
+from whyache.engine.model.definitions import POSSIBLE
 from whyache.engine.render.explain import fact_heading
 from whyache.engine.render.serialize import firing_to_dict, plain
 from whyache.engine.runtime.result import Firing, Result
@@ -47,7 +52,17 @@ def firing_text(firing: Firing) -> str:
 
 
 def _change_lines(mark: str, change: Change, verb: str) -> list[str]:
-    lines = [f"  {mark} {fact_heading(change.fact, change.label, change.kind, change.urgent)}"]
+    heading = fact_heading(change.fact, change.label, change.kind, change.urgent)
+    possible = ", possible" if change.level == POSSIBLE else ""
+    lines = [f"  {mark} {heading}{possible}"]
+    lines += [f"      {verb} {firing_text(f)}" for f in change.firings]
+    return lines
+
+
+def _level_lines(change: LevelChange) -> list[str]:
+    heading = fact_heading(change.fact, change.label, change.kind, change.urgent)
+    mark, verb = ("↑", "now established by") if change.rose else ("↓", "was established by")
+    lines = [f"  {mark} {heading}: {change.before} -> {change.after}"]
     lines += [f"      {verb} {firing_text(f)}" for f in change.firings]
     return lines
 
@@ -67,6 +82,10 @@ def what_if_text(report: WhatIf) -> str:
         lines += _change_lines("-", change, "was by")
     if not report.lost:
         lines.append("  (nothing)")
+    if report.changed:
+        lines += ["", f"Changed level ({len(report.changed)})"]
+    for level_change in report.changed:
+        lines += _level_lines(level_change)
     lines += ["", f"Kept ({len(report.kept)}): {', '.join(report.kept) or '(nothing)'}"]
     return "\n".join(lines) + "\n"
 
@@ -76,7 +95,20 @@ def _change_dict(result: Result, change: Change) -> dict[str, Any]:
         "fact": change.fact,
         "label": change.label,
         "kind": change.kind,
+        "level": change.level,
         "firings": [firing_to_dict(result, f) for f in change.firings],
+    }
+
+
+def _level_dict(report: WhatIf, change: LevelChange) -> dict[str, Any]:
+    where = report.after if change.rose else report.before
+    return {
+        "fact": change.fact,
+        "label": change.label,
+        "kind": change.kind,
+        "before": change.before,
+        "after": change.after,
+        "firings": [firing_to_dict(where, f) for f in change.firings],
     }
 
 
@@ -93,6 +125,7 @@ def what_if_to_dict(report: WhatIf) -> dict[str, Any]:
         ],
         "gained": [_change_dict(report.after, c) for c in report.gained],
         "lost": [_change_dict(report.before, c) for c in report.lost],
+        "changed": [_level_dict(report, c) for c in report.changed],
         "kept": list(report.kept),
     }
 

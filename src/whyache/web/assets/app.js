@@ -145,8 +145,16 @@
         a.href = "#";
         a.dataset.node = item.fact;
         a.textContent = item.label;
-        if (kind.urgent) { li.className = "urgent"; }
+        if (kind.urgent) { li.className = item.raised ? "urgent" : "urgent possible"; }
+        else if (item.level === "possible") { li.className = "possible"; }
         li.appendChild(a);
+        if (item.level === "possible") {
+          // reached only through "can lead to" links: said, never hidden, never raised unless its rule says so
+          var note = document.createElement("span");
+          note.className = "level";
+          note.textContent = kind.urgent && !item.raised ? " (possible, not raised)" : " (possible)";
+          li.appendChild(note);
+        }
         ul.appendChild(li);
       });
       report.appendChild(ul);
@@ -174,6 +182,7 @@
     if (data.what_if) {
       list($("gained"), data.what_if.gained, "nothing");
       list($("lost"), data.what_if.lost, "nothing");
+      list($("changed"), data.what_if.changed || [], "nothing");
     }
     drawMap(data.svg);
   }
