@@ -246,8 +246,8 @@ def test_explains_in_scenario_files_and_through_the_fixture(pytester):
             "expected leg_ache to be explained through dehydration at the established level, "
             "but the best such explanation is possible",
             "  possible: hot weather → fluid lost in sweat → dehydration → aching legs",
-            "    because fluid lost in sweat can lead to dehydration; established with "
-            "-f drank_little",
+            "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; to "
+            "establish it: -f drank_little",
         ]
     )
 

@@ -23,24 +23,27 @@ No red flag from the facts given (that does not rule one out).
 Why aching legs? (reported; 2 of 4 documented causes fit the facts)
   - possible: hot weather → fluid lost in sweat → dehydration → aching legs
     (2 of 3 documents)  [heat §Fluids · soreness §Soreness]
-    because fluid lost in sweat can lead to dehydration; established with
-    -f drank_little
+    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; to
+    establish it: -f drank_little
   - possible: hot weather → fluid lost in sweat → dehydration → muscle cramps →
     aching legs (1 of 3 documents)  [soreness §Cramps · heat §Sweat]
-    because fluid lost in sweat can lead to dehydration; dehydration can lead to
-    muscle cramps; no fact added would establish it
+    because fluid lost in sweat can lead to dehydration, 2 of 3 documents;
+    dehydration can lead to muscle cramps, 1 of 3 documents; no input would
+    establish it
   Not yet supported by the facts (what would support it):
     - stress fracture (2 of 3 documents): -f high_mileage (possible)
     - delayed-onset muscle soreness (2 of 3 documents): -f downhill_run
       -f hours_since_run=72
 
 Explained
-  - hot weather → fluid lost in sweat → dehydration → muscle cramps
+  - hot weather → fluid lost in sweat → dehydration → muscle cramps (possible:
+    fluid lost in sweat can lead to dehydration, 2 of 3 documents; dehydration
+    can lead to muscle cramps, 1 of 3 documents)
     [heat §Sweat · soreness §Soreness]
 
 Advice
   Now
-    - Drink enough  [heat §Fluids]
+    - Drink enough (possible)  [heat §Fluids]
 
 Sources: heat Running in the heat · soreness Sore legs after a run
 Test output only. Every step: --trace.
@@ -52,12 +55,14 @@ whyache · findings 1 · educational reasoning, not a diagnosis
 No red flag from the facts given (that does not rule one out).
 
 Explained
-  - hot weather → fluid lost in sweat → dehydration → muscle cramps
+  - hot weather → fluid lost in sweat → dehydration → muscle cramps (possible:
+    fluid lost in sweat can lead to dehydration, 2 of 3 documents; dehydration
+    can lead to muscle cramps, 1 of 3 documents)
     [heat §Sweat · soreness §Soreness]
 
 Advice
   Now
-    - Drink enough  [heat §Fluids]
+    - Drink enough (possible)  [heat §Fluids]
 
 Sources: heat Running in the heat · soreness Sore legs after a run
 Test output only. Every step: --trace.
@@ -96,8 +101,8 @@ Why aching legs? (reported; 2 of 4 documented causes fit the facts)
   - possible: (hot weather → fluid lost in sweat) + drank too little →
     dehydration → muscle cramps → aching legs (1 of 3 documents)
     [soreness §Cramps · heat §Sweat]
-    because dehydration can lead to muscle cramps; no fact added would establish
-    it
+    because dehydration can lead to muscle cramps, 1 of 3 documents; no input
+    would establish it
   Not yet supported by the facts (what would support it):
     - stress fracture (2 of 3 documents): -f high_mileage (possible)
     - delayed-onset muscle soreness (2 of 3 documents): -f downhill_run
@@ -161,14 +166,16 @@ def test_the_json_carries_the_same():
         "chain": "hot weather → fluid lost in sweat → dehydration → aching legs",
         "given": ["hot_weather"],
         "first_causes": ["sweat_loss"],
-        "possible_links": ["sweat_can_dehydrate"],
-        "establish": [
+        "possible_links": [
             {
-                "conditions": ["drank_little"],
-                "example": {"drank_little": True},
-                "level": "established",
+                "rule": "sweat_can_dehydrate",
+                "link": "can_lead_to",
+                "level": "possible",
+                "support": 2,
+                "text": "fluid lost in sweat can lead to dehydration, 2 of 3 documents",
             }
         ],
+        "establish": [{"conditions": ["drank_little"], "example": {"drank_little": True}}],
         "sources": ["heat §Fluids", "soreness §Soreness", "heat §Sweat"],
     }
     assert [(s["rule"], s["establish"]) for s in found["supported"][1:]] == [("cramps_ache", [])]
@@ -221,13 +228,14 @@ scenarios:
 FAILURES = """\
 FAIL heat establishes it
   at t.scenarios.yaml:2
-  expected leg_ache to be explained through dehydration at the established level, \
-but the best such explanation is possible
+  expected leg_ache to be explained through dehydration at the established level, but the \
+best such explanation is possible
     possible: hot weather → fluid lost in sweat → dehydration → aching legs
-      because fluid lost in sweat can lead to dehydration; established with -f drank_little
+      because fluid lost in sweat can lead to dehydration, 2 of 3 documents; to establish \
+it: -f drank_little
     possible: hot weather → fluid lost in sweat → dehydration → muscle cramps → aching legs
-      because fluid lost in sweat can lead to dehydration; dehydration can lead to muscle \
-cramps; no fact added would establish it
+      because fluid lost in sweat can lead to dehydration, 2 of 3 documents; dehydration \
+can lead to muscle cramps, 1 of 3 documents; no input would establish it
 FAIL heat is DOMS
   at t.scenarios.yaml:6
   expected leg_ache to be explained through doms, but it was not

@@ -582,12 +582,12 @@ def test_explains_failures_are_judged_per_fact(findings_kb, findings_engine, tmp
         "expected leg_ache to be explained through sweat_loss at the established level, but "
         "the best such explanation is possible\n"
         "  possible: hot weather → fluid lost in sweat → dehydration → aching legs\n"
-        "    because fluid lost in sweat can lead to dehydration; established with "
-        "-f drank_little\n"
+        "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; to "
+        "establish it: -f drank_little\n"
         "  possible: hot weather → fluid lost in sweat → dehydration → muscle cramps → "
         "aching legs\n"
-        "    because fluid lost in sweat can lead to dehydration; dehydration can lead to "
-        "muscle cramps; no fact added would establish it",
+        "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; "
+        "dehydration can lead to muscle cramps, 1 of 3 documents; no input would establish it",
         "expected leg_ache not to be explained through cramps, but it was (possible)\n"
         "  possible: hot weather → fluid lost in sweat → dehydration → muscle cramps → "
         "aching legs",

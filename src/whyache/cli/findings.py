@@ -42,7 +42,7 @@ def findings_block(
             text += f"  [{tags(e.sources, 2, more=False)}]"
             lines += style.wrap(text, "  ", "    ")
             if e.level == POSSIBLE:
-                lines += style.wrap(establish_text(kb, e, unbroken), "    ", "    ")
+                lines += style.wrap(_flags(establish_text(kb, e)), "    ", "    ")
         if found.more_explanations:
             lines += style.wrap(f"and {found.more_explanations} more", "  ", "    ")
         if found.open_causes:
@@ -50,7 +50,7 @@ def findings_block(
             for cause in found.open_causes:
                 text = f"- {cause_text(kb, cause.rule, cause.cause)}"
                 text += f" ({unbroken(documents_text(kb, cause.support))}): "
-                text += needs_text(cause.needs[:1], unbroken)  # the fewest; JSON has more
+                text += _flags(needs_text(cause.needs, 1))  # the fewest; JSON has more
                 lines += style.wrap(text, "    ", "      ")
             if found.more_open:
                 lines += style.wrap(f"and {found.more_open} more", "    ", "      ")
@@ -61,6 +61,11 @@ def findings_block(
             lines += style.wrap(text, "  ")
         lines.append("")
     return lines
+
+
+def _flags(text: str) -> str:
+    """Each ``-f fact`` kept on one line when the text wraps."""
+    return text.replace("-f ", unbroken("-f "))
 
 
 def _count(found: FindingExplanation) -> str:

@@ -7,7 +7,6 @@ from whyache.engine.explain.why_not import (
     Addition,
     Status,
     derive,
-    joint_additions,
     rule_additions,
     why_not,
 )
@@ -270,12 +269,17 @@ def test_rule_additions_are_the_fewest_inputs_that_make_each_rule_fire(
     assert rule_additions(findings_kb, ruled_out, ["doms_aches"]) == {"doms_aches": ()}
 
 
-def test_joint_additions_conclude_every_fact_of_a_group(findings_kb, findings_engine):
-    result = run(findings_engine, findings_kb, "hot_weather")
-    found = joint_additions(
-        findings_kb, result, {"both": ["sweat_loss", "micro_tears"], "one": ["stress_fracture"]}
+def test_rule_additions_can_ask_what_would_establish_a_rule_s_premises(
+    findings_kb, findings_engine
+):
+    """Establish mode: the rule fires with every premise established (for a possible link
+    such as fracture_aches, its cause; the link itself stays possible)."""
+    result = run(findings_engine, findings_kb, "hot_weather", "high_mileage")
+    found = rule_additions(
+        findings_kb, result, ["dehydration_aches", "fracture_aches", "cramps_ache"], establish=True
     )
-    assert {key: [a.conditions for a in additions] for key, additions in found.items()} == {
-        "both": [("downhill_run",)],
-        "one": [("high_mileage",)],
+    assert {rule: [a.conditions for a in additions] for rule, additions in found.items()} == {
+        "dehydration_aches": [("drank_little",)],
+        "fracture_aches": [("pain_at_rest",)],
+        "cramps_ache": [],  # cramps come only through "can lead to"
     }

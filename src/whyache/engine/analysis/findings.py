@@ -14,11 +14,11 @@ explains the ache). A documented cause is then
   established fact reads through an established derivation), the chain's **first causes**
   (the concluded facts whose premises are all given), its **level** (``established`` when
   the rule establishes and every premise is established, else ``possible``) and its
-  **support** (how many documents state the link into the finding). A possible explanation
-  names the rules on its chain that make their conclusion only possible, and the fewest
-  input facts that would establish what its link starts from, counting establishing rules
-  only: when the link establishes, that establishes the explanation; when the link itself is
-  possible, the explanation stays possible (none: nothing added establishes it);
+  **support** (how many documents state the link into the finding; both from
+  :mod:`whyache.engine.explain.strength`). A possible explanation names the possible links
+  it rests on, and the fewest input facts that would establish what its link starts from
+  (WHY-NOT's establish mode): when the link establishes, that establishes the explanation;
+  when the link itself is possible, the explanation stays possible;
 * **not yet supported** when it did not fire but added input facts would make it fire: the
   fewest such facts (WHY-NOT's smallest additions, each checked on the extended case), with
   the level the finding would then have through it;
@@ -38,9 +38,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from whyache.engine.analysis.report import Link as Chain
 from whyache.engine.analysis.report import chain_of
+from whyache.engine.explain.strength import Strength, possible_links, strength
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value
 from whyache.engine.model.definitions import (
@@ -52,6 +54,9 @@ from whyache.engine.model.definitions import (
 )
 from whyache.engine.runtime import reference
 from whyache.engine.runtime.result import Firing, Result
+
+if TYPE_CHECKING:
+    from whyache.engine.explain.why_not import Addition
 
 #: Explanations and causes not yet supported kept per finding; the rest are counted.
 MAX_EXPLANATIONS = 3
@@ -84,11 +89,11 @@ class Explanation:
     chain: Chain
     given: tuple[str, ...]
     first_causes: tuple[str, ...]
-    #: Possible only: the rules on the chain that make their conclusion only possible.
-    possible_links: tuple[str, ...]
+    #: Possible only: the possible links it rests on, those of its chain first, cause first.
+    links: tuple[Strength, ...]
     #: Possible only: the fewest input facts that would establish what the link starts from,
-    #: and so the explanation when the link establishes (none: nothing can).
-    establish: tuple[Needed, ...]
+    #: and so the explanation when the link establishes (none: nothing added can).
+    establish: tuple[Addition, ...]
     sources: tuple[Source, ...]
 
 
@@ -191,24 +196,39 @@ def explain_finding(result: Result, finding: str) -> FindingExplanation:
 
 def _explanation(result: Result, finding: str, firing: Firing) -> Explanation:
     kb = result.kb
-    cause = tuple(dict.fromkeys(p.fact for p in firing.premises))
-    chain = Chain(finding, premises=tuple(chain_of(result, f) for f in cause), rule=firing.rule)
+    step = strength(result, firing)
+    chain = Chain(
+        finding, premises=tuple(chain_of(result, f) for f in step.premises), rule=firing.rule
+    )
     rules = chain.rules()
-    level = result.firing_level(firing)
-    weak = tuple(r for r in rules if not kb.rule(r).establishes) if level == POSSIBLE else ()
     return Explanation(
         rule=firing.rule,
-        level=level,
-        support=kb.rule(firing.rule).support,
-        cause=cause,
+        level=step.level,
+        support=step.support,
+        cause=step.premises,
         chain=chain,
         given=tuple(leaf.fact for leaf in chain.given()),
         first_causes=_first_causes(chain),
-        possible_links=weak,
+        links=_links(result, step, rules),
         establish=(),
         # The link into the finding first: its support is the one given.
         sources=tuple(dict.fromkeys(s for r in (firing.rule, *rules) for s in kb.rule(r).sources)),
     )
+
+
+def _links(result: Result, step: Strength, rules: tuple[str, ...]) -> tuple[Strength, ...]:
+    """The possible links a possible explanation rests on: its own, and those below its
+    possible premises; those of the chain shown first, cause first (as the report orders)."""
+    if not step.possible:
+        return ()
+    found: dict[str, Strength] = {}
+    for premise in step.possible_premises:
+        found.update((s.rule, s) for s in possible_links(result, premise) if s.rule not in found)
+    if step.possible_link:
+        found.setdefault(step.rule, step)
+    order = {rule: index for index, rule in enumerate(rules)}
+    shown = sorted((s for s in found.values() if s.rule in order), key=lambda s: order[s.rule])
+    return tuple(shown) or tuple(found.values())
 
 
 def _cause(rule: RuleDef) -> tuple[str, ...]:
@@ -239,46 +259,18 @@ def _first_causes(chain: Chain) -> tuple[str, ...]:
 
 def _with_establishing(result: Result, explanations: list[Explanation]) -> list[Explanation]:
     """Possible explanations gain the fewest input facts that would establish what their link
-    starts from: for an establishing link, that establishes the explanation; for a possible
-    link, its possible premises (the explanation stays possible). The candidates are WHY-NOT's
-    additions when only establishing rules count; each is kept only when a run of the whole
-    knowledge base on the extended case bears it out (a negation reads possible conclusions
-    too, so the establishing rules alone may promise more than the whole delivers)."""
-    from whyache.engine.explain.why_not import joint_additions, rule_additions
+    starts from (WHY-NOT's establish mode): for an establishing link that establishes the
+    explanation; for a possible link its cause only (the explanation stays possible)."""
+    from whyache.engine.explain.why_not import rule_additions
 
-    kb = result.kb
-    possible = [e for e in explanations if e.level == POSSIBLE]
-    if not possible:
+    wanted = dict.fromkeys(e.rule for e in explanations if e.level == POSSIBLE)
+    if not wanted:
         return explanations
-    strict = establishing_part(kb)
-    base = reference.program(strict).run(result.case)
-    firing = [e.rule for e in possible if kb.rule(e.rule).establishes]
-    additions = rule_additions(strict, base, dict.fromkeys(firing), MAX_NEEDS)
-    causes = {
-        e.rule: [f for f in e.cause if f not in base.values]
-        for e in possible
-        if not kb.rule(e.rule).establishes
-    }
-    additions.update(
-        joint_additions(strict, base, {r: f for r, f in causes.items() if f}, MAX_NEEDS)
-    )
-    program = reference.program(kb)
-
-    def borne_out(e: Explanation, example: tuple[tuple[str, Value], ...]) -> bool:
-        run = program.run(Case(tuple(sorted({**dict(result.case.facts), **dict(example)}.items()))))
-        if kb.rule(e.rule).establishes:
-            return _level(run, e.rule) == ESTABLISHED
-        return all(f in run.established for f in e.cause)
-
+    additions = rule_additions(result.kb, result, wanted, MAX_NEEDS, establish=True)
     return [
-        replace(
-            e,
-            establish=tuple(
-                Needed(a.conditions, a.example, ESTABLISHED)
-                for a in additions.get(e.rule, ())
-                if borne_out(e, a.example)
-            ),
-        )
+        replace(e, establish=tuple(a for a in additions.get(e.rule, ()) if a.conditions))
+        if e.level == POSSIBLE
+        else e
         for e in explanations
     ]
 
@@ -326,10 +318,3 @@ def _derived(kb: KnowledgeBase, tag: str, keep: Callable[[RuleDef], bool]) -> Kn
         _DERIVED.pop(next(iter(_DERIVED)))
     _DERIVED[(id(kb), tag)] = (kb, made)
     return made
-
-
-def establishing_part(kb: KnowledgeBase) -> KnowledgeBase:
-    """The knowledge base with its establishing rules only: where no negation is involved,
-    what it concludes from a case is what the whole one establishes (a negation in the whole
-    reads possible conclusions too, see ``runtime/levels.py``)."""
-    return _derived(kb, ":establishing", lambda r: r.establishes)

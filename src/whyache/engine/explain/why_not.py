@@ -29,7 +29,7 @@ a possible X blocks ``not X`` as an established one would.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -485,13 +485,19 @@ def _additions(
 
 
 def rule_additions(
-    kb: KnowledgeBase, result: Result, rule_ids: Iterable[str], limit: int = MAX_ADDITIONS
+    kb: KnowledgeBase,
+    result: Result,
+    rule_ids: Iterable[str],
+    limit: int = MAX_ADDITIONS,
+    *,
+    establish: bool = False,
 ) -> dict[str, tuple[Addition, ...]]:
-    """For rules that did not fire in ``result``: the smallest sets of input conditions that,
-    added to the case, make each one fire (at most ``limit``, fewest first), from one analysis
-    and each checked on the extended case, as :func:`why_not` checks its additions. A rule
-    with none cannot be made to fire by adding facts."""
-    analysis = _Analysis(kb, result)
+    """For each rule: the smallest sets of input conditions that, added to the case, make it
+    fire (``establish``: fire with every premise established, as WHY-NOT's establish mode
+    reads premises), at most ``limit``, fewest first; from one analysis, each checked by a
+    run of the extended case as :func:`why_not` checks its additions. ``()``: no addition of
+    inputs does it; one empty addition: nothing needs adding."""
+    analysis = _Analysis(kb, result, establish=establish)
     program = reference.program(kb, analysis.strata)
     found: dict[str, tuple[Addition, ...]] = {}
     for rule_id in rule_ids:
@@ -508,37 +514,12 @@ def rule_additions(
                 continue
             values = dict(result.case.facts)
             values.update(example)
-            case = Case(tuple(sorted(values.items())))
-            if any(firing.rule == rule_id for firing in program.firings(case)):
+            run = program.run(Case(tuple(sorted(values.items()))))
+            if any(
+                not establish or all(p.fact in run.established for p in firing.premises)
+                for firing in run.firings
+                if firing.rule == rule_id
+            ):
                 kept.append(Addition(tuple(sorted(need)), example))
         found[rule_id] = tuple(kept)
-    return found
-
-
-def joint_additions(
-    kb: KnowledgeBase,
-    result: Result,
-    groups: Mapping[str, Sequence[str]],
-    limit: int = MAX_ADDITIONS,
-) -> dict[str, tuple[Addition, ...]]:
-    """For groups of derived facts not all concluded in ``result``: the smallest sets of input
-    conditions that, added to the case, conclude every fact of a group (at most ``limit``,
-    fewest first), from one analysis and each checked on the extended case."""
-    analysis = _Analysis(kb, result)
-    program = reference.program(kb, analysis.strata)
-    found: dict[str, tuple[Addition, ...]] = {}
-    for key, facts in groups.items():
-        needs = analysis._alt_needs(tuple(Literal(Present(f)) for f in facts))
-        kept: list[Addition] = []
-        for need in needs[:_MAX_CANDIDATES]:
-            if len(kept) >= limit:
-                break
-            example = _example(kb, [analysis.literals[text] for text in need])
-            if example is None:
-                continue
-            values = dict(result.case.facts)
-            values.update(example)
-            if set(facts) <= program.derive(values) | set(values):
-                kept.append(Addition(tuple(sorted(need)), example))
-        found[key] = tuple(kept)
     return found

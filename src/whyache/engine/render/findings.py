@@ -11,8 +11,9 @@ The ``explanations`` key of ``whyache run --format json`` (and ``demo``, ``consu
             "rule": str, "level": "established" | "possible",
             "support": int, "documents": int,           # documents stating the link / in the KB
             "cause": [str], "chain": str, "given": [str], "first_causes": [str],
-            "possible_links": [str],                    # rules on the chain that only make possible
-            "establish": [NEED],                        # possible only: what would establish
+            "possible_links": [LINK],                   # possible only: what it rests on
+            "establish": [{"conditions": [str], "example": {fact: value}}],
+                                                        # possible only: what would establish
                                                         # it (its cause, for a possible link)
             "sources": [str]}],                         # short tags: "000 §2"
         "more_supported": int,
@@ -22,29 +23,25 @@ The ``explanations`` key of ``whyache run --format json`` (and ``demo``, ``consu
         "out_of_reach": [str],                          # rule ids no added fact can fire
         "through": {fact: "established" | "possible"}}] # facts on a derivation of the finding
     NEED = {"conditions": [str], "example": {fact: value}, "level": "established" | "possible"}
+    LINK = {"rule": str, "link": str | null, "level": str, "support": int, "text": str}
+                                                        # as the report's possible links
 
 A finding given as present has an entry; none is written for a denied one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from whyache.engine.analysis.findings import Explanation, FindingExplanation, Needed
-from whyache.engine.analysis.report import Link as Chain
 from whyache.engine.analysis.report import chain_text, short_label, source_tag
-from whyache.engine.model.conditions import AnyOf, format_value
+from whyache.engine.explain.why_not import Addition
+from whyache.engine.model.conditions import AnyOf
 from whyache.engine.model.definitions import POSSIBLE, KnowledgeBase
-from whyache.engine.render.serialize import plain
-
-
-def example_flags(need: Needed) -> tuple[str, ...]:
-    """``-f drank_little``, ``-f hours_since_run=72``: the facts to add, as ``run`` takes them."""
-    return tuple(
-        f"-f {fact}" if value is True else f"-f {fact}={format_value(value)}"
-        for fact, value in need.example
-    )
+from whyache.engine.render.serialize import additions_dict, plain, strength_dict
+from whyache.engine.render.strength import MAX_LINKS, documents_words, links_words, possible_words
+from whyache.engine.render.trace import additions_text
 
 
 def cause_text(kb: KnowledgeBase, rule_id: str, facts: Sequence[str]) -> str:
@@ -54,21 +51,8 @@ def cause_text(kb: KnowledgeBase, rule_id: str, facts: Sequence[str]) -> str:
 
 
 def documents_text(kb: KnowledgeBase, support: int) -> str:
-    """``2 of 5 documents``: how many documents state a link, of those the KB encodes."""
-    total = len(kb.documents)
-    noun = "document" if total == 1 else "documents"
-    return f"{support} of {total} {noun}" if total else f"{support} {noun}"
-
-
-def weak_links_text(kb: KnowledgeBase, explanation: Explanation) -> str:
-    """``fluid lost in sweat can lead to dehydration``: the possible links of its chain."""
-    steps = []
-    for link in _links(explanation.chain):
-        rule = kb.rule(link.rule)
-        if link.rule in explanation.possible_links and rule.link is not None:
-            premises = " + ".join(short_label(kb, p.fact) for p in link.premises)
-            steps.append(f"{premises} {rule.link.words} {short_label(kb, link.fact)}")
-    return "; ".join(dict.fromkeys(steps))
+    """``2 of 5 documents``: how many of the knowledge base's documents state a link."""
+    return documents_words(support, len(kb.documents))
 
 
 def explanation_text(kb: KnowledgeBase, explanation: Explanation) -> str:
@@ -76,39 +60,29 @@ def explanation_text(kb: KnowledgeBase, explanation: Explanation) -> str:
     return f"{explanation.level}: {chain_text(kb, explanation.chain)}"
 
 
-def needs_text(needs: Sequence[Needed], flag: Callable[[str], str] = str) -> str:
-    """``-f a, or -f b -f c (possible)``: each set of facts, its level when only possible;
-    ``flag`` lays out each ``-f`` (the terminal keeps one on one line)."""
-    return ", or ".join(
-        " ".join(flag(f) for f in example_flags(n)) + (" (possible)" if n.level == POSSIBLE else "")
-        for n in needs
+def needs_text(needs: Sequence[Needed], limit: int = 2) -> str:
+    """``-f a or -f b -f c (possible)``: the fewest facts that would support a cause, as
+    ``-f`` options (as WHY-NOT's additions), with the level they would give when possible."""
+    return " or ".join(
+        additions_text((Addition(need.conditions, need.example),))
+        + (" (possible)" if need.level == POSSIBLE else "")
+        for need in needs[:limit]
     )
 
 
-def establish_text(
-    kb: KnowledgeBase, explanation: Explanation, flag: Callable[[str], str] = str
-) -> str:
-    """What makes a possible explanation possible, and what would establish it (or, when the
-    link into the finding is itself possible, what would establish the cause it starts from)."""
-    weak = weak_links_text(kb, explanation)
-    asides = [f"because {weak}"] if weak else []
-    needs = needs_text(explanation.establish[:1], flag)  # the fewest; JSON has more
+def establish_text(kb: KnowledgeBase, explanation: Explanation) -> str:
+    """Why a possible explanation is possible (its possible links, with their support) and
+    the fewest facts that would establish it, or, when the link into the finding is itself
+    possible, the cause it starts from."""
+    asides = [f"because {links_words(kb, explanation.links, MAX_LINKS)}"]
+    found = additions_text(explanation.establish)
     if kb.rule(explanation.rule).establishes:
-        asides.append(f"established with {needs}" if needs else "no fact added would establish it")
-    elif needs:
-        cause = cause_text(kb, explanation.rule, explanation.cause)
-        asides.append(f"{cause} would be established with {needs}")
+        asides.append(f"to establish it: {found}" if found else "no input would establish it")
+    elif found:
+        asides.append(
+            f"to establish {cause_text(kb, explanation.rule, explanation.cause)}: {found}"
+        )
     return "; ".join(asides)
-
-
-def _links(chain: Chain) -> list[Chain]:
-    """The derived steps of a chain, cause first."""
-    found: list[Chain] = []
-    for premise in chain.premises:
-        found += _links(premise)
-    if chain.rule:
-        found.append(chain)
-    return found
 
 
 def _need(need: Needed) -> dict[str, Any]:
@@ -144,8 +118,11 @@ def findings_to_dict(
                     "chain": chain_text(kb, e.chain),
                     "given": list(e.given),
                     "first_causes": list(e.first_causes),
-                    "possible_links": list(e.possible_links),
-                    "establish": [_need(n) for n in e.establish],
+                    "possible_links": [
+                        {"rule": step.rule, **strength_dict(step), "text": possible_words(kb, step)}
+                        for step in e.links
+                    ],
+                    "establish": [additions_dict(a) for a in e.establish],
                     "sources": tags(e.sources),
                 }
                 for e in f.explanations
