@@ -52,13 +52,13 @@ def test_the_same_case_every_way_it_can_be_given(session: whyache.Session) -> No
 def test_run_answers_every_question(session: whyache.Session) -> None:
     run = session.run("hot_weather", "inadequate_fluid_intake", hours_since_run=2)
     assert run.conclusions[:2] == ("sweat_fluid_loss", "dehydration")
-    assert list(run.by_kind()) == ["symptom", "mechanism", "recommendation"]
+    assert list(run.by_kind()) == ["condition", "symptom", "mechanism", "recommendation"]
     assert run.red_flags == ()
     assert run.recommendations[0] == "rec_hydrate"
     assert set(run.recommendations) <= set(run.conclusions)
     assert run.how("dehydration").root.fact == "dehydration"
     assert run.why_not("doms").concluded is False
-    change = run.what_if(remove=["inadequate_fluid_intake"])
+    change = run.what_if(remove=["hot_weather"])
     assert isinstance(change, WhatIf)
     assert "dehydration" in [c.fact for c in change.lost]
     assert isinstance(run.graph, nx.DiGraph)

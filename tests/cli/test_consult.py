@@ -413,7 +413,13 @@ def _bundled(*args: str, answers: str = "") -> Result:
 def test_a_question_group_is_one_question_and_no_denies_all_of_it(tmp_path: Path):
     saved = tmp_path / "answers.yaml"
     result = _bundled(
-        "-f", "hot_weather", "-f", "hours_since_run=30", "--save", str(saved), answers="no\n" * 40
+        "-f",
+        "hot_weather",
+        "-f",
+        "hours_since_run=30",
+        "--save",
+        str(saved),
+        answers="no\n" + "unknown\n" * 80,
     )
     assert result.exit_code == 0, result.output
     asked = questions(result.output)

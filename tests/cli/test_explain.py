@@ -114,7 +114,9 @@ def test_why_not_of_an_input_is_a_usage_error():
 
 
 def test_bundled_why_not_runs():
-    result = invoke("why-not", "dehydration", "-f", "hot_weather")
+    result = invoke(
+        "why-not", "dehydration", "-f", "hot_weather", "-f", "inadequate_fluid_intake=no"
+    )
     assert result.exit_code == 0
     assert "inadequate_fluid_intake" in result.stdout
 

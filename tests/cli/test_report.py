@@ -168,8 +168,8 @@ def test_nothing_concluded_offers_the_three_questions_that_settle_most():
     # A question group asks its facts at once (kb.yaml's question_groups).
     assert [line.split(":")[0] for line in asked if not line.startswith("    ")] == [
         "  warning_signs (6 facts at once)",
-        "  -f pain_localized_to_point",
         "  diagnosed_conditions (6 facts at once)",
+        "  -f worsens_with_activity",
     ]
 
 

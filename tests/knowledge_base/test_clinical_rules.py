@@ -1,14 +1,16 @@
 """Structural guarantees of the clinical rules that scenarios alone cannot state.
 
-A DOMS-like case must not only miss a stress fracture; every rule that concludes one from what
-the runner observes must fail on a feature the case explicitly denies, so a why-not explanation
-can name what ruled it out. (Rules elsewhere may infer the fact from risk factors; those do not
-fire here because no risk factor is given.)
+A DOMS-like case must not only miss a stress fracture; every rule that concludes its signs from
+what the runner observes must fail on a feature the case explicitly denies, so a why-not
+explanation can name what ruled it out. (Rules elsewhere may make the fracture itself possible
+from risk factors; those do not fire here because no risk factor is given.) Risk factors alone
+reach conditions only at the possible level: never a sign, an established condition or a red
+flag.
 """
 
 from __future__ import annotations
 
-from whyache.engine import Engine, KnowledgeBase, case_from_mapping
+from whyache.engine import ESTABLISHED, POSSIBLE, Engine, KnowledgeBase, case_from_mapping
 
 from ..conftest import Kind
 
@@ -29,7 +31,8 @@ def test_every_stress_fracture_rule_fails_on_a_denied_feature(bundled_kb: Knowle
     rules = [
         r
         for r in bundled_kb.rules
-        if "stress_fracture" in r.concludes and all(bundled_kb.fact(f).is_input for f in r.premises)
+        if "stress_fracture_signs" in r.concludes
+        and all(bundled_kb.fact(f).is_input for f in r.premises)
     ]
     assert {r.id for r in rules} >= {
         "stress_fracture_pain_pattern",
@@ -85,12 +88,29 @@ def _risk_factor_case(kb: KnowledgeBase, hours: float) -> dict[str, object]:
     return data
 
 
-def test_risk_factors_alone_conclude_no_clinical_condition_or_red_flag(
+def test_risk_factors_alone_establish_no_clinical_condition_sign_or_red_flag(
     bundled_kb: KnowledgeBase,
 ) -> None:
     engine = Engine(bundled_kb)
     for hours in (0.0, 24.0, 48.0):
         result = engine.run(case_from_mapping(bundled_kb, _risk_factor_case(bundled_kb, hours)))
         assert result.red_flags == ()
-        concluded = [f for f in result.conclusions(Kind.CONDITION) if _is_clinical(bundled_kb, f)]
-        assert concluded == [], f"at {hours} h: {concluded}"
+        assert result.possible_red_flags == ()
+        assert result.conclusions("sign") == (), f"at {hours} h"
+        clinical = [f for f in result.conclusions(Kind.CONDITION) if _is_clinical(bundled_kb, f)]
+        established = [f for f in clinical if result.level(f) == ESTABLISHED]
+        assert established == [], f"at {hours} h: {established}"
+
+
+def test_risk_factors_reach_a_condition_and_its_pain_at_the_possible_level(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    """Overtraining raises the risk of a stress fracture (004 s1): the fracture and the ache it
+    brings are concluded, possible only, with no sign and no flag."""
+    result = Engine(bundled_kb).run(
+        case_from_mapping(bundled_kb, {"insufficient_rest": True, "long_run": True})
+    )
+    assert result.level("stress_fracture") == POSSIBLE
+    assert "stress_fracture_hurts" in {f.rule for f in result.derivations("leg_ache")}
+    assert not result.concludes("stress_fracture_signs")
+    assert result.red_flags == () and result.possible_red_flags == ()

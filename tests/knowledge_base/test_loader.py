@@ -146,18 +146,20 @@ def test_kinds_come_from_kb_yaml_in_order_with_their_roles(bundled_kb):
         "red_flag",
         "condition",
         "symptom",
+        "sign",
         "mechanism",
         "recommendation",
         "input",
     )
     assert bundled_kb.urgent_kinds == ("red_flag",)
     assert bundled_kb.advice_kinds == ("recommendation",)
+    assert bundled_kb.observed_kinds == ("symptom",)
     flag = bundled_kb.kind("red_flag")
     assert (flag.title, flag.singular, flag.style, flag.weight, flag.tier) == (
         "Red flags",
         "red flag",
         "alert",
-        2,
+        4,
         1,
     )
 

@@ -61,7 +61,7 @@ def engine_json(*facts: str) -> dict:
 
 def page_report(page) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for kind in ("red_flag", "condition", "symptom", "mechanism", "recommendation"):
+    for kind in ("red_flag", "condition", "symptom", "sign", "mechanism", "recommendation"):
         found[kind] = page.locator(f'#report ul[data-kind="{kind}"] a').evaluate_all(
             "links => links.map(a => a.dataset.node)"
         )

@@ -118,7 +118,8 @@ def test_explain_a_node(server):
 
 def test_what_if_against_a_baseline(server):
     base = {"hot_weather": "yes", "inadequate_fluid_intake": "yes"}
-    status, data = post(server, "/api/case", {"facts": {"hot_weather": "yes"}, "baseline": base})
+    facts = {"hot_weather": "yes", "inadequate_fluid_intake": "no"}
+    status, data = post(server, "/api/case", {"facts": facts, "baseline": base})
     assert status == 200
     assert "dehydration" in data["what_if"]["lost"] and data["what_if"]["gained"] == []
 

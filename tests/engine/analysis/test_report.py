@@ -12,7 +12,7 @@ BICYCLE = REPO / "src" / "whyache" / "examples" / "squeaky-bicycle-kb"
 
 
 def test_the_bundled_kinds_keep_their_report_roles(bundled_kb):
-    assert explained_kinds(bundled_kb) == ("condition", "symptom", "mechanism")
+    assert explained_kinds(bundled_kb) == ("condition", "symptom", "sign", "mechanism")
     assert near_miss_kinds(bundled_kb) == ("red_flag", "condition")
 
 

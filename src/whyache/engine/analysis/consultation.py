@@ -12,7 +12,9 @@ per knowledge base, picks the next question:
    explain and follow from them; they become goals only in a knowledge base without red
    flags or conditions.
 2. *Candidates* are unanswered input facts on a still-possible path to a goal. A fact that
-   reaches no open goal is never asked: its answer could not change a conclusion.
+   reaches no open goal is never asked: its answer could not change a conclusion. A red flag
+   is traced through every rule; any other goal through establishing links only, since an
+   answer that could only make a condition *possible* does not settle it (risk factors).
 3. Each candidate is scored by the goals its answers would settle, weighted by kind (red
    flags most) and averaged over its possible answers (yes and no, or one number per range
    its comparisons tell apart). Ties go to the fact closest to completing a rule (fewest
@@ -30,6 +32,7 @@ that unanswered questions leave possible.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -205,8 +208,8 @@ class Consultant:
     ) -> Question | None:
         outlook = self.outlook(consultation)
         goals = self._goals(outlook, kinds)
-        tracer = _Tracer(self, outlook)
-        involvement = {goal: tracer.involvement(goal) for goal in goals}
+        tracers = self._tracers(outlook)
+        involvement = {goal: tracers(goal).involvement(goal) for goal in goals}
         candidates = sorted({fact for inv in involvement.values() for fact in inv})
         if not candidates:
             return None
@@ -247,9 +250,10 @@ class Consultant:
     ) -> tuple[Reason, ...]:
         """The open goals a question can settle, each with the rules linking them, best first."""
         outlook = self.outlook(consultation)
-        tracer = _Tracer(self, outlook)
+        tracers = self._tracers(outlook)
         found = []
         for goal in self._goals(outlook, kinds or self.kinds):
+            tracer = tracers(goal)
             inv = tracer.involvement(goal)
             if fact_id in inv:
                 rules = tracer.rules_via(goal, fact_id)
@@ -273,6 +277,18 @@ class Consultant:
             if inputs:
                 out.append((goal, inputs))
         return tuple(out)
+
+    def _tracers(self, outlook: Outlook) -> Callable[[str], _Tracer]:
+        """The tracer for a goal: every rule for an urgent fact (a red flag is worth asking
+        for even when only a possible link reaches it), establishing rules for the rest (a
+        question that could only make a condition possible does not settle it)."""
+        full = _Tracer(self, outlook)
+        strict = _Tracer(self, outlook, strict=True) if self.kb.possible_rules else full
+
+        def tracer(goal: str) -> _Tracer:
+            return full if self.kb.is_urgent(goal) else strict
+
+        return tracer
 
     def _goals(self, outlook: Outlook, kinds: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(f for f in outlook.open_facts if self.kb.fact(f).kind in kinds)
@@ -298,11 +314,14 @@ def _beats(a: tuple[Fraction, Fraction, str], b: tuple[Fraction, Fraction, str])
 class _Tracer:
     """Walks the still-possible rule alternatives behind open facts for one outlook."""
 
-    def __init__(self, consultant: Consultant, outlook: Outlook) -> None:
+    def __init__(self, consultant: Consultant, outlook: Outlook, strict: bool = False) -> None:
         self.kb = consultant.kb
         self.plan = consultant.plan
         self.order = consultant._rule_order
         self.outlook = outlook
+        #: Walk establishing rules only: a question that could only make a goal possible
+        #: is not worth asking for it (see Consultant's docstring).
+        self.strict = strict
         self._memo: dict[str, _Involvement] = {}
         self._active: set[str] = set()
 
@@ -315,6 +334,8 @@ class _Tracer:
         self._active.add(fact_id)
         result: _Involvement = {}
         for rule in self.kb.rules_concluding(fact_id):
+            if self.strict and not rule.establishes:
+                continue
             for alt in self.plan.alternatives[rule.id]:
                 parts = self._open_parts(alt.literals)
                 if parts is None:
@@ -358,6 +379,8 @@ class _Tracer:
                 return
             seen.add(target)
             for rule in self.kb.rules_concluding(target):
+                if self.strict and not rule.establishes:
+                    continue
                 for alt in self.plan.alternatives[rule.id]:
                     parts = self._open_parts(alt.literals)
                     if parts is None or not any(input_id in inv for _c, inv in parts):
