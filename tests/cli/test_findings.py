@@ -290,3 +290,58 @@ def test_failed_explains_in_json_give_expected_and_actual(tmp_path: Path):
         ("not_explains", "leg_ache through dehydration", False, True),
         ("explains", "leg_ache", True, False),
     ]
+
+
+# --- the bundled knowledge base: the done criterion of issue 15 ------------------------------
+
+BUNDLED_HEAT = """\
+Why aching legs? (reported; 12 of 38 documented causes fit the facts)
+  - possible: running in hot or humid weather → fluid lost through sweat → … →
+    disturbed nerve signals and muscle contraction → aching legs
+    (3 of 5 documents)  [002 §7 · 001 §3]
+    because sodium, potassium and magnesium lost in sweat can lead to
+    electrolyte imbalance, 3 of 5 documents; disturbed nerve signals and muscle
+    contraction can lead to aching legs, 3 of 5 documents; to establish
+    disturbed nerve signals and muscle contraction: -f electrolytes_not_replaced
+    or -f inadequate_fluid_intake
+  - possible: running in hot or humid weather → fluid lost through sweat →
+    dehydration → stiff, tight leg muscles → aching legs (3 of 5 documents)
+    [000 §1 · 002 §6]
+    because fluid lost through sweat can lead to dehydration, 1 of 5 documents;
+    dehydration can lead to muscle cramps and spasms and stiff, tight leg
+    muscles and aching legs, 2 of 5 documents; and 1 more possible link; no
+    input would establish stiff, tight leg muscles
+  - possible: running in hot or humid weather → fluid lost through sweat →
+    dehydration → aching legs (2 of 5 documents)  [002 §2 · 000 Tip2]
+    because fluid lost through sweat can lead to dehydration, 1 of 5 documents;
+    dehydration can lead to muscle cramps and spasms and stiff, tight leg
+    muscles and aching legs, 2 of 5 documents; to establish dehydration:
+    -f inadequate_fluid_intake
+  and 9 more
+  Not yet supported by the facts (what would support it):
+    - pain receptors sensitised by inflammatory substances (3 of 5 documents):
+      -f cadence_steps_per_minute=169 (possible)
+    - possible stress fracture (3 of 5 documents): -f cannot_hop_on_leg
+      (possible)
+    - delayed-onset muscle soreness (3 of 5 documents): -f improper_foot_strike
+      (possible)
+    and 23 more
+"""
+
+
+def test_the_bundled_ache_on_a_hot_run_is_explained_through_the_heat_chain_possibly():
+    """``whyache run -f leg_ache -f hot_weather``: heat → sweat → dehydration → aching legs at
+    the possible level, and what would establish the dehydration it starts from."""
+    result = invoke("run", "-f", "leg_ache", "-f", "hot_weather")
+    assert result.exit_code == 0, result.output
+    start = result.stdout.index("Why aching legs?")
+    assert result.stdout[start : result.stdout.index("\n\n", start) + 1] == BUNDLED_HEAT
+    data = invoke("run", "-f", "leg_ache", "-f", "hot_weather", "--format", "json").stdout
+    (found,) = json.loads(data)["explanations"]
+    heat = next(e for e in found["supported"] if e["cause"] == ["dehydration"])
+    assert (heat["level"], heat["chain"], heat["establish"]) == (
+        "possible",
+        "running in hot or humid weather → fluid lost through sweat → dehydration → aching legs",
+        [{"conditions": ["inadequate_fluid_intake"], "example": {"inadequate_fluid_intake": True}}],
+    )
+    assert (found["level"], found["through"]["dehydration"]) == ("possible", "possible")

@@ -78,10 +78,10 @@ def establish_text(kb: KnowledgeBase, explanation: Explanation) -> str:
     found = additions_text(explanation.establish)
     if kb.rule(explanation.rule).establishes:
         asides.append(f"to establish it: {found}" if found else "no input would establish it")
-    elif found:
-        asides.append(
-            f"to establish {cause_text(kb, explanation.rule, explanation.cause)}: {found}"
-        )
+    elif found or any(step.rule != explanation.rule for step in explanation.links):
+        cause = cause_text(kb, explanation.rule, explanation.cause)  # itself only possible
+        settle = f"to establish {cause}: {found}" if found else f"no input would establish {cause}"
+        asides.append(settle)
     return "; ".join(asides)
 
 
