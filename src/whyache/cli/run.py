@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from whyache.api.session import run_case
-from whyache.cli.findings import cited_documents, findings_block
+from whyache.cli.findings import findings_block, findings_section
 from whyache.cli.options import (
     build,
     case_options,
@@ -68,8 +68,7 @@ def report_text(
         style,
         header(result.kb),
         questions_for(result),
-        after_flags=findings_block(result, findings, style),
-        cited_after_flags=cited_documents(findings),
+        after_flags=findings_section(result, findings, style),
     )
 
 

@@ -27,10 +27,11 @@ explains the ache). A documented cause is then
 Every fact that a derivation of the finding passes through is kept with the best level of
 such a derivation (``through``); scenario files check ``explains:`` against it.
 
-Deterministic and bounded: explanations come established first, then by support, then in
-firing order; causes not yet supported by the fewest facts needed, then by support, then in
-knowledge-base order. At most :data:`MAX_EXPLANATIONS` and :data:`MAX_OPEN` are kept and the
-rest counted. Runs use the reference evaluator: the engine's semantics, without experta.
+Deterministic and bounded: explanations come established first, then the most direct (the
+fewest rules on the chain shown), then by support, then in firing order; causes not yet
+supported by the fewest facts needed, then by support, then in knowledge-base order. At
+most :data:`MAX_EXPLANATIONS` and :data:`MAX_OPEN` are kept and the rest counted. Runs use
+the reference evaluator: the engine's semantics, without experta.
 """
 
 from __future__ import annotations
@@ -159,7 +160,8 @@ def explain_finding(result: Result, finding: str) -> FindingExplanation:
     firings = bare.derivations(finding)
     explanations = sorted(
         (_explanation(bare, finding, firing) for firing in firings),
-        key=lambda e: (e.level != ESTABLISHED, -e.support),  # stable: firing order breaks ties
+        # The most direct first; stable, so firing order breaks the last ties.
+        key=lambda e: (e.level != ESTABLISHED, len(e.chain.rules()), -e.support),
     )
     shown = _with_establishing(bare, explanations[:MAX_EXPLANATIONS])
     fired = {f.rule for f in firings}

@@ -70,11 +70,11 @@ def needs_text(needs: Sequence[Needed], limit: int = 2) -> str:
     )
 
 
-def establish_text(kb: KnowledgeBase, explanation: Explanation) -> str:
-    """Why a possible explanation is possible (its possible links, with their support) and
-    the fewest facts that would establish it, or, when the link into the finding is itself
-    possible, the cause it starts from."""
-    asides = [f"because {links_words(kb, explanation.links, MAX_LINKS)}"]
+def establish_text(kb: KnowledgeBase, explanation: Explanation, terse: bool = False) -> str:
+    """Why a possible explanation is possible (its possible links, with their support; not
+    when ``terse``) and the fewest facts that would establish it, or, when the link into the
+    finding is itself possible, the cause it starts from."""
+    asides = [] if terse else [f"because {links_words(kb, explanation.links, MAX_LINKS)}"]
     found = additions_text(explanation.establish)
     if kb.rule(explanation.rule).establishes:
         asides.append(f"to establish it: {found}" if found else "no input would establish it")
