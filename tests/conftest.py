@@ -16,6 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 collect_ignore = ["fixtures"]
 TINY = FIXTURES / "kbs" / "tiny"
 DIFFERENTIAL = FIXTURES / "kbs" / "differential"
+FINDINGS = FIXTURES / "kbs" / "findings"
+FINDINGS_SCENARIOS = FIXTURES / "findings-scenarios"
 REPO = Path(__file__).parent.parent
 
 
@@ -66,6 +68,16 @@ def differential_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def differential_engine(differential_kb: KnowledgeBase) -> Engine:
     return Engine(differential_kb)
+
+
+@pytest.fixture(scope="session")
+def findings_kb() -> KnowledgeBase:
+    return load_knowledge_base(FINDINGS)
+
+
+@pytest.fixture(scope="session")
+def findings_engine(findings_kb: KnowledgeBase) -> Engine:
+    return Engine(findings_kb)
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,8 @@ ORIGINALS: dict[str, Path | None] = {
     "tiny-kb": FIXTURES / "kbs" / "tiny",
     "differential-kb": FIXTURES / "kbs" / "differential",
     "consult-kb": FIXTURES / "kbs" / "consult",
+    "findings-kb": FIXTURES / "kbs" / "findings",
+    "findings-scenarios": FIXTURES / "findings-scenarios",
     "cycle-kb": FIXTURES / "broken_kbs" / "cycle",
     "squeaky-bicycle-kb": None,
     "squeaky-bicycle-scenarios": None,

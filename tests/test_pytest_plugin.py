@@ -13,7 +13,7 @@ from whyache.api import Session, load
 from whyache.engine import InputError
 from whyache.pytest_plugin import ScenarioItem
 
-from .conftest import TINY
+from .conftest import FINDINGS, TINY
 
 pytest_plugins = ["pytester"]
 
@@ -202,6 +202,52 @@ def test_a_failed_verdict_shows_every_line_at_any_verbosity(pytester, verbosity)
             "      held    ache",
             "      failed  hours >= 24 (hours = 2)",
             "      held    not rest_pain",
+        ]
+    )
+
+
+FINDINGS_FILE = """\
+scenarios:
+  - name: a hot run explains the ache
+    given: {leg_ache: yes, hot_weather: yes}
+    explains: {leg_ache: {dehydration: possible}}
+  - name: heat is no stress fracture
+    given: {leg_ache: yes, hot_weather: yes}
+    explains: {leg_ache: [stress_fracture]}
+"""
+
+FINDINGS_TESTS = """
+def test_why_the_legs_ache(whyache):
+    run = whyache.run("leg_ache", "hot_weather")
+    (found,) = run.explanations
+    assert found.level == "possible"
+    assert run.explains("leg_ache")
+    assert run.explains("leg_ache", "hot_weather", "dehydration", level="possible")
+    assert not run.explains("leg_ache", "dehydration", level="established")
+
+def test_an_established_expectation_explains_itself(whyache):
+    assert whyache.run("leg_ache", "hot_weather").explains(
+        "leg_ache", "dehydration", level="established"
+    )
+"""
+
+
+def test_explains_in_scenario_files_and_through_the_fixture(pytester):
+    (pytester.path / "ache.scenarios.yaml").write_text(FINDINGS_FILE)
+    pytester.makepyfile(test_ache=FINDINGS_TESTS)
+    result = pytester.runpytest(f"--whyache-kb={FINDINGS}", *QUIET)
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ heat is no stress fracture _*",
+            "expected leg_ache to be explained through stress_fracture, but it was not",
+            "  stress_fracture was neither given nor concluded",
+            "*- whyache: the last verdict, explained -*",
+            "expected leg_ache to be explained through dehydration at the established level, "
+            "but the best such explanation is possible",
+            "  possible: hot weather → fluid lost in sweat → dehydration → aching legs",
+            "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; to "
+            "establish it: -f drank_little",
         ]
     )
 

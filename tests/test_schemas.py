@@ -19,7 +19,7 @@ from whyache.cli import main
 from whyache.cli.reference import SCHEMAS, walk
 from whyache.schemas import NAMES, load_schema, schema_text
 
-from .conftest import DIFFERENTIAL, FIXTURES, REPO, TINY
+from .conftest import DIFFERENTIAL, FINDINGS, FIXTURES, REPO, TINY
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -45,6 +45,9 @@ OUTPUTS: list[tuple[str, list[str], str | None]] = [
     ("result", ["demo"], None),
     ("result", ["demo", *T], None),
     ("result", ["run", "--kb", str(DIFFERENTIAL), "-f", "pain_at_rest"], None),
+    ("result", ["run", "--kb", str(FINDINGS), "-f", "leg_ache", "-f", "hot_weather"], None),
+    ("result", ["run", "--kb", str(FINDINGS), "-f", "leg_ache", "-f", "hours_since_run=2"], None),
+    ("result", ["demo", "--kb", str(FINDINGS)], None),
     ("result", ["consult", "--kb", CONSULT, "-f", "muscle_soreness"], "no\n30\nyes\n"),
     ("result", ["run", *RISKS], None),
     ("how", ["explain", "cramps", *RISKS], None),

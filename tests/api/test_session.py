@@ -11,7 +11,7 @@ import pytest
 import whyache
 from whyache.engine.explain.what_if import WhatIf
 
-from ..conftest import REPO, TINY
+from ..conftest import FINDINGS, REPO, TINY
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +85,40 @@ def test_another_knowledge_base_and_its_lint_and_scenarios() -> None:
         [REPO / "tests" / "scenarios" / "dehydration.scenarios.yaml"]
     )
     assert outcomes and all(o.passed for o in outcomes)
+
+
+def test_a_reported_finding_is_explained_on_the_run() -> None:
+    session = whyache.load(FINDINGS)
+    run = session.run("leg_ache", "hot_weather")
+    (found,) = run.explanations
+    assert (found.finding, found.level) == ("leg_ache", "possible")
+    assert [e.rule for e in found.explanations] == ["dehydration_aches", "cramps_ache"]
+    assert run.explains("leg_ache")
+    assert run.explains("leg_ache", "hot_weather", "sweat_loss", level="possible")
+    refused = run.explains("leg_ache", "sweat_loss", level="established")
+    assert not refused
+    assert str(refused).splitlines()[0] == (
+        "expected leg_ache to be explained through sweat_loss at the established level, "
+        "but the best such explanation is possible"
+    )
+    assert str(run.explains("leg_ache", "hot_weather")) == (
+        "leg_ache is explained through hot_weather"
+    )
+    data = run.to_dict()
+    assert [f["finding"] for f in data["explanations"]] == ["leg_ache"]
+    assert session.run("hot_weather").explanations == ()
+
+
+def test_explains_refuses_names_that_are_no_reported_finding() -> None:
+    run = whyache.load(FINDINGS).run("leg_ache=no", "hot_weather")
+    with pytest.raises(whyache.InputError, match="'leg_ache' is not given as present"):
+        run.explains("leg_ache")
+    with pytest.raises(whyache.InputError, match="'dehydration' is not an observed finding"):
+        run.explains("dehydration")
+    with pytest.raises(whyache.InputError, match="did you mean 'leg_ache'"):
+        run.explains("leg_ach")
+    reported = whyache.load(FINDINGS).run("leg_ache", "hot_weather")
+    with pytest.raises(whyache.InputError, match="is not established or possible"):
+        reported.explains("leg_ache", "hot_weather", level="likely")
+    with pytest.raises(whyache.InputError, match="needs the facts it is about"):
+        reported.explains("leg_ache", level="possible")

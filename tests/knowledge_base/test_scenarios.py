@@ -453,3 +453,142 @@ def test_an_exact_red_flag_list_that_is_too_short_names_at_least(
         "  (a list means exactly these; to allow others write "
         "red_flags: {at_least: [flag_possible_stress_fracture]})"
     )
+
+
+# --- explains / not_explains (on the findings knowledge base: leg_ache is observed) ----------
+
+_GIVEN = "    given: {leg_ache: yes, hot_weather: yes}\n"
+
+
+def test_explains_reads_lists_levels_and_not_explains(findings_kb, tmp_path):
+    (s,) = load(
+        findings_kb,
+        tmp_path,
+        "scenarios:\n  - name: a\n" + _GIVEN + "    explains:\n"
+        "      leg_ache: {hot_weather: possible, dehydration: established}\n"
+        "    not_explains: {leg_ache: doms}\n",
+    )
+    assert s.explains == (
+        ("leg_ache", (("hot_weather", "possible"), ("dehydration", "established"))),
+    )
+    assert s.not_explains == (("leg_ache", ("doms",)),)
+    (bare,) = load(
+        findings_kb,
+        tmp_path,
+        "scenarios:\n  - name: a\n" + _GIVEN + "    explains: {leg_ache: [sweat_loss]}\n",
+    )
+    assert bare.explains == (("leg_ache", (("sweat_loss", None),)),)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "explains: {leg_ache: [dehydraton]}",
+            "t.scenarios.yaml:4: unknown fact 'dehydraton' in 'explains' "
+            "(did you mean 'dehydration'?)",
+        ),
+        (
+            "explains: {leg_ach: []}",
+            "t.scenarios.yaml:4: unknown finding 'leg_ach' in 'explains' "
+            "(did you mean 'leg_ache'?)",
+        ),
+        (
+            "explains: {dehydration: [sweat_loss]}",
+            "t.scenarios.yaml:4: 'dehydration' in 'explains' is a mechanism fact, not an "
+            "observed finding (findings are facts of an observed kind: symptom)",
+        ),
+        (
+            "explains: {cramps: [dehydration]}",
+            "t.scenarios.yaml:4: 'cramps' in 'explains' is not given as present in 'a' "
+            "(add cramps: yes to given)",
+        ),
+        (
+            "explains: {leg_ache: {dehydration: likely}}",
+            "t.scenarios.yaml:4: level 'likely' of 'dehydration' in 'explains' is not "
+            "established or possible",
+        ),
+        (
+            "explains: [leg_ache]",
+            "t.scenarios.yaml:4: 'explains' must be a mapping of finding to a list of facts or "
+            "a mapping of fact to level (write explains: {leg_ache: [dehydration]})",
+        ),
+        (
+            "explains: {leg_ache: 3}",
+            "t.scenarios.yaml:4: 'explains' of 'leg_ache' must be a list of facts or a "
+            "mapping of fact to level",
+        ),
+        (
+            "explains: {leg_ache: [leg_ache]}",
+            "t.scenarios.yaml:4: 'leg_ache' in 'explains' names the finding itself "
+            "(name the facts that explain it)",
+        ),
+        (
+            "not_explains: {leg_ache: []}",
+            "t.scenarios.yaml:4: 'not_explains' of 'leg_ache' names no fact "
+            "(list the facts no explanation may pass through)",
+        ),
+        (
+            "not_explains: {leg_ache: {doms: possible}}",
+            "t.scenarios.yaml:4: 'not_explains' of 'leg_ache' must be a list",
+        ),
+    ],
+    ids=[
+        "unknown-fact",
+        "unknown-finding",
+        "not-observed",
+        "not-given",
+        "bad-level",
+        "not-a-mapping",
+        "not-a-list",
+        "the-finding-itself",
+        "not-explains-empty",
+        "not-explains-levels",
+    ],
+)
+def test_explains_errors_name_file_and_line(findings_kb, tmp_path, line, message):
+    text = "scenarios:\n  - name: a\n" + _GIVEN + f"    {line}\n"
+    assert error(findings_kb, tmp_path, text) == message
+
+
+def test_a_knowledge_base_without_observed_kinds_says_so(tiny_kb, tmp_path):
+    text = "scenarios:\n  - name: a\n    given: {sun: yes}\n    explains: {ache: []}\n"
+    assert error(tiny_kb, tmp_path, text) == (
+        "t.scenarios.yaml:4: 'ache' in 'explains' is a symptom fact, not an observed finding "
+        "(this knowledge base declares no observed kind: observed: yes in kb.yaml)"
+    )
+
+
+def test_every_variant_must_report_the_finding(findings_kb, tmp_path):
+    text = (
+        "scenarios:\n  - name: a\n    given: {hot_weather: yes}\n"
+        "    variants: [{leg_ache: yes}, {leg_ache: no}]\n"
+        "    explains: {leg_ache: [dehydration]}\n"
+    )
+    assert error(findings_kb, tmp_path, text) == (
+        "t.scenarios.yaml:5: 'leg_ache' in 'explains' is not given as present in "
+        "'a [leg_ache=no]' (add leg_ache: yes to given)"
+    )
+
+
+def test_explains_failures_are_judged_per_fact(findings_kb, findings_engine, tmp_path):
+    text = (
+        "scenarios:\n  - name: a\n"
+        + _GIVEN
+        + "    explains: {leg_ache: {hot_weather: possible, sweat_loss: established}}\n"
+        "    not_explains: {leg_ache: [doms, cramps]}\n"
+    )
+    assert failures(findings_kb, findings_engine, tmp_path, text) == [
+        "expected leg_ache to be explained through sweat_loss at the established level, but "
+        "the best such explanation is possible\n"
+        "  possible: hot weather → fluid lost in sweat → dehydration → aching legs\n"
+        "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; to "
+        "establish it: -f drank_little\n"
+        "  possible: hot weather → fluid lost in sweat → dehydration → muscle cramps → "
+        "aching legs\n"
+        "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; "
+        "dehydration can lead to muscle cramps, 1 of 3 documents; no input would establish it",
+        "expected leg_ache not to be explained through cramps, but it was (possible)\n"
+        "  possible: hot weather → fluid lost in sweat → dehydration → muscle cramps → "
+        "aching legs",
+    ]

@@ -8,12 +8,21 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from whyache.api.verdict import Verdict, verdict
-from whyache.engine import Case, Firing, InputError, KnowledgeBase, Result
+from whyache.engine import (
+    ESTABLISHED,
+    POSSIBLE,
+    Case,
+    Firing,
+    InputError,
+    KnowledgeBase,
+    Result,
+)
 from whyache.engine.model.vocabulary import suggest
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from whyache.engine.analysis.findings import FindingExplanation
     from whyache.engine.explain.how import HowTree
     from whyache.engine.explain.what_if import WhatIf
     from whyache.engine.explain.why_not import WhyNotReport
@@ -96,6 +105,49 @@ class Run:
         why = explain_rule(self.result, self.kb.rule(rule))
         return verdict(False, f"rule {rule} did not fire", [f"why not: {why[0]}", *why[1:]])
 
+    @cached_property
+    def explanations(self) -> tuple[FindingExplanation, ...]:
+        """What explains each finding the case reports (given as present, of an observed
+        kind): the documented causes the facts support, each a chain back to given facts
+        with its level and support, and those not yet supported with the fewest facts that
+        would support each (see docs/concepts.md#observed-findings-why-do-my-legs-ache)."""
+        from whyache.engine.analysis.findings import explain_findings
+
+        return explain_findings(self.result)
+
+    def explains(self, finding: str, *through: str, level: str | None = None) -> Verdict:
+        """Whether a reported finding is explained: at all, or through each fact named (given
+        or concluded on one of its derivations); with ``level``, at exactly that best level
+        (``established`` or ``possible``) through each. As ``explains:`` in scenario files."""
+        from whyache.workflows.scenario_check import explains_problems
+
+        found = self._finding(finding)
+        for fact in through:
+            self._known_fact(fact)
+        if level is not None and level not in (ESTABLISHED, POSSIBLE):
+            raise InputError(f"level {level!r} is not {ESTABLISHED} or {POSSIBLE}")
+        if level is not None and not through:
+            raise InputError("explains() with a level needs the facts it is about")
+        for one in through or (None,):
+            problem = explains_problems(self.result, found, one, level)
+            if problem is not None:
+                return verdict(False, *problem)
+        names = f" through {', '.join(through)}" if through else ""
+        at = f" at the {level} level" if level else ""
+        return Verdict(True, f"{finding} is explained{names}{at}")
+
+    def _finding(self, finding: str) -> FindingExplanation:
+        """A reported finding's explanation; InputError for a name that is not one."""
+        self._known_fact(finding)
+        found = next((f for f in self.explanations if f.finding == finding), None)
+        if found is None:
+            what = "given as present" if self.kb.is_observed(finding) else "an observed finding"
+            raise InputError(
+                f"{finding!r} is not {what}, so nothing explains it",
+                hint=f"give it: run({finding!r}, ...)" if self.kb.is_observed(finding) else None,
+            )
+        return found
+
     def derivations(self, fact: str) -> tuple[Firing, ...]:
         """Every firing that concluded the fact, first one first."""
         self._known_fact(fact)
@@ -135,10 +187,14 @@ class Run:
         return derivation_graph(self.result)
 
     def to_dict(self) -> dict[str, Any]:
-        """The run as plain data: what ``whyache run --format json`` prints."""
+        """The run as plain data: what ``whyache run --format json`` prints (without its
+        ``report``), with the ``explanations`` of reported findings."""
+        from whyache.engine.render.findings import findings_to_dict
         from whyache.engine.render.serialize import result_to_dict
 
-        return result_to_dict(self.result)
+        data = result_to_dict(self.result)
+        data["explanations"] = findings_to_dict(self.kb, self.explanations)
+        return data
 
     def report(self) -> str:
         """The text report: what ``whyache run`` prints."""

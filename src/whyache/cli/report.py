@@ -10,6 +10,7 @@ as short tags (``000 §2``) with the titles once at the end. What is chosen is d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from whyache.cli.style import Style
@@ -31,6 +32,15 @@ from whyache.engine.render.trace import additions_text, alert, possible_alert, u
 if TYPE_CHECKING:
     from whyache.engine.analysis.consultation import Question  # networkx: not at start-up
 
+#: Lines that follow the red flags and the document files they cite, given how many items
+#: of each kind to show and whether to leave out what only repeats (see :func:`render_report`).
+AfterFlags = Callable[[int, bool], tuple[list[str], tuple[str, ...]]]
+
+
+def _nothing(shown: int, terse: bool) -> tuple[list[str], tuple[str, ...]]:
+    return [], ()
+
+
 #: The report aims at one screen: conclusions and advice are shortened (never the red
 #: flags) until it fits in this many lines, down to ``MIN_SHOWN`` of each kind.
 SCREEN_LINES = 40
@@ -50,17 +60,21 @@ def render_report(
     header: str,
     questions: tuple[Question, ...] = (),
     report: Report | None = None,
+    after_flags: AfterFlags | None = None,
 ) -> str:
     """The whole short report of ``whyache run`` (and ``demo``), at most one screen when the
-    red flags allow it: they are always shown in full."""
+    red flags allow it: they are always shown in full. ``after_flags(shown, terse)``: the
+    lines that follow them and the document files they cite (what explains a reported
+    finding, see ``cli/findings.py``), shortened with the rest."""
+    after = after_flags or _nothing
     report = report or build_report(result)
     shown = MAX_SHOWN
-    lines = _lines(result, report, style, header, questions, shown)
+    lines = _lines(result, report, style, header, questions, shown, after)
     while len(lines) > SCREEN_LINES and shown > MIN_SHOWN:
         shown -= 1
-        lines = _lines(result, report, style, header, questions, shown)
+        lines = _lines(result, report, style, header, questions, shown, after)
     if len(lines) > SCREEN_LINES:  # last: leave out what only repeats the red flags' facts
-        terse = _lines(result, report, style, header, questions, shown, terse=True)
+        terse = _lines(result, report, style, header, questions, shown, after, terse=True)
         lines = min(lines, terse, key=len)
     return "\n".join(lines) + "\n"
 
@@ -118,6 +132,7 @@ def _lines(
     header: str,
     questions: tuple[Question, ...],
     shown: int,
+    after: AfterFlags | None = None,
     terse: bool = False,
 ) -> list[str]:
 
@@ -136,6 +151,10 @@ def _lines(
     for flag in flags:
         cite(flag.sources)
     lines.append("")
+    if after is not None:
+        section, documents = after(shown, terse)
+        lines += section
+        cited.update(dict.fromkeys(documents))
     explained = report.explained
     if terse:
         flagged = {leaf.fact for flag in flags for leaf in flag.chain.given()}

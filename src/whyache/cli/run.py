@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from whyache.api.session import run_case
+from whyache.cli.findings import findings_block, findings_section
 from whyache.cli.options import (
     build,
     case_options,
@@ -20,7 +21,9 @@ from whyache.cli.options import (
 from whyache.cli.report import render_report
 from whyache.cli.style import Style, style_for
 from whyache.engine import Result, case_from_mapping
+from whyache.engine.analysis.findings import FindingExplanation, explain_findings
 from whyache.engine.analysis.report import build_report, settling_questions
+from whyache.engine.render.findings import findings_to_dict
 from whyache.engine.render.serialize import report_to_dict, result_to_dict
 from whyache.engine.render.trace import header, render_trace
 
@@ -36,21 +39,37 @@ trace_option = click.option(
 
 
 def emit(result: Result, output_format: str, full_trace: bool = False) -> None:
+    findings = explain_findings(result)
     if output_format == "json":
         data = result_to_dict(result)
         data["report"] = report_to_dict(result, build_report(result), questions_for(result))
+        data["explanations"] = findings_to_dict(result.kb, findings)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     style = style_for()
     if full_trace:
-        click.echo(render_trace(result), nl=False)
+        text = render_trace(result)
+        block = findings_block(result, findings, style)
+        if block:  # after the trace, a blank line before
+            text += "\n" + "\n".join(block)
+        click.echo(text, nl=False, color=style.colour)
     else:
-        click.echo(report_text(result, style), nl=False, color=style.colour)
+        click.echo(report_text(result, style, findings), nl=False, color=style.colour)
 
 
-def report_text(result: Result, style: Style) -> str:
-    """The short report as ``run`` prints it."""
-    return render_report(result, style, header(result.kb), questions_for(result))
+def report_text(
+    result: Result, style: Style, findings: tuple[FindingExplanation, ...] | None = None
+) -> str:
+    """The short report as ``run`` prints it, what explains a reported finding after the
+    red flags."""
+    findings = explain_findings(result) if findings is None else findings
+    return render_report(
+        result,
+        style,
+        header(result.kb),
+        questions_for(result),
+        after_flags=findings_section(result, findings, style),
+    )
 
 
 def questions_for(result: Result) -> tuple[Question, ...]:

@@ -50,6 +50,11 @@ class Style:
         return [line.replace(_KEEP, " ") for line in lines]
 
 
+def unbroken(text: str) -> str:
+    """``text`` whose spaces :meth:`Style.wrap` never breaks a line at (``-f drank_little``)."""
+    return text.replace(" ", _KEEP)
+
+
 def colour_wanted(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
     env = os.environ if environ is None else environ
     if env.get("NO_COLOR"):

@@ -26,6 +26,8 @@ EXAMPLES: dict[str, str] = {
     "tiny-kb": "a nine-fact knowledge base: a number, a denial and an absence test",
     "differential-kb": "a small knowledge base that tells muscle soreness from bone injury",
     "consult-kb": "a small knowledge base for trying whyache consult",
+    "findings-kb": "a small knowledge base whose reported ache is explained: observed findings",
+    "findings-scenarios": "scenario files for findings-kb: what explains the ache (whyache check)",
     "cycle-kb": "a knowledge base with a rule cycle, for whyache kb lint",
     "squeaky-bicycle-kb": "a knowledge base about something else: why a bicycle squeaks",
     "squeaky-bicycle-scenarios": "scenario files for squeaky-bicycle-kb (whyache check)",

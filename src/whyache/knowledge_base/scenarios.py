@@ -16,6 +16,12 @@ A scenario file (``*.scenarios.yaml``) holds a list of scenarios::
           - [inadequate_fluid_intake, dehydration, reduced_blood_volume, leg_ache]
         fires: [dehydration_lowers_blood_volume]     # rule ids that must fire
         does_not_fire: []                            # rule ids that must not fire
+      - name: the ache of a hot run                  # a finding reported, and what explains it
+        given: {leg_ache: yes, hot_weather: yes}
+        explains:
+          leg_ache: {hot_weather: possible}          # through these facts, at these levels
+          # leg_ache: [dehydration, hot_weather]     # ...or through these, at any level
+        not_explains: {leg_ache: [stress_fracture]}  # no explanation passes through these
         variants:                                    # optional: the same case again with overrides
           - {hours_since_run: 24}
           - {hours_since_run: 72}
@@ -38,6 +44,15 @@ What each expectation means:
   premise -> firing -> conclusion edges, through as many firings as it takes. Steps may be
   skipped (``[a, c]`` holds for ``a -> b -> c``) but the order may not be reversed.
 * ``fires`` / ``does_not_fire``: rule ids that fired at least once / never.
+* ``explains``: a mapping from an observed finding the case gives as present (see
+  ``KindDef.observed``) to the facts its explanation must pass through: a list (any level),
+  or a mapping of fact to ``established`` or ``possible`` (the best explanation through that
+  fact has exactly that level). An empty list or mapping asks only that something given
+  explains the finding. What explains a finding is
+  :mod:`whyache.engine.analysis.findings`: the derivations of the finding from the other
+  given facts, and the facts they pass through (given or concluded).
+* ``not_explains``: a mapping from a finding given as present to facts that no explanation of
+  it may pass through.
 * ``variants``: each variant runs the scenario again with its facts laid over ``given``; every
   expectation must hold for every variant. A mapping of fact to a list of values expands into
   every combination. Each variant is its own scenario, named ``name [fact=value, ...]``.
@@ -61,6 +76,8 @@ from typing import Any
 import yaml
 
 from whyache.engine import (
+    ESTABLISHED,
+    POSSIBLE,
     Case,
     InputError,
     KnowledgeBase,
@@ -88,6 +105,8 @@ _KEYS = {
     "fires",
     "does_not_fire",
     "variants",
+    "explains",
+    "not_explains",
 }
 _FACT_LISTS = ("concludes", "does_not_conclude")
 _RULE_LISTS = ("fires", "does_not_fire")
@@ -108,6 +127,10 @@ class Scenario:
     fires: tuple[str, ...] = ()
     does_not_fire: tuple[str, ...] = ()
     description: str = ""
+    #: Per finding, the facts its explanation passes through and the level expected (None:
+    #: any); a finding with none must only be explained.
+    explains: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...] = ()
+    not_explains: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class _Source:
@@ -426,6 +449,11 @@ def _expand(
     lists = {key: _names(item.get(key), key, source, line) for key in (*_FACT_LISTS, *_RULE_LISTS)}
     for key, names in lists.items():
         problems.extend(_check_names(kb, names, key, source, line))
+    explains = _explanations(kb, item, "explains", source, line, problems)
+    not_explains = tuple(
+        (finding, tuple(fact for fact, _ in through))
+        for finding, through in _explanations(kb, item, "not_explains", source, line, problems)
+    )
     variants = _variants(item, source, line)
     # Each fact on its own first, so that every bad one is named, not only the first.
     singles: list[tuple[dict[str, Any], dict[str, Any]]]
@@ -446,6 +474,14 @@ def _expand(
         if variant:
             label += " [" + ", ".join(f"{k}={_label(v)}" for k, v in variant.items()) + "]"
         case = _case(kb, given, variant, source, line)
+        for key, findings in (("explains", explains), ("not_explains", not_explains)):
+            for finding, _ in findings:
+                if case.get(finding) is not True:
+                    raise InputError(
+                        f"{echo(finding)} in {key!r} is not given as present in {echo(label)}",
+                        hint=f"add {finding}: yes to given",
+                        location=source.location(line, key, finding),
+                    )
         yield Scenario(
             name=label,
             case=case,
@@ -460,6 +496,8 @@ def _expand(
             fires=lists["fires"],
             does_not_fire=lists["does_not_fire"],
             description=visible(str(item.get("description") or "")),
+            explains=explains,
+            not_explains=not_explains,
         )
 
 
@@ -503,3 +541,99 @@ def scenario_files(paths: Sequence[Path]) -> Iterator[Path]:
             yield from sorted(path.rglob(f"*{SUFFIX}"))
         else:
             yield path
+
+
+#: The levels ``explains:`` may expect (see :mod:`whyache.engine.analysis.findings`).
+LEVELS = (ESTABLISHED, POSSIBLE)
+
+
+def _explanations(
+    kb: KnowledgeBase,
+    item: dict[str, Any],
+    key: str,
+    source: _Source,
+    line: int | None,
+    problems: list[InputError],
+) -> tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]:
+    """``explains:`` / ``not_explains:``: finding -> facts (a list) or fact -> level (a
+    mapping, ``explains`` only); every name checked, every problem added to ``problems``."""
+    data = item.get(key)
+    if data is None:
+        return ()
+    shape = "a list of facts or a mapping of fact to level" if key == "explains" else "a list"
+    if not isinstance(data, dict):
+        problems.append(
+            InputError(
+                f"{key!r} must be a mapping of finding to {shape}",
+                hint=f"write {key}: {{leg_ache: [dehydration]}}",
+                location=source.location(line, key),
+            )
+        )
+        return ()
+    found: list[tuple[str, tuple[tuple[str, str | None], ...]]] = []
+    for finding, wanted in data.items():
+        finding = str(finding)
+        where = source.location(line, key, finding)
+        before = len(problems)
+        if not kb.has_fact(finding):
+            close = suggest(finding, [f.id for f in kb.facts if kb.is_observed(f.id)], 1, 0.6)
+            problems.append(
+                InputError(
+                    f"unknown finding {echo(finding)} in {key!r}",
+                    hint=f"did you mean {close[0]!r}?" if close else None,
+                    location=where,
+                )
+            )
+        elif not kb.is_observed(finding):
+            observed = ", ".join(kb.observed_kinds)
+            problems.append(
+                InputError(
+                    f"{echo(finding)} in {key!r} is a {kb.kind(kb.fact(finding).kind).singular} "
+                    "fact, not an observed finding",
+                    hint=f"findings are facts of an observed kind: {observed}"
+                    if observed
+                    else "this knowledge base declares no observed kind: observed: yes in kb.yaml",
+                    location=where,
+                )
+            )
+        if isinstance(wanted, dict) and key == "explains":
+            through: tuple[tuple[str, str | None], ...] = tuple(
+                (str(fact), level) for fact, level in wanted.items()
+            )
+            for fact, level in through:
+                if level not in LEVELS:
+                    problems.append(
+                        InputError(
+                            f"level {echo(str(level))} of {echo(fact)} in {key!r} is not "
+                            f"{' or '.join(LEVELS)}",
+                            location=source.location(line, key, finding, fact),
+                        )
+                    )
+        elif isinstance(wanted, list | str) or wanted is None:
+            through = tuple((fact, None) for fact in _names(wanted, key, source, line, finding))
+        else:
+            problems.append(
+                InputError(f"{key!r} of {echo(finding)} must be {shape}", location=where)
+            )
+            continue
+        if key == "not_explains" and not through:
+            problems.append(
+                InputError(
+                    f"'not_explains' of {echo(finding)} names no fact",
+                    hint="list the facts no explanation may pass through",
+                    location=where,
+                )
+            )
+        facts = tuple(fact for fact, _ in through)
+        problems.extend(_check_names(kb, facts, key, source, line, finding))
+        if finding in facts:
+            problems.append(
+                InputError(
+                    f"{echo(finding)} in {key!r} names the finding itself",
+                    hint="name the facts that explain it",
+                    location=where,
+                )
+            )
+        if len(problems) == before:
+            found.append((finding, through))
+    return tuple(found)

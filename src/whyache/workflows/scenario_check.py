@@ -14,7 +14,14 @@ from typing import TypeAlias
 
 import networkx as nx
 
-from whyache.engine import Result, derivation_graph
+from whyache.engine import POSSIBLE, Result, derivation_graph
+from whyache.engine.analysis.findings import FindingExplanation, explain_finding
+from whyache.engine.render.findings import (
+    cause_text,
+    establish_text,
+    explanation_text,
+    needs_text,
+)
 from whyache.engine.runtime.engines import Runner
 from whyache.knowledge_base.scenarios import Scenario
 from whyache.workflows.failure_explanations import (
@@ -85,6 +92,83 @@ def via_problems(
             origin = ", ".join(roots) or "nothing given"
             problems.append(f"{a} does not lead to {b}: {b} was derived from {origin}")
     return problems
+
+
+def explains_problems(
+    result: Result, found: FindingExplanation, through: str | None, level: str | None = None
+) -> tuple[str, list[str]] | None:
+    """Why a finding is not explained as expected (through a fact, at a level): a headline
+    and the lines under it; None when it is."""
+    kb, finding = result.kb, found.finding
+    if through is None:
+        if found.explanations:
+            return None
+        headline = f"expected {finding} to be explained, but nothing given explains it"
+        return headline, open_lines(result, found)
+    actual = found.level_through(through)
+    if actual is not None and level in (None, actual):
+        return None
+    if actual is None:
+        headline = f"expected {finding} to be explained through {through}, but it was not"
+        if result.value(through) is None:
+            lines = [f"{through} was neither given nor concluded"]
+            lines += [INDENT + line for line in explain_missing(result, through)]
+        else:
+            lines = [f"{through} does not lead to {finding}"]
+        return headline, lines + explained_lines(result, found)
+    headline = (
+        f"expected {finding} to be explained through {through} at the {level} level, "
+        f"but the best such explanation is {actual}"
+    )
+    shown = [e for e in found.explanations if through in e.chain.facts()] or found.explanations
+    lines = []
+    for e in shown:
+        lines.append(explanation_text(kb, e))
+        if e.level == POSSIBLE:
+            lines.append(INDENT + establish_text(kb, e))
+    return headline, lines
+
+
+def not_explains_problems(
+    result: Result, found: FindingExplanation, through: str
+) -> tuple[str, list[str]] | None:
+    """Why a fact is on an explanation of a finding when it should not be; None if it is not."""
+    actual = found.level_through(through)
+    if actual is None:
+        return None
+    headline = (
+        f"expected {found.finding} not to be explained through {through}, but it was ({actual})"
+    )
+    shown = [e for e in found.explanations if through in e.chain.facts()]
+    lines = [explanation_text(result.kb, e) for e in shown] or [
+        f"{through} lies on one of the {found.supported} documented causes that fit the facts"
+    ]
+    return headline, lines
+
+
+def explained_lines(result: Result, found: FindingExplanation) -> list[str]:
+    """What does explain the finding: each explanation's level and chain, or that none does."""
+    if not found.explanations:
+        return [f"nothing given explains {found.finding}", *open_lines(result, found)]
+    lines = [f"{found.finding} is explained by:"]
+    lines += [INDENT + explanation_text(result.kb, e) for e in found.explanations]
+    if found.more_explanations:
+        lines.append(f"{INDENT}and {found.more_explanations} more")
+    return lines
+
+
+def open_lines(result: Result, found: FindingExplanation) -> list[str]:
+    """The documented causes not yet supported, with what would support each."""
+    kb = result.kb
+    lines = [
+        f"not yet supported: {cause_text(kb, c.rule, c.cause)} ({c.rule}): {needs_text(c.needs)}"
+        for c in found.open_causes
+    ]
+    if found.more_open:
+        lines.append(f"and {found.more_open} more")
+    if found.out_of_reach:
+        lines.append(f"out of reach (no fact added supports them): {', '.join(found.out_of_reach)}")
+    return lines
 
 
 def check(engine: Runner, scenario: Scenario) -> Outcome:
@@ -175,6 +259,29 @@ def check(engine: Runner, scenario: Scenario) -> Outcome:
             first = next(f for f in result.firings if f.rule == rule)
             headline = f"expected rule {rule} not to fire, but it did"
             fail("does_not_fire", rule, False, headline, explain_firing(result, first))
+    findings = {
+        finding: explain_finding(result, finding)
+        for finding, _ in (*scenario.explains, *scenario.not_explains)
+    }
+    for finding, expected_through in scenario.explains:
+        expectations: tuple[tuple[str | None, str | None], ...] = expected_through or (
+            (None, None),
+        )
+        for step, level in expectations:
+            problem = explains_problems(result, findings[finding], step, level)
+            if problem is None:
+                continue
+            subject = finding if step is None else f"{finding} through {step}"
+            if step is None or level is None:
+                fail("explains", subject, True, *problem)
+            else:
+                actual = findings[finding].level_through(step)
+                fail("explains", subject, (level,), *problem, actual=(actual,) if actual else ())
+    for finding, facts in scenario.not_explains:
+        for through in facts:
+            problem = not_explains_problems(result, findings[finding], through)
+            if problem is not None:
+                fail("not_explains", f"{finding} through {through}", False, *problem)
     return Outcome(scenario, tuple(f.message for f in found), result, tuple(found))
 
 

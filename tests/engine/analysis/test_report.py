@@ -38,3 +38,24 @@ def test_possible_red_flags_are_reported_apart_and_hold_self_care_back():
     (explained,) = report.explained
     assert (explained.fact, explained.level) == ("cramps", "possible")
     assert [s.rule for s in explained.links] == ["heat_can_dehydrate"]
+
+
+def test_an_explained_finding_is_used_and_chains_read_through_established_derivations(
+    findings_kb, findings_engine
+):
+    from whyache.engine import Case
+    from whyache.engine.analysis.report import chain_of, chain_text, unused_given
+
+    explained = findings_engine.run(Case((("hot_weather", True), ("leg_ache", True))))
+    assert unused_given(explained) == ()  # rules concluded the ache: explaining it is its use
+    alone = findings_engine.run(Case((("hours_since_run", 2.0), ("leg_ache", True))))
+    assert unused_given(alone) == ("hours_since_run", "leg_ache")
+    # dehydration is first concluded through "can lead to", then established with drinking.
+    both = findings_engine.run(Case((("drank_little", True), ("hot_weather", True))))
+    assert [f.rule for f in both.derivations("dehydration")] == [
+        "sweat_can_dehydrate",
+        "unreplaced_sweat_dehydrates",
+    ]
+    assert chain_text(findings_kb, chain_of(both, "dehydration")) == (
+        "(hot weather → fluid lost in sweat) + drank too little → dehydration"
+    )

@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from whyache.engine import Engine, InputError, KnowledgeBase, case_from_assignments
-from whyache.engine.explain.why_not import Status, derive, why_not
+from whyache.engine.explain.why_not import (
+    Addition,
+    Status,
+    derive,
+    rule_additions,
+    why_not,
+)
 
 from ...conftest import KINDS_YAML
 
@@ -233,3 +239,47 @@ def test_a_possible_fact_gets_what_would_establish_it(tmp_path):
     assert [s.rule for s in report.links] == ["a_may_give_x"]
     established = why_not(kb, run(engine, kb, "a", "c"), "x")
     assert (established.root, established.level) == (None, "established")
+
+
+# --- findings a case reports, and the additions that make one rule fire ---------------------
+
+
+def test_a_given_finding_holds_as_a_premise(findings_kb, findings_engine):
+    """cramps is an observed finding: given, it holds like an input, so the rule reading it
+    needs nothing more (read as a derived fact it would need hot weather)."""
+    given = run(findings_engine, findings_kb, "cramps", "hours_since_run=2")
+    assert rule_additions(findings_kb, given, ["cramps_ache"]) == {
+        "cramps_ache": (Addition((), ()),)
+    }
+
+
+def test_rule_additions_are_the_fewest_inputs_that_make_each_rule_fire(
+    findings_kb, findings_engine
+):
+    result = run(findings_engine, findings_kb, "hot_weather")
+    found = rule_additions(
+        findings_kb, result, ["doms_aches", "fracture_aches", "unreplaced_sweat_dehydrates"]
+    )
+    assert {rule: [a.conditions for a in additions] for rule, additions in found.items()} == {
+        "doms_aches": [("downhill_run", "hours_since_run <= 72", "hours_since_run >= 24")],
+        "fracture_aches": [("high_mileage",)],
+        "unreplaced_sweat_dehydrates": [("drank_little",)],
+    }
+    ruled_out = run(findings_engine, findings_kb, "hot_weather", "hours_since_run=2")
+    assert rule_additions(findings_kb, ruled_out, ["doms_aches"]) == {"doms_aches": ()}
+
+
+def test_rule_additions_can_ask_what_would_establish_a_rule_s_premises(
+    findings_kb, findings_engine
+):
+    """Establish mode: the rule fires with every premise established (for a possible link
+    such as fracture_aches, its cause; the link itself stays possible)."""
+    result = run(findings_engine, findings_kb, "hot_weather", "high_mileage")
+    found = rule_additions(
+        findings_kb, result, ["dehydration_aches", "fracture_aches", "cramps_ache"], establish=True
+    )
+    assert {rule: [a.conditions for a in additions] for rule, additions in found.items()} == {
+        "dehydration_aches": [("drank_little",)],
+        "fracture_aches": [("pain_at_rest",)],
+        "cramps_ache": [],  # cramps come only through "can lead to"
+    }

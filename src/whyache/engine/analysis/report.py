@@ -328,14 +328,18 @@ def explained_facts(result: Result) -> tuple[str, ...]:
 
 def unused_given(result: Result) -> tuple[str, ...]:
     """Given facts that no firing used, as a premise or as an assumption about them. A denial
-    that some rule mentions is not listed: ruling a rule out is its use."""
+    that some rule mentions is not listed: ruling a rule out is its use; nor is a reported
+    finding that rules concluded: explaining it is its use."""
     kb = result.kb
     used = {p.fact for firing in result.firings for p in firing.premises}
     words = {w for firing in result.firings for a in firing.assumptions for w in _words(a)}
     return tuple(
         f
         for f, v in result.case.facts
-        if f not in used and f not in words and not (v is False and kb.rules_using(f))
+        if f not in used
+        and f not in words
+        and not (v is False and kb.rules_using(f))
+        and not (kb.is_observed(f) and result.derivations(f))  # a finding explained is used
     )
 
 

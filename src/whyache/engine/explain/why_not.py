@@ -274,7 +274,7 @@ class _Analysis:
     def _literal_needs(self, lit: Literal) -> tuple[Need, ...]:
         fact = self.kb.fact(lit.fact)
         value = self.result.value(lit.fact)
-        if fact.is_input:
+        if fact.is_input or self.result.case.get(lit.fact) is not None:  # or a given finding
             if value is not None:
                 return (frozenset(),) if lit.holds(value) else ()
             if lit.holds(None):
@@ -306,7 +306,7 @@ class _Analysis:
         text = str(lit)
         fact = self.kb.fact(lit.fact)
         value = self.result.value(lit.fact)
-        if fact.is_input:
+        if fact.is_input or self.result.case.get(lit.fact) is not None:  # or a given finding
             if value is not None:
                 detail = "given" if value is True else f"given as {format_value(value)}"
                 if lit.holds(value):
@@ -482,3 +482,44 @@ def _additions(
     return tuple(
         Addition(tuple(sorted(need)), example) for need, example in working if need in kept
     )[:MAX_ADDITIONS]
+
+
+def rule_additions(
+    kb: KnowledgeBase,
+    result: Result,
+    rule_ids: Iterable[str],
+    limit: int = MAX_ADDITIONS,
+    *,
+    establish: bool = False,
+) -> dict[str, tuple[Addition, ...]]:
+    """For each rule: the smallest sets of input conditions that, added to the case, make it
+    fire (``establish``: fire with every premise established, as WHY-NOT's establish mode
+    reads premises), at most ``limit``, fewest first; from one analysis, each checked by a
+    run of the extended case as :func:`why_not` checks its additions. ``()``: no addition of
+    inputs does it; one empty addition: nothing needs adding."""
+    analysis = _Analysis(kb, result, establish=establish)
+    program = reference.program(kb, analysis.strata)
+    found: dict[str, tuple[Addition, ...]] = {}
+    for rule_id in rule_ids:
+        # An antichain already: every set that checks out is kept, in order.
+        needs = _minimal(
+            n for lits in analysis.alternatives[rule_id] for n in analysis._alt_needs(lits)
+        )
+        kept: list[Addition] = []
+        for need in needs[:_MAX_CANDIDATES]:
+            if len(kept) >= limit:
+                break
+            example = _example(kb, [analysis.literals[text] for text in need])
+            if example is None:
+                continue
+            values = dict(result.case.facts)
+            values.update(example)
+            run = program.run(Case(tuple(sorted(values.items()))))
+            if any(
+                not establish or all(p.fact in run.established for p in firing.premises)
+                for firing in run.firings
+                if firing.rule == rule_id
+            ):
+                kept.append(Addition(tuple(sorted(need)), example))
+        found[rule_id] = tuple(kept)
+    return found

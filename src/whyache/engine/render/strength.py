@@ -21,8 +21,13 @@ MAX_LINKS = 2
 
 def support_words(step: Strength) -> str:
     """``3 of 5 documents``: how many of the knowledge base's documents state the link."""
-    noun = "document" if step.documents == 1 else "documents"
-    return f"{step.support} of {step.documents} {noun}"
+    return documents_words(step.support, step.documents)
+
+
+def documents_words(support: int, documents: int) -> str:
+    """``3 of 5 documents``, from the two counts (a rule not fired has no :class:`Strength`)."""
+    noun = "document" if documents == 1 else "documents"
+    return f"{support} of {documents} {noun}"
 
 
 def _names(kb: KnowledgeBase, facts: Iterable[str], joiner: str) -> str:
