@@ -176,18 +176,19 @@ class _Session:
                     self.say(f"{INDENT}Questions that could raise a {flag} are still asked.")
             elif command == "quit":
                 return "quit"
-            elif question.group:
-                answer = None if is_unknown(text) else yes_no(text)
-                if answer is None and not is_unknown(text):
-                    self.say(f"{INDENT}Please answer yes, no or unknown (or type help).")
-                    continue
-                self.update(self.consultation.answer_group(question.group, question.facts, answer))
             else:
+                # A group's facts are yes/no inputs (validated), so its answer reads as theirs.
                 value, reason = parse_answer(kb.fact(question.fact), text)
                 if reason is not None:
                     self.say(f"{INDENT}{reason}")
                     continue
-                self.update(self.consultation.answer(question.fact, value))
+                if question.group:
+                    answer = None if value is None else bool(value)
+                    self.update(
+                        self.consultation.answer_group(question.group, question.facts, answer)
+                    )
+                else:
+                    self.update(self.consultation.answer(question.fact, value))
 
     def next_question(self, kinds: tuple[str, ...] | None) -> Question | None:
         """The consultant's next question; when it has none, one that would help establish

@@ -375,9 +375,9 @@ def _links(kb: KnowledgeBase) -> Iterator[Finding]:
                 hint=f"add link: one of {kinds}",
             )
             continue
-        said = [s for s in rule.sources if s.says is not None]
+        said = [(source, source.says) for source in rule.sources if source.says is not None]
+        strong = [source for source, says in said if says.establishes]
         if not rule.link.establishes:
-            strong = [s for s in said if s.says is not None and s.says.establishes]
             if strong and not kb.disagreements_for(rule.id):
                 yield Finding(
                     "warning",
@@ -388,13 +388,11 @@ def _links(kb: KnowledgeBase) -> Iterator[Finding]:
                     hint="make it link: establishes, or record the sources' difference "
                     "as a disagreement",
                 )
-        elif said and not any(s.says is not None and s.says.establishes for s in said):
+        elif said and not strong:
             yield Finding(
                 "warning",
                 "link-stronger-than-sources",
-                f"establishes, but its sources say only {said[0].says.words}"
-                if said[0].says is not None
-                else "establishes, but its sources say less",
+                f"establishes, but its sources say only {said[0][1].words}",
                 rule.location,
                 rule=rule.id,
                 hint="give it the link its sources state",

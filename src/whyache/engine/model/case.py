@@ -72,7 +72,7 @@ def resolve_fact(
     key = normalise(name)
     if kb.has_fact(key):
         return kb.fact(key)
-    aliased = _aliases(kb).get(key)
+    aliased = kb.aliased(key)
     if aliased is not None:
         return kb.fact(aliased)
     close: tuple[str, ...] = ()
@@ -163,26 +163,7 @@ def _given(kb: KnowledgeBase, name: str, location: Location | None) -> FactDef:
 def _undeclared(kb: KnowledgeBase, name: str) -> bool:
     """Whether a name is neither a fact id nor an alias (cheaply: no suggestions)."""
     key = normalise(name)
-    return not kb.has_fact(key) and key not in _aliases(kb)
-
-
-_ALIASES: dict[int, tuple[KnowledgeBase, dict[str, str]]] = {}
-
-
-def _aliases(kb: KnowledgeBase) -> dict[str, str]:
-    """Normalised alias -> fact id, the first fact declaring it winning (as the loop did),
-    remembered for the last few knowledge bases: a case names facts by the hundred."""
-    cached = _ALIASES.get(id(kb))
-    if cached is not None and cached[0] is kb:
-        return cached[1]
-    table: dict[str, str] = {}
-    for fact in kb.facts:
-        for alias in fact.aliases:
-            table.setdefault(normalise(alias), fact.id)
-    if len(_ALIASES) >= 8:
-        _ALIASES.pop(next(iter(_ALIASES)))
-    _ALIASES[id(kb)] = (kb, table)
-    return table
+    return not kb.has_fact(key) and kb.aliased(key) is None
 
 
 def build_case(

@@ -16,6 +16,7 @@ from typing import Any
 
 from whyache.engine.errors import Location
 from whyache.engine.model.conditions import Condition, Literal, facts_in, to_dnf
+from whyache.engine.model.vocabulary import normalise
 
 #: The one kind of fact the engine itself knows: what a case may give. Every other kind is
 #: declared by the knowledge base (``kinds:`` in kb.yaml), with its place and role.
@@ -273,6 +274,7 @@ class KnowledgeBase:
     _strata: Mapping[str, int] | None = field(init=False, repr=False, compare=False)
     _kinds: Mapping[str, KindDef] = field(init=False, repr=False, compare=False)
     _possible_rules: frozenset[str] = field(init=False, repr=False, compare=False)
+    _aliases: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_strata", None)
@@ -288,6 +290,11 @@ class KnowledgeBase:
         object.__setattr__(
             self, "_possible_rules", frozenset(r.id for r in self.rules if not r.establishes)
         )
+        aliases: dict[str, str] = {}
+        for fact in self.facts:
+            for alias in fact.aliases:
+                aliases.setdefault(normalise(alias), fact.id)  # the first declaring it wins
+        object.__setattr__(self, "_aliases", MappingProxyType(aliases))
         object.__setattr__(self, "_facts", MappingProxyType({f.id: f for f in self.facts}))
         object.__setattr__(self, "_rules", MappingProxyType({r.id: r for r in self.rules}))
         object.__setattr__(
@@ -320,6 +327,10 @@ class KnowledgeBase:
     def possible_rules(self) -> frozenset[str]:
         """Ids of the rules whose link is possible only (empty: every rule establishes)."""
         return self._possible_rules
+
+    def aliased(self, name: str) -> str | None:
+        """The fact id a normalised alias names, if any."""
+        return self._aliases.get(name)
 
     def fact(self, fact_id: str) -> FactDef:
         return self._facts[fact_id]

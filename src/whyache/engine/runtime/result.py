@@ -11,6 +11,7 @@ from functools import cached_property
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Value, format_value
 from whyache.engine.model.definitions import ESTABLISHED, GIVEN, POSSIBLE, KnowledgeBase
+from whyache.engine.runtime.levels import Levels
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,6 @@ class Result:
         """Given facts, and conclusions with a derivation of establishing links only."""
         if not self.kb.possible_rules:  # every link establishes: so does every derivation
             return frozenset(self.values)
-        from whyache.engine.runtime.levels import Levels
-
         levels = Levels(self.kb, (f for f, _ in self.case.facts))
         for firing in self.firings:
             levels.record(firing)
