@@ -52,7 +52,31 @@ def test_inputs_by_category(server, bundled_kb):
     data = json.loads(body)
     assert status == 200 and data["kb"]["name"] == "running-leg-ache"
     shown = [f["id"] for group in data["categories"] for f in group["facts"]]
-    assert sorted(shown) == sorted(f.id for f in bundled_kb.facts if f.is_input)
+    assert sorted(shown) == sorted(f.id for f in bundled_kb.facts if bundled_kb.can_give(f.id))
+    first = data["categories"][0]
+    assert first["category"] == "Reported findings"
+    assert [f["id"] for f in first["facts"]] == [
+        f.id for f in bundled_kb.facts if bundled_kb.is_observed(f.id)
+    ]
+    assert "leg_ache" in [f["id"] for f in first["facts"]]
+
+
+def test_a_reported_finding_is_explained_in_the_report_words(server):
+    facts = {"leg_ache": "yes", "hot_weather": "yes"}
+    status, data = post(server, "/api/case", {"facts": facts})
+    args = ["run", "-f", "leg_ache", "-f", "hot_weather", "--format", "json"]
+    run = json.loads(CliRunner().invoke(main, args).stdout)["explanations"]
+    assert status == 200
+    [found] = data["findings"]
+    assert found["title"] == "Why aching legs?"
+    assert found["count"] == (
+        f"{run[0]['supported_causes']} of {run[0]['documented_causes']} documented causes "
+        "fit the facts"
+    )
+    assert [e["text"] for e in found["explanations"]] == [
+        f"{e['level']}: {e['chain']}" for e in run[0]["supported"]
+    ]
+    assert all(e["establish"] for e in found["explanations"] if e["level"] == "possible")
 
 
 def test_a_case_matches_the_engine(server):

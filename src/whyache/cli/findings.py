@@ -15,6 +15,7 @@ from whyache.engine.analysis.findings import MAX_EXPLANATIONS, FindingExplanatio
 from whyache.engine.analysis.report import short_label, tags
 from whyache.engine.render.findings import (
     cause_text,
+    count_text,
     documents_text,
     establish_text,
     explanation_text,
@@ -37,7 +38,7 @@ def findings_block(
     lines: list[str] = []
     for found in findings:
         label = short_label(kb, found.finding)
-        count = f"; {_count(found)}" if found.documented else ""
+        count = f"; {count_text(found)}" if found.documented else ""
         title = f"Why {label}? (reported{count})"
         lines += [style.bold(line) for line in style.wrap(title)]
         if not found.documented:
@@ -81,11 +82,6 @@ def findings_block(
 def _flags(text: str) -> str:
     """Each ``-f fact`` kept on one line when the text wraps."""
     return text.replace("-f ", unbroken("-f "))
-
-
-def _count(found: FindingExplanation) -> str:
-    causes = "documented cause" if found.documented == 1 else "documented causes"
-    return f"{found.supported} of {found.documented} {causes} fit the facts"
 
 
 def cited_documents(

@@ -55,6 +55,12 @@ def documents_text(kb: KnowledgeBase, support: int) -> str:
     return documents_words(support, len(kb.documents))
 
 
+def count_text(found: FindingExplanation) -> str:
+    """``2 of 4 documented causes fit the facts``: the heading's count (report, page)."""
+    causes = "documented cause" if found.documented == 1 else "documented causes"
+    return f"{found.supported} of {found.documented} {causes} fit the facts"
+
+
 def explanation_text(kb: KnowledgeBase, explanation: Explanation) -> str:
     """``possible: hot weather → … → aching legs``: an explanation's level and chain."""
     return f"{explanation.level}: {chain_text(kb, explanation.chain)}"
