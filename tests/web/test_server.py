@@ -68,11 +68,11 @@ def test_a_reported_finding_is_explained_in_the_report_words(server):
     run = json.loads(CliRunner().invoke(main, args).stdout)["explanations"]
     assert status == 200
     [found] = data["findings"]
-    assert found["title"] == "Why aching legs?"
-    assert found["count"] == (
-        f"{run[0]['supported_causes']} of {run[0]['documented_causes']} documented causes "
-        "fit the facts"
+    assert found["heading"] == (
+        f"Why aching legs? (reported; {run[0]['supported_causes']} of "
+        f"{run[0]['documented_causes']} documented causes fit the facts)"
     )
+    assert (found["denied"], found["note"]) == (False, None)
     assert [e["text"] for e in found["explanations"]] == [
         f"{e['level']}: {e['chain']}" for e in run[0]["supported"]
     ]
@@ -171,3 +171,14 @@ def test_the_server_gives_the_exit_codes_of_the_cli():
     for kind in (WhyacheError, InputError, EngineError, KnowledgeBaseError, RunawayError):
         error = kind("x")
         assert exit_code(error) == exit_code_for(error), kind
+
+
+def test_a_denied_finding_the_facts_establish_is_said_on_the_page(server):
+    facts = {"leg_ache": "no", "hot_weather": "yes", "inadequate_fluid_intake": "yes"}
+    status, data = post(server, "/api/case", {"facts": facts})
+    assert status == 200
+    [found] = data["findings"]
+    assert found["heading"] == "Aching legs: denied, yet the other facts establish it"
+    assert found["denied"] is True
+    assert found["note"].startswith("Check the facts given")
+    assert {e["level"] for e in found["explanations"]} == {"established"}

@@ -24,14 +24,15 @@ from whyache.engine import (
     parse_assignment,
 )
 from whyache.engine.analysis.findings import FindingExplanation, explain_findings
-from whyache.engine.analysis.report import short_label, tags
+from whyache.engine.analysis.report import tags
 from whyache.engine.explain.what_if import compare
 from whyache.engine.render.dot import kind_styles, to_dot
 from whyache.engine.render.findings import (
-    count_text,
+    DENIED_NOTE,
     documents_text,
     establish_text,
     explanation_text,
+    heading_text,
 )
 from whyache.engine.render.html import explanations, fact_panel, not_concluded
 from whyache.engine.render.legend import kind_titles, legend
@@ -169,8 +170,9 @@ def findings(result: Result, found: tuple[FindingExplanation, ...]) -> list[dict
     return [
         {
             "finding": f.finding,
-            "title": f"Why {short_label(kb, f.finding)}?",
-            "count": count_text(f) if f.documented else "the knowledge base documents no cause",
+            "heading": heading_text(kb, f),
+            "denied": f.denied,
+            "note": DENIED_NOTE if f.denied else None,
             "documented": f.documented,
             "explanations": [
                 {

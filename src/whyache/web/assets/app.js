@@ -132,7 +132,8 @@
       box.className = "finding";
       box.dataset.finding = found.finding;
       var heading = document.createElement("h3");
-      heading.textContent = found.title + " (reported; " + found.count + ")";
+      heading.textContent = found.heading;
+      if (found.denied) { box.className = "finding denied"; }
       box.appendChild(heading);
       var ul = document.createElement("ul");
       found.explanations.forEach(function (e) {
@@ -163,6 +164,7 @@
       });
       box.appendChild(ul);
       var rest = [];
+      if (found.note) { rest.push(found.note); }
       if (!found.explanations.length && found.documented) { rest.push("Nothing given explains it yet."); }
       if (found.more) { rest.push("And " + found.more + " more explanations."); }
       if (found.not_yet_supported) {
