@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from whyache.cli import main
+from whyache.engine.render.html import MAP_SCRIPT
 from whyache.web.server import MAX_BODY
 
 
@@ -32,10 +33,23 @@ def post(server, path: str, data) -> tuple[int, dict]:
 def test_the_page_and_its_assets(server):
     status, kind, body = request(server, "GET", "/?hot_weather=yes")
     assert (status, kind) == (200, "text/html; charset=utf-8")
+    assert b'<script src="/assets/map.js" defer></script>' in body
     assert b'<script src="/assets/app.js" defer></script>' in body
-    for name, kind_expected in [("app.js", "text/javascript"), ("app.css", "text/css")]:
+    for name, kind_expected in [
+        ("map.js", "text/javascript"),
+        ("app.js", "text/javascript"),
+        ("app.css", "text/css"),
+    ]:
         status, kind, _body = request(server, "GET", f"/assets/{name}")
         assert status == 200 and kind.startswith(kind_expected)
+
+
+def test_the_map_script_is_the_one_the_html_export_inlines(server):
+    """One implementation of pan, zoom and selection for both pages."""
+    status, _kind, body = request(server, "GET", "/assets/map.js")
+    assert status == 200 and body.decode() == MAP_SCRIPT
+    page = CliRunner().invoke(main, ["graph", "--format", "html", "-f", "hot_weather"]).stdout
+    assert f"<script>{MAP_SCRIPT}</script>" in page
 
 
 @pytest.mark.parametrize(
