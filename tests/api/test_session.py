@@ -44,9 +44,23 @@ def test_the_same_case_every_way_it_can_be_given(session: whyache.Session) -> No
     by_case = session.run(
         session.case(["hot_weather", "inadequate_fluid_intake"], hours_since_run=2)
     )
+    by_list = session.run(["hot_weather", "inadequate_fluid_intake"], hours_since_run=2)
     assert (
-        by_strings.to_dict() == by_keywords.to_dict() == by_mapping.to_dict() == by_case.to_dict()
+        by_strings.to_dict()
+        == by_keywords.to_dict()
+        == by_mapping.to_dict()
+        == by_case.to_dict()
+        == by_list.to_dict()
     )
+
+
+@pytest.mark.parametrize("facts", [([1],), ("hot_weather", 3), (["hot_weather", None],)])
+def test_a_fact_that_is_no_string_is_an_input_error(
+    session: whyache.Session, facts: tuple[object, ...]
+) -> None:
+    with pytest.raises(whyache.InputError) as caught:
+        session.run(*facts)
+    assert str(caught.value).startswith("a fact must be a FACT[=VALUE] string, not ")
 
 
 def test_run_answers_every_question(session: whyache.Session) -> None:

@@ -52,7 +52,31 @@ def test_inputs_by_category(server, bundled_kb):
     data = json.loads(body)
     assert status == 200 and data["kb"]["name"] == "running-leg-ache"
     shown = [f["id"] for group in data["categories"] for f in group["facts"]]
-    assert sorted(shown) == sorted(f.id for f in bundled_kb.facts if f.is_input)
+    assert sorted(shown) == sorted(f.id for f in bundled_kb.facts if bundled_kb.can_give(f.id))
+    first = data["categories"][0]
+    assert first["category"] == "Reported findings"
+    assert [f["id"] for f in first["facts"]] == [
+        f.id for f in bundled_kb.facts if bundled_kb.is_observed(f.id)
+    ]
+    assert "leg_ache" in [f["id"] for f in first["facts"]]
+
+
+def test_a_reported_finding_is_explained_in_the_report_words(server):
+    facts = {"leg_ache": "yes", "hot_weather": "yes"}
+    status, data = post(server, "/api/case", {"facts": facts})
+    args = ["run", "-f", "leg_ache", "-f", "hot_weather", "--format", "json"]
+    run = json.loads(CliRunner().invoke(main, args).stdout)["explanations"]
+    assert status == 200
+    [found] = data["findings"]
+    assert found["heading"] == (
+        f"Why aching legs? (reported; {run[0]['supported_causes']} of "
+        f"{run[0]['documented_causes']} documented causes fit the facts)"
+    )
+    assert (found["denied"], found["note"]) == (False, None)
+    assert [e["text"] for e in found["explanations"]] == [
+        f"{e['level']}: {e['chain']}" for e in run[0]["supported"]
+    ]
+    assert all(e["establish"] for e in found["explanations"] if e["level"] == "possible")
 
 
 def test_a_case_matches_the_engine(server):
@@ -147,3 +171,14 @@ def test_the_server_gives_the_exit_codes_of_the_cli():
     for kind in (WhyacheError, InputError, EngineError, KnowledgeBaseError, RunawayError):
         error = kind("x")
         assert exit_code(error) == exit_code_for(error), kind
+
+
+def test_a_denied_finding_the_facts_establish_is_said_on_the_page(server):
+    facts = {"leg_ache": "no", "hot_weather": "yes", "inadequate_fluid_intake": "yes"}
+    status, data = post(server, "/api/case", {"facts": facts})
+    assert status == 200
+    [found] = data["findings"]
+    assert found["heading"] == "Aching legs: denied, yet the other facts establish it"
+    assert found["denied"] is True
+    assert found["note"].startswith("Check the facts given")
+    assert {e["level"] for e in found["explanations"]} == {"established"}

@@ -124,13 +124,73 @@
     });
   }
 
+  // "Why aching legs?": each reported finding with the documented causes the facts support,
+  // in the words the command line prints (the server phrases them; the page only lays out).
+  function renderFindings(report, findings) {
+    findings.forEach(function (found) {
+      var box = document.createElement("div");
+      box.className = "finding";
+      box.dataset.finding = found.finding;
+      var heading = document.createElement("h3");
+      heading.textContent = found.heading;
+      if (found.denied) { box.className = "finding denied"; }
+      box.appendChild(heading);
+      var ul = document.createElement("ul");
+      found.explanations.forEach(function (e) {
+        var li = document.createElement("li");
+        li.className = e.level;
+        li.appendChild(document.createTextNode(e.text + " (" + e.support + ") "));
+        var cite = document.createElement("span");
+        cite.className = "sources";
+        cite.textContent = "[" + e.sources + "]";
+        li.appendChild(cite);
+        if (e.establish) {
+          var why = document.createElement("div");
+          why.className = "establish";
+          // Each "-f fact" option stays on one line.
+          e.establish.split(/(-f \S+)/).forEach(function (part, index) {
+            if (index % 2) {
+              var option = document.createElement("span");
+              option.className = "option";
+              option.textContent = part;
+              why.appendChild(option);
+            } else if (part) {
+              why.appendChild(document.createTextNode(part));
+            }
+          });
+          li.appendChild(why);
+        }
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      var rest = [];
+      if (found.note) { rest.push(found.note); }
+      if (!found.explanations.length && found.documented) { rest.push("Nothing given explains it yet."); }
+      if (found.more) { rest.push("And " + found.more + " more explanations."); }
+      if (found.not_yet_supported) {
+        rest.push(found.not_yet_supported + " documented cause" +
+          (found.not_yet_supported === 1 ? " is" : "s are") + " not yet supported by the facts.");
+      }
+      if (rest.length) {
+        var p = document.createElement("p");
+        p.className = "hint";
+        p.textContent = rest.join(" ");
+        box.appendChild(p);
+      }
+      report.appendChild(box);
+    });
+  }
+
   function render(data) {
     var report = $("report");
     report.textContent = "";
     var urgent = {};
     // The kinds are the knowledge base's (kb.yaml), urgent ones (red flags) first.
+    var findingsShown = false;
     data.kinds.forEach(function (kind) {
       urgent[kind.kind] = kind.urgent;
+      // Red flags first, then what explains the reported findings, then the other kinds.
+      if (!kind.urgent && !findingsShown) { renderFindings(report, data.findings); findingsShown = true; }
       var items = data.report[kind.kind] || [];
       if (!items.length) { return; }
       var heading = document.createElement("h3");
@@ -159,6 +219,7 @@
       });
       report.appendChild(ul);
     });
+    if (!findingsShown) { renderFindings(report, data.findings); }
     if (!report.childNodes.length) { report.textContent = "No conclusions yet."; }
     var missing = $("not-concluded");
     missing.textContent = "";
