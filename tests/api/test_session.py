@@ -123,6 +123,31 @@ def test_a_reported_finding_is_explained_on_the_run() -> None:
     assert session.run("hot_weather").explanations == ()
 
 
+def test_concludes_at_a_level() -> None:
+    run = whyache.load(FINDINGS).run("hot_weather")
+    assert run.concludes("dehydration", level="possible")
+    assert run.concludes("sweat_loss", level="established")
+    assert str(run.concludes("sweat_loss", level="established")).splitlines()[0] == (
+        "sweat_loss was concluded at the established level"
+    )
+    refused = run.concludes("dehydration", level="established")
+    assert not refused
+    assert str(refused) == (
+        "dehydration was concluded possible, not established\n"
+        "  only possible because fluid lost in sweat can lead to dehydration, 2 of 3 documents"
+    )
+    assert str(run.concludes("sweat_loss", level="possible")) == (
+        "sweat_loss was concluded established, not possible\n"
+        "  how:\n"
+        "    1. heat_sweats: hot_weather ⇒ sweat_loss"
+    )
+    missing = run.concludes("doms", level="possible")
+    assert not missing
+    assert str(missing).splitlines()[0] == "doms was not concluded at the possible level"
+    with pytest.raises(whyache.InputError, match="did you mean 'established'"):
+        run.concludes("dehydration", level="establshed")
+
+
 def test_explains_refuses_names_that_are_no_reported_finding() -> None:
     run = whyache.load(FINDINGS).run("leg_ache=no", "hot_weather")
     with pytest.raises(whyache.InputError, match="'leg_ache' is not given as present"):
