@@ -11,6 +11,8 @@ flag.
 from __future__ import annotations
 
 from whyache.engine import ESTABLISHED, POSSIBLE, Engine, KnowledgeBase, case_from_mapping
+from whyache.engine.analysis.report import advice_timing, flagged
+from whyache.engine.model.definitions import Timing
 
 from ..conftest import Kind
 
@@ -114,3 +116,46 @@ def test_risk_factors_reach_a_condition_and_its_pain_at_the_possible_level(
     assert "stress_fracture_hurts" in {f.rule for f in result.derivations("leg_ache")}
     assert not result.concludes("stress_fracture_signs")
     assert result.red_flags == () and result.possible_red_flags == ()
+
+
+#: The rules that read the documented medical causes of lasting leg pain (issue 16).
+MEDICAL_CAUSE_RULES = (
+    "lasting_pain_beside_medical_cause_may_be_injury_003",
+    "lasting_pain_beside_medical_cause_address_it_001",
+)
+
+
+def test_the_medical_cause_rules_read_one_list_of_conditions(bundled_kb: KnowledgeBase) -> None:
+    """The 003 injury rule leaves out exactly the conditions its possible twin and the 001
+    advice read, so no condition establishes the injury and keeps it possible at once."""
+    sharp = set(bundled_kb.rule("sharp_local_or_lasting_pain_signals_injury_003").premises)
+    excluded = sharp - {"pain_sharp", "pain_localized_to_point", "pain_persistent_or_worsening"}
+    assert "known_kidney_disease" in excluded and "diabetic_peripheral_neuropathy" in excluded
+    for rule_id in MEDICAL_CAUSE_RULES:
+        assert set(bundled_kb.rule(rule_id).premises) == excluded | {
+            "pain_persistent_or_worsening"
+        }, rule_id
+
+
+def test_lasting_pain_beside_a_medical_cause_keeps_its_flags_and_holds_self_care(
+    bundled_kb: KnowledgeBase, bundled_engine: Engine
+) -> None:
+    """The injury is only possible, but no red flag is lost and no self-care is offered as if
+    none were up: what needs review waits for a clinician."""
+    cases = {
+        "known_kidney_disease": {"flag_persistent_or_worsening_pain", "flag_kidney_disease"},
+        "known_diabetes": {"flag_persistent_or_worsening_pain", "flag_diabetic_neuropathy"},
+    }
+    for condition, flags in cases.items():
+        given = {"pain_persistent_or_worsening": True, condition: True, "leg_ache": True}
+        result = bundled_engine.run(case_from_mapping(bundled_kb, given))
+        assert result.level("specific_injury_suspected") == POSSIBLE, condition
+        assert set(result.red_flags) == flags, condition
+        advice = result.conclusions(Kind.RECOMMENDATION)
+        assert "rec_stop_and_get_evaluated" in advice
+        assert not {"rec_rice", "rec_otc_anti_inflammatories"} & set(advice), condition
+        reviewed = [f for f in advice if bundled_kb.fact(f).needs_review]
+        assert "rec_strengthen_hips_and_glutes" in reviewed, condition  # from the possible injury
+        for fact in reviewed:
+            timing, moved = advice_timing(bundled_kb, fact, flagged(result))
+            assert timing is Timing.AFTER_REVIEW and moved, (condition, fact)
