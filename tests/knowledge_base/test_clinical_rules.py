@@ -130,7 +130,7 @@ def test_the_medical_cause_rules_read_one_list_of_conditions(bundled_kb: Knowled
     advice read, so no condition establishes the injury and keeps it possible at once."""
     sharp = set(bundled_kb.rule("sharp_local_or_lasting_pain_signals_injury_003").premises)
     excluded = sharp - {"pain_sharp", "pain_localized_to_point", "pain_persistent_or_worsening"}
-    assert "known_kidney_disease" in excluded and "diabetic_peripheral_neuropathy" in excluded
+    assert "impaired_electrolyte_regulation" in excluded and "diabetic_peripheral_neuropathy" in excluded
     for rule_id in MEDICAL_CAUSE_RULES:
         assert set(bundled_kb.rule(rule_id).premises) == excluded | {
             "pain_persistent_or_worsening"
