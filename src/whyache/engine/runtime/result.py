@@ -5,7 +5,7 @@ Everything here is frozen, so a result can be cached, compared, and handed to re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from whyache.engine.model.case import Case
@@ -54,9 +54,18 @@ class Firing:
 
 @dataclass(frozen=True)
 class Result:
+    """A run: the knowledge base, the case, and the firings in order.
+
+    ``known_established``: the established facts, when the engine computed them as its rules
+    fired (the reference evaluator does); None, and :attr:`established` replays the firings
+    through :class:`~whyache.engine.runtime.levels.Levels` when first asked. Either way the
+    same set (a property test compares them); it takes no part in equality.
+    """
+
     kb: KnowledgeBase
     case: Case
     firings: tuple[Firing, ...]
+    known_established: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def derived(self) -> tuple[str, ...]:
@@ -109,6 +118,8 @@ class Result:
     @cached_property
     def established(self) -> frozenset[str]:
         """Given facts, and conclusions with a derivation of establishing links only."""
+        if self.known_established is not None:
+            return self.known_established
         if not self.kb.possible_rules:  # every link establishes: so does every derivation
             return frozenset(self.values)
         levels = Levels(self.kb, (f for f, _ in self.case.facts))
