@@ -45,7 +45,7 @@ from whyache.engine.model.conditions import (
 )
 from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.model.validation import stratify, validate
-from whyache.engine.runtime.result import Firing, Premise, Result
+from whyache.engine.runtime.result import Firing, Premise, Result, make_firing
 
 #: Literal kinds, as small ints for the inner loops.
 _PRESENT, _DENIED, _UNKNOWN, _COMPARE = range(4)
@@ -338,14 +338,14 @@ class Program:
                             if not entry[0]:
                                 stack.extend(f for f in entry[1] if f not in established)
             firings.append(
-                Firing(
-                    number=len(firings) + 1,
-                    rule=plan.rule,
-                    alternative=plan.index,
-                    premises=premises,
-                    assumptions=plan.assumptions,
-                    concludes=plan.concludes,
-                    new=tuple(new),
+                make_firing(
+                    len(firings) + 1,
+                    plan.rule,
+                    plan.index,
+                    premises,
+                    plan.assumptions,
+                    plan.concludes,
+                    tuple(new),
                 )
             )
         return tuple(firings), frozenset(established) if track else None
