@@ -109,14 +109,15 @@ class Alternative:
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """What a firing of one alternative records, prepared at compile time.
+class FiringPlan:
+    """What a firing of one alternative records, prepared when the rules are compiled (both
+    engines record firings from it, so their provenance is made one way).
 
     ``matched``: per positive literal, the fact, the literal's text, and the premise it makes
     when the fact is yes and when it is no (None where the literal cannot match that value);
     ``premises``: the premises themselves when they cannot vary (every matched literal holds
     for one of yes and no only, on a fact that is not a number, so the fact's value is that
-    one), else None.
+    one), else None; ``assumptions``: the texts of the literals that match no fact.
     """
 
     rule: str
@@ -129,11 +130,23 @@ class _Plan:
     premise_facts: tuple[str, ...]
     assumptions: tuple[str, ...]
 
+    def premises_from(self, known: Mapping[str, Value]) -> tuple[Premise, ...]:
+        """The premises a firing matched, given every known value."""
+        return tuple(
+            yes if (value := known[fact_id]) is True else no if value is False
+            # a number (or a value a hand-made case gives): made as it is
+            else Premise(fact_id, value, text)
+            for fact_id, text, yes, no in self.matched
+        )
 
-def _plan(kb: KnowledgeBase, alt: Alternative) -> _Plan:
+
+def firing_plan(
+    kb: KnowledgeBase, rule: RuleDef, index: int, literals: tuple[Literal, ...]
+) -> FiringPlan:
+    """The plan of a rule's alternative ``index`` (its literals ``literals``)."""
     matched = []
     fixed: list[Premise] | None = []
-    for lit in alt.literals:
+    for lit in literals:
         if not lit.is_positive_pattern:
             continue
         text = str(lit)
@@ -145,17 +158,24 @@ def _plan(kb: KnowledgeBase, alt: Alternative) -> _Plan:
             fixed.append(yes or no)  # type: ignore[arg-type]  # exactly one is set
         else:
             fixed = None
-    return _Plan(
-        rule=alt.rule.id,
-        index=alt.index,
-        concludes=alt.rule.concludes,
-        establishes=alt.rule.establishes,
-        negative=alt.negative,
+    return FiringPlan(
+        rule=rule.id,
+        index=index,
+        concludes=rule.concludes,
+        establishes=rule.establishes,
+        negative=tuple(lit for lit in literals if not lit.is_positive_pattern),
         matched=tuple(matched),
         premises=None if fixed is None else tuple(fixed),
         premise_facts=tuple(dict.fromkeys(fact_id for fact_id, _, _, _ in matched)),
-        assumptions=tuple(str(lit) for lit in alt.literals if not lit.is_positive_pattern),
+        assumptions=tuple(str(lit) for lit in literals if not lit.is_positive_pattern),
     )
+
+
+def plain_values(case: Case, numeric: frozenset[str]) -> bool:
+    """Whether every fact of a case that is not a number (``numeric``: the ids of those that
+    are) is yes or no, as in every case read from input: then a plan's fixed premises hold.
+    """
+    return all(v is True or v is False or f in numeric for f, v in case.facts)
 
 
 class Program:
@@ -208,7 +228,9 @@ class Program:
         width = self._width = max(1, len(alternatives))
         self._key = [alt.stratum * width + n for n, alt in enumerate(alternatives)]
         self._ready = sorted(self._key[n] for n, count in enumerate(counts) if count == 0)
-        self._plans = [_plan(kb, alt) for alt in alternatives]
+        self._plans = [
+            firing_plan(kb, alt.rule, alt.index, alt.literals) for alt in alternatives
+        ]
         # Levels are tracked as the rules fire only when some link is possible: otherwise
         # everything concluded is established.
         self._track_levels = bool(kb.possible_rules)
@@ -280,10 +302,7 @@ class Program:
                 if not left:
                     push(agenda, key[number])
 
-        # A fact that is not a number is yes or no in every case read from input; a case made
-        # by hand may hold something else, and then every premise is made from the value.
-        numeric = self._numeric
-        regular = all(v is True or v is False or f in numeric for f, v in case.facts)
+        regular = plain_values(case, self._numeric)
         track = self._track_levels
         established: set[str] = set(known) if track else set()
         waiting: dict[str, list[int]] = {}  # fact -> waiting firings (indexes into held)
@@ -302,12 +321,7 @@ class Program:
                 )
             premises = plan.premises
             if premises is None or not regular:
-                premises = tuple(
-                    yes if (value := known[fact_id]) is True else no if value is False
-                    # a number (or a value a hand-made case gives): made as it is
-                    else Premise(fact_id, value, text)
-                    for fact_id, text, yes, no in plan.matched
-                )
+                premises = plan.premises_from(known)
             new = []
             for fact_id in plan.concludes:
                 if fact_id not in known:
