@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from whyache.engine.errors import EngineError, InputError, RunawayError
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown, Value
-from whyache.engine.model.definitions import KnowledgeBase, RuleDef
+from whyache.engine.model.definitions import KnowledgeBase
 from whyache.engine.model.validation import validate
 from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule
 from whyache.engine.runtime.matcher import DispatchingReteMatcher

@@ -132,12 +132,13 @@ class FiringPlan:
 
     def premises_from(self, known: Mapping[str, Value]) -> tuple[Premise, ...]:
         """The premises a firing matched, given every known value."""
-        return tuple(
-            yes if (value := known[fact_id]) is True else no if value is False
+        premises = []
+        for fact_id, text, yes, no in self.matched:
+            value = known[fact_id]
+            made = yes if value is True else no if value is False else None
             # a number (or a value a hand-made case gives): made as it is
-            else Premise(fact_id, value, text)
-            for fact_id, text, yes, no in self.matched
-        )
+            premises.append(made if made is not None else Premise(fact_id, value, text))
+        return tuple(premises)
 
 
 def firing_plan(
@@ -228,9 +229,7 @@ class Program:
         width = self._width = max(1, len(alternatives))
         self._key = [alt.stratum * width + n for n, alt in enumerate(alternatives)]
         self._ready = sorted(self._key[n] for n, count in enumerate(counts) if count == 0)
-        self._plans = [
-            firing_plan(kb, alt.rule, alt.index, alt.literals) for alt in alternatives
-        ]
+        self._plans = [firing_plan(kb, alt.rule, alt.index, alt.literals) for alt in alternatives]
         # Levels are tracked as the rules fire only when some link is possible: otherwise
         # everything concluded is established.
         self._track_levels = bool(kb.possible_rules)
