@@ -58,6 +58,11 @@ OUTPUTS: list[tuple[str, list[str], str | None]] = [
     ("graph", ["graph", "--highlight", *RISKS], None),
     ("how", ["explain", "leg_ache", *HEAT], None),
     ("how", ["explain", "ache", *THIRSTY], None),
+    (
+        "how",
+        ["explain", "leg_ache", "--kb", str(FINDINGS), "-f", "leg_ache", "-f", "hot_weather"],
+        None,
+    ),
     ("why-not", ["why-not", "stress_fracture", *HEAT], None),
     (
         "why-not",
@@ -109,6 +114,16 @@ def test_every_schema_is_a_valid_draft_2020_12_schema(name):
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == f"urn:whyache:schema:{name}"
     assert schema["title"] and schema["description"]
+
+
+def test_how_describes_explanations_as_result_does():
+    """explain FINDING and run print the same explanations; one definition, kept in step."""
+    how, result = load_schema("how"), load_schema("result")
+    mine = {k: v for k, v in how["properties"]["explanations"].items() if k != "description"}
+    theirs = {k: v for k, v in result["properties"]["explanations"].items() if k != "description"}
+    assert mine == theirs
+    for name in ("possible_link", "addition", "need"):
+        assert how["$defs"][name] == result["$defs"][name]
 
 
 def test_every_shipped_schema_file_is_listed():

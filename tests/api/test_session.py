@@ -44,9 +44,23 @@ def test_the_same_case_every_way_it_can_be_given(session: whyache.Session) -> No
     by_case = session.run(
         session.case(["hot_weather", "inadequate_fluid_intake"], hours_since_run=2)
     )
+    by_list = session.run(["hot_weather", "inadequate_fluid_intake"], hours_since_run=2)
     assert (
-        by_strings.to_dict() == by_keywords.to_dict() == by_mapping.to_dict() == by_case.to_dict()
+        by_strings.to_dict()
+        == by_keywords.to_dict()
+        == by_mapping.to_dict()
+        == by_case.to_dict()
+        == by_list.to_dict()
     )
+
+
+@pytest.mark.parametrize("facts", [([1],), ("hot_weather", 3), (["hot_weather", None],)])
+def test_a_fact_that_is_no_string_is_an_input_error(
+    session: whyache.Session, facts: tuple[object, ...]
+) -> None:
+    with pytest.raises(whyache.InputError) as caught:
+        session.run(*facts)
+    assert str(caught.value).startswith("a fact must be a FACT[=VALUE] string, not ")
 
 
 def test_run_answers_every_question(session: whyache.Session) -> None:
@@ -107,6 +121,31 @@ def test_a_reported_finding_is_explained_on_the_run() -> None:
     data = run.to_dict()
     assert [f["finding"] for f in data["explanations"]] == ["leg_ache"]
     assert session.run("hot_weather").explanations == ()
+
+
+def test_concludes_at_a_level() -> None:
+    run = whyache.load(FINDINGS).run("hot_weather")
+    assert run.concludes("dehydration", level="possible")
+    assert run.concludes("sweat_loss", level="established")
+    assert str(run.concludes("sweat_loss", level="established")).splitlines()[0] == (
+        "sweat_loss was concluded at the established level"
+    )
+    refused = run.concludes("dehydration", level="established")
+    assert not refused
+    assert str(refused) == (
+        "dehydration was concluded possible, not established\n"
+        "  only possible because fluid lost in sweat can lead to dehydration, 2 of 3 documents"
+    )
+    assert str(run.concludes("sweat_loss", level="possible")) == (
+        "sweat_loss was concluded established, not possible\n"
+        "  how:\n"
+        "    1. heat_sweats: hot_weather ⇒ sweat_loss"
+    )
+    missing = run.concludes("doms", level="possible")
+    assert not missing
+    assert str(missing).splitlines()[0] == "doms was not concluded at the possible level"
+    with pytest.raises(whyache.InputError, match="did you mean 'established'"):
+        run.concludes("dehydration", level="establshed")
 
 
 def test_explains_refuses_names_that_are_no_reported_finding() -> None:

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from whyache.cli import main
 
-from ..conftest import DIFFERENTIAL, TINY
+from ..conftest import DIFFERENTIAL, FINDINGS, TINY
 
 
 def invoke(*args: str):
@@ -103,6 +103,69 @@ def test_why_not_of_a_concluded_fact_points_to_explain():
     result = invoke("why-not", "thirst", "--kb", str(TINY), "-f", "sun", "-f", "water=no")
     assert result.exit_code == 1
     assert result.stderr == "Error: 'thirst' was concluded (see whyache explain thirst)\n"
+
+
+def test_explain_a_reported_finding_lists_what_explains_it():
+    result = invoke(
+        "explain", "leg_ache", "--kb", str(FINDINGS), "-f", "leg_ache", "-f", "hot_weather"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n", 2)[2] == (
+        "No red flag from the facts given (that does not rule one out).\n"
+        "\n"
+        "leg_ache = yes — given\n"
+        "\n"
+        "Why aching legs? (reported; 2 of 4 documented causes fit the facts)\n"
+        "  - possible: hot weather → fluid lost in sweat → dehydration → aching legs\n"
+        "    (2 of 3 documents)  [heat §Fluids · soreness §Soreness]\n"
+        "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents; to\n"
+        "    establish it: -f drank_little\n"
+        "  - possible: hot weather → fluid lost in sweat → dehydration → muscle cramps →\n"
+        "    aching legs (1 of 3 documents)  [soreness §Cramps · heat §Sweat]\n"
+        "    because fluid lost in sweat can lead to dehydration, 2 of 3 documents;\n"
+        "    dehydration can lead to muscle cramps, 1 of 3 documents; no input would\n"
+        "    establish it\n"
+        "  Not yet supported by the facts (what would support it):\n"
+        "    - stress fracture (2 of 3 documents): -f high_mileage (possible)\n"
+        "    - delayed-onset muscle soreness (2 of 3 documents): -f downhill_run\n"
+        "      -f hours_since_run=72\n"
+    )
+
+
+def test_explain_a_reported_finding_as_json_carries_its_explanations():
+    args = ("explain", "leg_ache", "--kb", str(FINDINGS), "-f", "leg_ache", "-f", "hot_weather")
+    data = json.loads(invoke(*args, "--format", "json").stdout)
+    run = json.loads(invoke("run", *args[2:], "--format", "json").stdout)
+    assert data["tree"]["given"] is True
+    assert data["explanations"] == run["explanations"]
+    assert [e["rule"] for e in data["explanations"][0]["supported"]] == [
+        "dehydration_aches",
+        "cramps_ache",
+    ]
+
+
+def test_explain_a_given_fact_that_is_not_a_finding_has_no_explanations():
+    args = ("explain", "hot_weather", "--kb", str(FINDINGS), "-f", "hot_weather")
+    result = invoke(*args, "--format", "json")
+    assert "explanations" not in json.loads(result.stdout)
+    assert "Why " not in invoke(*args).stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "yes",
+            "'leg_ache' was given in the case, not concluded "
+            "(see whyache explain leg_ache for what explains it)",
+        ),
+        ("no", "'leg_ache' was given as no in the case, not concluded"),
+    ],
+)
+def test_why_not_of_a_reported_finding_says_it_was_given(value, message):
+    result = invoke("why-not", "leg_ache", "--kb", str(FINDINGS), "-f", f"leg_ache={value}")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
 
 
 def test_why_not_of_an_input_is_a_usage_error():

@@ -119,9 +119,27 @@ def test_a_reported_ache_is_explained_after_the_red_flags():
     assert (result.exit_code, result.stdout) == (0, HEAT_REPORT)
 
 
-def test_a_denied_finding_gets_no_section():
+def test_a_denied_finding_gets_no_section_when_only_possibly_explained():
     result = invoke("run", *KB, "-f", "leg_ache=no", "-f", "hot_weather")
     assert (result.exit_code, result.stdout) == (0, DENIED_REPORT)
+
+
+def test_a_denied_finding_that_the_facts_establish_is_said_after_the_red_flags():
+    args = ("run", *KB, "-f", "leg_ache=no", "-f", "hot_weather", "-f", "drank_little")
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    after_flags = result.stdout.split("\n\n", 2)[2]
+    assert after_flags.startswith(
+        "Aching legs: denied, yet the other facts establish it\n"
+        "  - established: (hot weather → fluid lost in sweat) + drank too little →\n"
+        "    dehydration → aching legs (2 of 3 documents)\n"
+        "    [heat §Fluids · soreness §Soreness]\n"
+        "  Check the facts given: one may be wrong, or a link may not hold here.\n"
+    )
+    (found,) = json.loads(invoke(*args, "--format", "json").stdout)["explanations"]
+    assert (found["denied"], found["level"]) == (True, "established")
+    assert [e["level"] for e in found["supported"]] == ["established"]
+    assert found["not_yet_supported"] == []
 
 
 def test_an_unexplained_finding_says_what_would_support_each_cause_below_the_red_flag():
@@ -144,6 +162,7 @@ def test_the_json_carries_the_same():
     assert {k: v for k, v in found.items() if k not in ("supported", "not_yet_supported")} == {
         "finding": "leg_ache",
         "label": "Aching legs",
+        "denied": False,
         "level": "possible",
         "documented_causes": 4,
         "supported_causes": 2,

@@ -592,3 +592,112 @@ def test_explains_failures_are_judged_per_fact(findings_kb, findings_engine, tmp
         "  possible: hot weather → fluid lost in sweat → dehydration → muscle cramps → "
         "aching legs",
     ]
+
+
+# --- concludes with levels (on the findings knowledge base: possible and establishing links) --
+
+
+def test_concludes_reads_a_mapping_of_fact_to_level(findings_kb, tmp_path):
+    (s,) = load(
+        findings_kb,
+        tmp_path,
+        "scenarios:\n  - name: a\n"
+        "    concludes: {dehydration: possible, sweat_loss: established}\n",
+    )
+    assert s.concludes == ("dehydration", "sweat_loss")
+    assert s.concludes_levels == (("dehydration", "possible"), ("sweat_loss", "established"))
+    (bare,) = load(findings_kb, tmp_path, "scenarios:\n  - name: a\n    concludes: [cramps]\n")
+    assert (bare.concludes, bare.concludes_levels) == (("cramps",), ())
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "concludes: {dehydration: establised}",
+            "t.scenarios.yaml:3: level 'establised' of 'dehydration' in 'concludes' is not "
+            "established or possible (did you mean 'established'?)",
+        ),
+        (
+            "concludes: {dehydration: likely}",
+            "t.scenarios.yaml:3: level 'likely' of 'dehydration' in 'concludes' is not "
+            "established or possible",
+        ),
+        (
+            "concludes: {dehydration: }",
+            "t.scenarios.yaml:3: level 'None' of 'dehydration' in 'concludes' is not "
+            "established or possible",
+        ),
+        (
+            "concludes:\n      sweat_loss: possible\n      dehydraton: possible",
+            "t.scenarios.yaml:5: unknown fact 'dehydraton' in 'concludes' "
+            "(did you mean 'dehydration'?)",
+        ),
+    ],
+    ids=["misspelt-level", "unknown-level", "no-level", "unknown-fact"],
+)
+def test_concludes_level_errors_name_file_and_line(findings_kb, tmp_path, line, message):
+    assert error(findings_kb, tmp_path, f"scenarios:\n  - name: a\n    {line}\n") == message
+
+
+def test_a_misspelt_explains_level_gets_a_guess_too(findings_kb, tmp_path):
+    text = (
+        "scenarios:\n  - name: a\n" + _GIVEN + "    explains: {leg_ache: {dehydration: posible}}\n"
+    )
+    assert error(findings_kb, tmp_path, text) == (
+        "t.scenarios.yaml:4: level 'posible' of 'dehydration' in 'explains' is not "
+        "established or possible (did you mean 'possible'?)"
+    )
+
+
+def test_concludes_judges_the_level_found(findings_kb, findings_engine, tmp_path):
+    text = (
+        "scenarios:\n  - name: a\n    given: {hot_weather: yes}\n"
+        "    concludes:\n"
+        "      dehydration: established\n"
+        "      sweat_loss: possible\n"
+        "      cramps: possible\n"
+        "      doms: possible\n"
+    )
+    (scenario,) = load(findings_kb, tmp_path, text)
+    outcome = check(findings_engine, scenario)
+    assert list(outcome.failures) == [
+        "expected dehydration to be concluded at the established level, but it is possible\n"
+        "  only possible because fluid lost in sweat can lead to dehydration, 2 of 3 documents",
+        "expected sweat_loss to be concluded at the possible level, but it is established\n"
+        "  how:\n"
+        "    1. heat_sweats: hot_weather ⇒ sweat_loss",
+        "expected doms to be concluded at the possible level, but it was not\n"
+        "  why not: no rule that concludes doms fired\n"
+        "    late_tears_are_doms needs all of:\n"
+        "      unknown micro_tears (not concluded)\n"
+        "      unknown hours_since_run >= 24 (hours_since_run not given)\n"
+        "      unknown hours_since_run <= 72 (hours_since_run not given)",
+    ]
+    assert [(f.subject, f.expected, f.actual) for f in outcome.details] == [
+        ("dehydration", ("established",), ("possible",)),
+        ("sweat_loss", ("possible",), ("established",)),
+        ("doms", ("possible",), ()),
+    ]
+
+
+def test_a_possible_conclusion_names_every_possible_link_it_rests_on(
+    findings_kb, findings_engine, tmp_path
+):
+    text = (
+        "scenarios:\n  - name: a\n    given: {hot_weather: yes, drank_little: yes}\n"
+        "    concludes: {dehydration: established, cramps: established}\n"
+    )
+    assert failures(findings_kb, findings_engine, tmp_path, text) == [
+        "expected cramps to be concluded at the established level, but it is possible\n"
+        "  only possible because dehydration can lead to muscle cramps, 1 of 3 documents"
+    ]
+    text = (
+        "scenarios:\n  - name: a\n    given: {hot_weather: yes}\n"
+        "    concludes: {cramps: established}\n"
+    )
+    assert failures(findings_kb, findings_engine, tmp_path, text) == [
+        "expected cramps to be concluded at the established level, but it is possible\n"
+        "  only possible because dehydration can lead to muscle cramps, 1 of 3 documents; "
+        "fluid lost in sweat can lead to dehydration, 2 of 3 documents"
+    ]

@@ -167,3 +167,45 @@ def test_the_html_export_opens_offline_and_explains(browser, tmp_path, shots):
     expect(page.locator("#explain-title")).to_contain_text("WHY NOT:")
     assert requests == [out.as_uri()]  # nothing fetched: no script, style or font
     page.close()
+
+
+def test_the_page_asks_why_the_legs_ache(browser, server, shots, bundled_kb):
+    """A reported ache is explained on the page as in the report: after the red flags, before
+    the other conclusions, each explanation in the CLI's words and level."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1600, "height": 950})
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(server.url + "?leg_ache=yes&hot_weather=yes&pain_at_rest=yes")
+    finding = page.locator('.finding[data-finding="leg_ache"]')
+    expect(finding).to_be_visible()
+    run = engine_json("leg_ache", "hot_weather", "pain_at_rest")["explanations"][0]
+    expect(finding.locator("h3")).to_have_text(
+        f"Why aching legs? (reported; {run['supported_causes']} of "
+        f"{run['documented_causes']} documented causes fit the facts)"
+    )
+    items = finding.locator("li")
+    expect(items).to_have_count(len(run["supported"]))
+    for index, e in enumerate(run["supported"]):
+        expect(items.nth(index)).to_have_class(e["level"])
+        expect(items.nth(index)).to_contain_text(f"{e['level']}: {e['chain']}")
+    # In the report: the red flags' list, then the finding, then the other kinds.
+    order = page.locator("#report > *").evaluate_all(
+        "els => els.map(e => e.className === 'finding' ? 'finding' : e.tagName + ':' +"
+        " (e.className || ''))"
+    )
+    assert order[:3] == ["H3:urgent", "UL:", "finding"], order
+    # Each "-f fact" to add is one piece on screen, never broken across lines.
+    options = finding.locator(".option")
+    expect(options.first).to_have_text("-f inadequate_fluid_intake")
+    pieces = options.evaluate_all("els => els.map(e => e.getClientRects().length)")
+    assert pieces and set(pieces) == {1}, pieces
+    # The reported findings are the first controls of the case.
+    observed = sum(bundled_kb.is_observed(f.id) for f in bundled_kb.facts)
+    expect(page.locator("#categories summary").first).to_have_text(
+        f"Reported findings ({observed})"
+    )
+    page.locator("#side").screenshot(path=str(shots / "serve-why.png"))
+    assert problems == []
+    page.close()

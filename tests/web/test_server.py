@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from whyache.cli import main
+from whyache.engine.render.html import MAP_SCRIPT
 from whyache.web.server import MAX_BODY
 
 
@@ -32,10 +33,23 @@ def post(server, path: str, data) -> tuple[int, dict]:
 def test_the_page_and_its_assets(server):
     status, kind, body = request(server, "GET", "/?hot_weather=yes")
     assert (status, kind) == (200, "text/html; charset=utf-8")
+    assert b'<script src="/assets/map.js" defer></script>' in body
     assert b'<script src="/assets/app.js" defer></script>' in body
-    for name, kind_expected in [("app.js", "text/javascript"), ("app.css", "text/css")]:
+    for name, kind_expected in [
+        ("map.js", "text/javascript"),
+        ("app.js", "text/javascript"),
+        ("app.css", "text/css"),
+    ]:
         status, kind, _body = request(server, "GET", f"/assets/{name}")
         assert status == 200 and kind.startswith(kind_expected)
+
+
+def test_the_map_script_is_the_one_the_html_export_inlines(server):
+    """One implementation of pan, zoom and selection for both pages."""
+    status, _kind, body = request(server, "GET", "/assets/map.js")
+    assert status == 200 and body.decode() == MAP_SCRIPT
+    page = CliRunner().invoke(main, ["graph", "--format", "html", "-f", "hot_weather"]).stdout
+    assert f"<script>{MAP_SCRIPT}</script>" in page
 
 
 @pytest.mark.parametrize(
@@ -52,7 +66,31 @@ def test_inputs_by_category(server, bundled_kb):
     data = json.loads(body)
     assert status == 200 and data["kb"]["name"] == "running-leg-ache"
     shown = [f["id"] for group in data["categories"] for f in group["facts"]]
-    assert sorted(shown) == sorted(f.id for f in bundled_kb.facts if f.is_input)
+    assert sorted(shown) == sorted(f.id for f in bundled_kb.facts if bundled_kb.can_give(f.id))
+    first = data["categories"][0]
+    assert first["category"] == "Reported findings"
+    assert [f["id"] for f in first["facts"]] == [
+        f.id for f in bundled_kb.facts if bundled_kb.is_observed(f.id)
+    ]
+    assert "leg_ache" in [f["id"] for f in first["facts"]]
+
+
+def test_a_reported_finding_is_explained_in_the_report_words(server):
+    facts = {"leg_ache": "yes", "hot_weather": "yes"}
+    status, data = post(server, "/api/case", {"facts": facts})
+    args = ["run", "-f", "leg_ache", "-f", "hot_weather", "--format", "json"]
+    run = json.loads(CliRunner().invoke(main, args).stdout)["explanations"]
+    assert status == 200
+    [found] = data["findings"]
+    assert found["heading"] == (
+        f"Why aching legs? (reported; {run[0]['supported_causes']} of "
+        f"{run[0]['documented_causes']} documented causes fit the facts)"
+    )
+    assert (found["denied"], found["note"]) == (False, None)
+    assert [e["text"] for e in found["explanations"]] == [
+        f"{e['level']}: {e['chain']}" for e in run[0]["supported"]
+    ]
+    assert all(e["establish"] for e in found["explanations"] if e["level"] == "possible")
 
 
 def test_a_case_matches_the_engine(server):
@@ -147,3 +185,14 @@ def test_the_server_gives_the_exit_codes_of_the_cli():
     for kind in (WhyacheError, InputError, EngineError, KnowledgeBaseError, RunawayError):
         error = kind("x")
         assert exit_code(error) == exit_code_for(error), kind
+
+
+def test_a_denied_finding_the_facts_establish_is_said_on_the_page(server):
+    facts = {"leg_ache": "no", "hot_weather": "yes", "inadequate_fluid_intake": "yes"}
+    status, data = post(server, "/api/case", {"facts": facts})
+    assert status == 200
+    [found] = data["findings"]
+    assert found["heading"] == "Aching legs: denied, yet the other facts establish it"
+    assert found["denied"] is True
+    assert found["note"].startswith("Check the facts given")
+    assert {e["level"] for e in found["explanations"]} == {"established"}

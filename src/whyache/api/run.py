@@ -70,14 +70,24 @@ class Run:
     def recommendations(self) -> tuple[str, ...]:
         return self.result.advice
 
-    def concludes(self, fact: str) -> Verdict:
-        """Whether a rule derived the fact (a given fact is not concluded)."""
+    def concludes(self, fact: str, level: str | None = None) -> Verdict:
+        """Whether a rule derived the fact (a given fact is not concluded); with ``level``,
+        at exactly that level (``established`` or ``possible``). As ``concludes:`` in
+        scenario files."""
         from whyache.workflows.failure_explanations import explain_missing, explain_unexpected
+        from whyache.workflows.scenario_check import level_lines
 
         self._known_fact(fact)
-        if self.result.concludes(fact):
-            return verdict(True, f"{fact} was concluded", explain_unexpected(self.result, fact))
-        return verdict(False, f"{fact} was not concluded", explain_missing(self.result, fact))
+        self._known_level(level)
+        at = f" at the {level} level" if level else ""
+        if not self.result.concludes(fact):
+            why = explain_missing(self.result, fact)
+            return verdict(False, f"{fact} was not concluded{at}", why)
+        wrong = level_lines(self.result, fact, level) if level else None
+        if wrong is not None:
+            actual = self.result.level(fact)
+            return verdict(False, f"{fact} was concluded {actual}, not {level}", wrong)
+        return verdict(True, f"{fact} was concluded{at}", explain_unexpected(self.result, fact))
 
     def path(self, *facts: str) -> Verdict:
         """Whether the facts lie in this order along the derivation (steps may be skipped)."""
@@ -124,8 +134,7 @@ class Run:
         found = self._finding(finding)
         for fact in through:
             self._known_fact(fact)
-        if level is not None and level not in (ESTABLISHED, POSSIBLE):
-            raise InputError(f"level {level!r} is not {ESTABLISHED} or {POSSIBLE}")
+        self._known_level(level)
         if level is not None and not through:
             raise InputError("explains() with a level needs the facts it is about")
         for one in through or (None,):
@@ -201,6 +210,14 @@ class Run:
         from whyache.engine.render.trace import render_trace
 
         return render_trace(self.result)
+
+    def _known_level(self, level: str | None) -> None:
+        if level is not None and level not in (ESTABLISHED, POSSIBLE):
+            close = suggest(level, [ESTABLISHED, POSSIBLE], limit=1, cutoff=0.6)
+            raise InputError(
+                f"level {level!r} is not {ESTABLISHED} or {POSSIBLE}",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+            )
 
     def _known_fact(self, fact: str) -> None:
         if not self.kb.has_fact(fact):

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whyache.api.run import Run
-from whyache.engine import Case, Engine, KnowledgeBase, Result, build_case, parse_assignment
+from whyache.engine import (
+    Case,
+    Engine,
+    InputError,
+    KnowledgeBase,
+    Result,
+    build_case,
+    parse_assignment,
+)
 from whyache.engine.runtime.engines import Runner, make_engine
 
 if TYPE_CHECKING:
@@ -43,14 +51,15 @@ class Session:
     def run(self, *facts: Any, **values: Any) -> Run:
         """Run a case: ``run("hot_weather", "pain_at_rest=no", hours_since_run=2)``.
 
-        Positional arguments are ``FACT``, ``FACT=no`` or ``FACT=48`` strings, a mapping of
-        facts to values, or a :class:`Case`; keywords give values (``True``/``False``,
-        ``"yes"``/``"no"`` or a number). Facts not given stay unknown, never false.
+        Positional arguments are ``FACT``, ``FACT=no`` or ``FACT=48`` strings (or one list of
+        them), a mapping of facts to values, or a :class:`Case`; keywords give values
+        (``True``/``False``, ``"yes"``/``"no"`` or a number). Facts not given stay unknown,
+        never false.
         """
         if len(facts) == 1 and isinstance(facts[0], Case) and not values:
             case = facts[0]
-        elif len(facts) == 1 and isinstance(facts[0], Mapping):
-            case = case_of(self.kb, facts[0], **values)
+        elif len(facts) == 1 and isinstance(facts[0], Mapping | list | tuple):
+            case = case_of(self.kb, facts[0], **values)  # as case(): one mapping or list
         else:
             case = case_of(self.kb, facts, **values)
         return Run(self.engine.run(case))
@@ -97,6 +106,13 @@ def case_of(kb: KnowledgeBase, facts: Facts = (), **values: Any) -> Case:
     """A case from a mapping of facts to values, ``FACT[=VALUE]`` strings and keywords."""
     if isinstance(facts, str):
         facts = [facts]
+    if not isinstance(facts, Mapping):
+        for item in facts:
+            if not isinstance(item, str):
+                raise InputError(
+                    f"a fact must be a FACT[=VALUE] string, not {type(item).__name__}",
+                    hint='run("hot_weather", "pain_at_rest=no"), or a mapping, or a Case',
+                )
     pairs: list[tuple[str, object]] = (
         list(facts.items())
         if isinstance(facts, Mapping)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ import click
 from whyache.api.session import run_case
 from whyache.cli import exit_codes
 from whyache.cli.errors import CliError
+from whyache.cli.findings import findings_block
 from whyache.cli.options import (
     build,
     case_options,
@@ -19,10 +21,12 @@ from whyache.cli.options import (
 )
 from whyache.cli.report import flag_block
 from whyache.cli.style import style_for
-from whyache.engine import resolve_fact
+from whyache.engine import format_value, resolve_fact
+from whyache.engine.analysis.findings import explain_finding
 from whyache.engine.explain.how import NotConcludedError, how
 from whyache.engine.explain.why_not import why_not as why_not_report
-from whyache.engine.render.explain import how_json, how_text, why_not_json, why_not_text
+from whyache.engine.render.explain import how_text, how_to_dict, why_not_json, why_not_text
+from whyache.engine.render.findings import findings_to_dict
 from whyache.engine.render.trace import header
 
 
@@ -45,13 +49,16 @@ def explain(
     Each step names the rule, its description, the premises it matched (with values), the
     absence conditions it relied on, and its sources with how many documents state the link;
     a possible step says why it is only possible ("possible: heat can lead to dehydration, 3
-    of 5 documents"). A fact derived more than one way shows every derivation. If CONCLUSION
-    was not concluded, exits 1 and points to why-not.
+    of 5 documents"). A fact derived more than one way shows every derivation. A finding the
+    case reports (such as leg_ache) is given, so it shows what explains it instead: each
+    documented cause the facts support, with its level, and what would support the rest. If
+    CONCLUSION was not concluded, exits 1 and points to why-not.
 
     \b
     Examples:
       whyache explain leg_ache -f hot_weather -f inadequate_fluid_intake -f hours_since_run=2
       whyache explain dehydration -f hot_weather -f inadequate_fluid_intake --format json
+      whyache explain leg_ache -f leg_ache -f hot_weather -f inadequate_fluid_intake
     """
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
@@ -60,12 +67,20 @@ def explain(
         tree = how(result, fact.id)
     except NotConcludedError as exc:
         raise CliError(str(exc), exit_codes.FAILED, as_json=output_format == "json") from None
+    # A finding the case reports is given, so its tree is one line: what explains it follows.
+    reported = result.case.get(fact.id) is True and kb.is_observed(fact.id)
+    findings = (explain_finding(result, fact.id),) if reported else ()
     if output_format == "json":
-        click.echo(how_json(tree), nl=False)
+        data = how_to_dict(tree)
+        if reported:
+            data["explanations"] = findings_to_dict(kb, findings)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False) + "\n", nl=False)
     else:
         style = style_for()
         flags = "\n".join(flag_block(result, style))
         text = how_text(tree, kb)
+        if reported:
+            text += "\n" + "\n".join(findings_block(result, findings, style))
         click.echo(f"{header(kb)}\n\n{flags}\n\n{text}", nl=False, color=style.colour)
 
 
@@ -100,6 +115,15 @@ def why_not(
     kb = load_kb(kb_dir)
     fact = resolve_fact(kb, conclusion)
     result = run_case(kb, build(kb, facts, case_file), engine_name)
+    given = None if fact.is_input else result.case.get(fact.id)
+    if given is not None:  # a reported finding: the case says it, no rule has to
+        what = "given" if given is True else f"given as {format_value(given)}"
+        see = f" (see whyache explain {fact.id} for what explains it)" if given is True else ""
+        raise CliError(
+            f"{fact.id!r} was {what} in the case, not concluded{see}",
+            exit_codes.FAILED,
+            as_json=output_format == "json",
+        )
     report = why_not_report(kb, result, fact.id)
     if report.concluded and not report.possible_only:
         raise CliError(

@@ -10,14 +10,16 @@ from collections.abc import Sequence
 
 from whyache.cli.report import AfterFlags
 from whyache.cli.style import Style, unbroken
-from whyache.engine import POSSIBLE, Result
-from whyache.engine.analysis.findings import MAX_EXPLANATIONS, FindingExplanation
-from whyache.engine.analysis.report import short_label, tags
+from whyache.engine import POSSIBLE, KnowledgeBase, Result
+from whyache.engine.analysis.findings import MAX_EXPLANATIONS, Explanation, FindingExplanation
+from whyache.engine.analysis.report import tags
 from whyache.engine.render.findings import (
+    DENIED_NOTE,
     cause_text,
     documents_text,
     establish_text,
     explanation_text,
+    heading_text,
     needs_text,
 )
 
@@ -36,19 +38,19 @@ def findings_block(
     kb = result.kb
     lines: list[str] = []
     for found in findings:
-        label = short_label(kb, found.finding)
-        count = f"; {_count(found)}" if found.documented else ""
-        title = f"Why {label}? (reported{count})"
-        lines += [style.bold(line) for line in style.wrap(title)]
+        lines += [style.bold(line) for line in style.wrap(heading_text(kb, found))]
+        if found.denied:
+            for e in found.explanations[:shown]:
+                lines += style.wrap(_line(kb, e), "  ", "    ")
+            lines += style.wrap(DENIED_NOTE, "  ", "  ")
+            lines.append("")
+            continue
         if not found.documented:
             lines += style.wrap("The knowledge base documents no cause of it.", "  ", "  ")
         elif not found.explanations:
             lines += style.wrap("Nothing given explains it yet.", "  ", "  ")
         for e in found.explanations[:shown]:
-            text = f"- {explanation_text(kb, e)}"
-            text += f" ({unbroken(documents_text(kb, e.support))})"
-            text += f"  [{tags(e.sources, 2, more=False)}]"
-            lines += style.wrap(text, "  ", "    ")
+            lines += style.wrap(_line(kb, e), "  ", "    ")
             if e.level == POSSIBLE:
                 lines += style.wrap(_flags(establish_text(kb, e, terse)), "    ", "    ")
         more = found.more_explanations + len(found.explanations[shown:])
@@ -78,14 +80,15 @@ def findings_block(
     return lines
 
 
+def _line(kb: KnowledgeBase, e: Explanation) -> str:
+    """``- possible: a → b → finding (2 of 5 documents)  [000 §2 · 001 §2]``."""
+    text = f"- {explanation_text(kb, e)} ({unbroken(documents_text(kb, e.support))})"
+    return f"{text}  [{tags(e.sources, 2, more=False)}]"
+
+
 def _flags(text: str) -> str:
     """Each ``-f fact`` kept on one line when the text wraps."""
     return text.replace("-f ", unbroken("-f "))
-
-
-def _count(found: FindingExplanation) -> str:
-    causes = "documented cause" if found.documented == 1 else "documented causes"
-    return f"{found.supported} of {found.documented} {causes} fit the facts"
 
 
 def cited_documents(

@@ -95,7 +95,9 @@ def run(
 
     The report puts red flags first, each with the given facts that raised it, then possible
     red flags (reached only through "can lead to" or "raises the risk of" links: not raised,
-    to rule out, with what would establish them), then what the facts explain (every premise
+    to rule out, with what would establish them), then, for each finding the case reports
+    (-f leg_ache, say), the documented causes the facts support, established first, and what
+    would support the others ("Why aching legs?"), then what the facts explain (every premise
     named; a possible conclusion names its possible links and how many documents state
     them), what to ask next, advice by timing (self-care waits while a red flag is raised or
     possible), disagreements between the sources and the sources cited. A fact not given is

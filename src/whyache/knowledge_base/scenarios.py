@@ -6,7 +6,8 @@ A scenario file (``*.scenarios.yaml``) holds a list of scenarios::
       - name: hot day, little water
         description: optional prose for the reader
         given: {hot_weather: yes, inadequate_fluid_intake: yes}
-        concludes: [dehydration, leg_ache]          # must all be derived
+        concludes: [dehydration, leg_ache]          # must all be derived (at any level)
+        # concludes: {dehydration: established, muscle_cramps: possible}  # ...at these levels
         does_not_conclude: [stress_fracture]         # must not be derived
         red_flags: []                                # exactly these red flags...
         # red_flags: {at_least: [see_clinician]}     # ...or at least these
@@ -30,6 +31,9 @@ A scenario file (``*.scenarios.yaml``) holds a list of scenarios::
 What each expectation means:
 
 * ``concludes``: each fact was *derived* by a rule. A fact given in the case is not concluded.
+  A list accepts any level; a mapping of fact to ``established`` or ``possible`` asks for
+  exactly that level (``Result.level``: established when some derivation uses establishing
+  links only, back to given facts; possible otherwise).
 * ``does_not_conclude``: no rule derived the fact.
 * ``red_flags``: a list (or ``{exactly: [...]}``) is the exact set of red flags raised
   (``[]``: none at all); ``{at_least: [...]}`` only requires those. Every name must be a
@@ -108,8 +112,9 @@ _KEYS = {
     "explains",
     "not_explains",
 }
-_FACT_LISTS = ("concludes", "does_not_conclude")
 _RULE_LISTS = ("fires", "does_not_fire")
+#: The name lists read by :func:`_names` alone (``concludes`` may also be a mapping).
+_LISTS = ("does_not_conclude", *_RULE_LISTS)
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ class Scenario:
     location: Location
     concludes: tuple[str, ...] = ()
     does_not_conclude: tuple[str, ...] = ()
+    #: The facts of ``concludes`` written with a level, and that level (in file order).
+    concludes_levels: tuple[tuple[str, str], ...] = ()
     red_flags_exact: tuple[str, ...] | None = None
     red_flags_at_least: tuple[str, ...] = ()
     recommends: tuple[str, ...] = ()
@@ -446,9 +453,10 @@ def _expand(
                 )
             )
         problems.extend(_check_names(kb, chain, "via", source, line, *((index,) if nested else ())))
-    lists = {key: _names(item.get(key), key, source, line) for key in (*_FACT_LISTS, *_RULE_LISTS)}
+    lists = {key: _names(item.get(key), key, source, line) for key in _LISTS}
     for key, names in lists.items():
         problems.extend(_check_names(kb, names, key, source, line))
+    lists["concludes"], levels = _concluded(kb, item, source, line, problems)
     explains = _explanations(kb, item, "explains", source, line, problems)
     not_explains = tuple(
         (finding, tuple(fact for fact, _ in through))
@@ -488,6 +496,7 @@ def _expand(
             location=where,
             concludes=lists["concludes"],
             does_not_conclude=lists["does_not_conclude"],
+            concludes_levels=levels,
             red_flags_exact=exact,
             red_flags_at_least=at_least,
             recommends=recs,
@@ -499,6 +508,48 @@ def _expand(
             explains=explains,
             not_explains=not_explains,
         )
+
+
+def _concluded(
+    kb: KnowledgeBase,
+    item: dict[str, Any],
+    source: _Source,
+    line: int | None,
+    problems: list[InputError],
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """``concludes:`` as ``(facts, (fact, level)...)``: a list (any level) or a mapping of
+    fact to level; an unknown fact, or a level that is not one of :data:`LEVELS`, is a
+    problem added to ``problems`` (with a guess)."""
+    data = item.get("concludes")
+    if not isinstance(data, dict):
+        names = _names(data, "concludes", source, line)
+        problems.extend(_check_names(kb, names, "concludes", source, line))
+        return names, ()
+    facts: list[str] = []
+    levels: list[tuple[str, str]] = []
+    for fact, level in data.items():
+        fact = str(fact)
+        facts.append(fact)
+        problems.extend(_check_names(kb, (fact,), "concludes", source, line, fact))
+        problem = level_problem(level, fact, "concludes", source.location(line, "concludes", fact))
+        if problem is not None:
+            problems.append(problem)
+        else:
+            levels.append((fact, level))
+    return tuple(facts), tuple(levels)
+
+
+def level_problem(level: Any, fact: str, key: str, where: Location) -> InputError | None:
+    """The error for a level that is not ``established`` or ``possible`` (None for one that is),
+    with a "did you mean" for a misspelt one."""
+    if isinstance(level, str) and level in LEVELS:
+        return None
+    close = suggest(str(level), LEVELS, limit=1, cutoff=0.6)
+    return InputError(
+        f"level {echo(str(level))} of {echo(fact)} in {key!r} is not {' or '.join(LEVELS)}",
+        hint=f"did you mean {close[0]!r}?" if close else None,
+        location=where,
+    )
 
 
 def _given_item(entry: Any, source: _Source, line: int | None) -> tuple[str, object]:
@@ -601,14 +652,9 @@ def _explanations(
                 (str(fact), level) for fact, level in wanted.items()
             )
             for fact, level in through:
-                if level not in LEVELS:
-                    problems.append(
-                        InputError(
-                            f"level {echo(str(level))} of {echo(fact)} in {key!r} is not "
-                            f"{' or '.join(LEVELS)}",
-                            location=source.location(line, key, finding, fact),
-                        )
-                    )
+                problem = level_problem(level, fact, key, source.location(line, key, finding, fact))
+                if problem is not None:
+                    problems.append(problem)
         elif isinstance(wanted, list | str) or wanted is None:
             through = tuple((fact, None) for fact in _names(wanted, key, source, line, finding))
         else:

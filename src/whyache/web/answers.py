@@ -14,6 +14,7 @@ from typing import Any
 from whyache.api import Session
 from whyache.engine import (
     INPUT,
+    POSSIBLE,
     Case,
     InputError,
     KnowledgeBase,
@@ -22,12 +23,23 @@ from whyache.engine import (
     derivation_graph,
     parse_assignment,
 )
+from whyache.engine.analysis.findings import FindingExplanation, explain_findings
+from whyache.engine.analysis.report import tags
 from whyache.engine.explain.what_if import compare
 from whyache.engine.render.dot import kind_styles, to_dot
+from whyache.engine.render.findings import (
+    DENIED_NOTE,
+    documents_text,
+    establish_text,
+    explanation_text,
+    heading_text,
+)
 from whyache.engine.render.html import explanations, fact_panel, not_concluded
 from whyache.engine.render.legend import kind_titles, legend
 from whyache.engine.render.serialize import plain
 
+#: The page's first group of controls: findings of an observed kind (``observed:`` in kb.yaml).
+REPORTED = "Reported findings"
 #: Most facts one request may give (the bundled knowledge base has ~120 inputs).
 MAX_FACTS = 500
 
@@ -72,12 +84,15 @@ class Answers:
         return build_case(self.kb, pairs)
 
     def inputs(self) -> dict[str, Any]:
-        """The input facts by category, in knowledge-base order, for the page's controls."""
-        groups: dict[str, list[dict[str, Any]]] = {}
+        """The facts a case may give, for the page's controls: the findings a runner reports
+        first (what the page asks "why?" about), then the inputs by category, in
+        knowledge-base order."""
+        groups: dict[str, list[dict[str, Any]]] = {REPORTED: []}
         for fact in self.kb.facts:
-            if fact.kind != INPUT:
+            if not self.kb.can_give(fact.id):
                 continue
-            groups.setdefault(fact.category or "(no category)", []).append(
+            group = REPORTED if fact.kind != INPUT else fact.category or "(no category)"
+            groups.setdefault(group, []).append(
                 {
                     "id": fact.id,
                     "label": fact.label,
@@ -89,7 +104,7 @@ class Answers:
         return {
             "kb": {"name": self.kb.name, "version": self.kb.version},
             "disclaimer": self.kb.disclaimer,
-            "categories": [{"category": c, "facts": f} for c, f in groups.items()],
+            "categories": [{"category": c, "facts": f} for c, f in groups.items() if f],
         }
 
     def answer(self, data: Any) -> dict[str, Any]:
@@ -106,6 +121,7 @@ class Answers:
                 for k in report_kinds(self.kb)
             ],
             "report": report(result),
+            "findings": findings(result, explain_findings(result)),
             "svg": svg,
             "legend": [entry.text for entry in legend(graph, self.styles, self.titles)],
             "not_concluded": [
@@ -145,6 +161,34 @@ def report_kinds(kb: KnowledgeBase) -> list[str]:
     in knowledge-base order; inputs are what the page sets, not conclusions."""
     kinds = [k for k in kb.kind_order if k != INPUT]
     return sorted(kinds, key=lambda k: not kb.kind(k).urgent)
+
+
+def findings(result: Result, found: tuple[FindingExplanation, ...]) -> list[dict[str, Any]]:
+    """What explains each finding the case reports, in the report's own words ("Why aching
+    legs?"): the page shows these strings as they are, so its wording is the CLI's."""
+    kb = result.kb
+    return [
+        {
+            "finding": f.finding,
+            "heading": heading_text(kb, f),
+            "denied": f.denied,
+            "note": DENIED_NOTE if f.denied else None,
+            "documented": f.documented,
+            "explanations": [
+                {
+                    "level": e.level,
+                    "text": explanation_text(kb, e),
+                    "support": documents_text(kb, e.support),
+                    "sources": tags(e.sources, 2, more=False),
+                    "establish": establish_text(kb, e) if e.level == POSSIBLE else None,
+                }
+                for e in f.explanations
+            ],
+            "more": f.more_explanations,
+            "not_yet_supported": len(f.open_causes) + f.more_open,
+        }
+        for f in found
+    ]
 
 
 def report(result: Result) -> dict[str, Any]:

@@ -22,11 +22,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from whyache.engine import EngineError, KnowledgeBaseError, RunawayError, WhyacheError
+from whyache.engine.render.html import MAP_SCRIPT
 from whyache.web.answers import Answers
 
 #: The largest request body accepted: a case of every input fact is under 10 KB.
 MAX_BODY = 64 * 1024
 ASSETS = {
+    "map.js": "text/javascript; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
 }
@@ -49,6 +51,8 @@ def exit_code(exc: WhyacheError) -> int:
 
 
 def asset(name: str) -> bytes:
+    if name == "map.js":  # the map's pan, zoom and selection, as the HTML export inlines it
+        return MAP_SCRIPT.encode("utf-8")
     return resources.files("whyache.web").joinpath("assets", name).read_bytes()
 
 

@@ -16,12 +16,14 @@ import networkx as nx
 
 from whyache.engine import POSSIBLE, Result, derivation_graph
 from whyache.engine.analysis.findings import FindingExplanation, explain_finding
+from whyache.engine.explain.strength import first_derivation, possible_links
 from whyache.engine.render.findings import (
     cause_text,
     establish_text,
     explanation_text,
     needs_text,
 )
+from whyache.engine.render.strength import links_words
 from whyache.engine.runtime.engines import Runner
 from whyache.knowledge_base.scenarios import Scenario
 from whyache.workflows.failure_explanations import (
@@ -92,6 +94,19 @@ def via_problems(
             origin = ", ".join(roots) or "nothing given"
             problems.append(f"{a} does not lead to {b}: {b} was derived from {origin}")
     return problems
+
+
+def level_lines(result: Result, fact: str, level: str) -> list[str] | None:
+    """Why a concluded fact is not at ``level``: for a possible one, the possible links it
+    rests on (each derivation needs one); for an established one, the establishing
+    derivation (HOW). None when it is at that level (or not concluded at all)."""
+    actual = result.level(fact)
+    if not result.concludes(fact) or actual == level:
+        return None
+    if actual == POSSIBLE:
+        steps = possible_links(result, fact)
+        return [f"only possible because {links_words(result.kb, steps)}"]
+    return list(explain_firing(result, first_derivation(result, fact)))
 
 
 def explains_problems(
@@ -192,10 +207,20 @@ def check(engine: Runner, scenario: Scenario) -> Outcome:
     missing = {
         fact for fact in (*scenario.concludes, *scenario.recommends) if not result.concludes(fact)
     }
+    levels = dict(scenario.concludes_levels)
     for fact in scenario.concludes:
+        level = levels.get(fact)
         if not result.concludes(fact):
-            headline = f"expected {fact} to be concluded, but it was not"
-            fail("concludes", fact, True, headline, explain_missing(result, fact))
+            at = f" at the {level} level" if level else ""
+            headline = f"expected {fact} to be concluded{at}, but it was not"
+            expected: Expected = (level,) if level else True
+            fail("concludes", fact, expected, headline, explain_missing(result, fact))
+            continue
+        wrong = level_lines(result, fact, level) if level else None
+        if wrong is not None:
+            actual = result.level(fact)
+            headline = f"expected {fact} to be concluded at the {level} level, but it is {actual}"
+            fail("concludes", fact, (str(level),), headline, wrong, actual=(str(actual),))
     for fact in scenario.does_not_conclude:
         if result.concludes(fact):
             headline = f"expected {fact} not to be concluded, but it was"

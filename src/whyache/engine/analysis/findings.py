@@ -1,7 +1,11 @@
 """Observed findings explained: "why do my legs ache?" answered from the facts given.
 
 A **finding** is a fact of an observed kind (``KindDef.observed``: a complaint such as leg
-ache or cramps) that the case gives as present. A denied or unknown finding is not explained.
+ache or cramps) that the case gives as present. An unknown finding is not explained. A
+**denied** finding (given as no) is said only when the other given facts *establish* it: the
+runner reports no ache where the documents' links lead to one, so a fact given may be wrong
+or a link may not hold for this runner; it is listed, flagged ``denied``, with its
+established explanations only (a possible explanation contradicts nothing).
 
 A **documented cause** of a finding is a rule that concludes it: a link that one or more
 documents state, from the facts it starts from (its premises: dehydration, DOMS, a stress
@@ -129,6 +133,8 @@ class FindingExplanation:
     #: them the facts support (a rule counts once, however many of its alternatives fired).
     documented: int
     supported: int
+    #: The case denies the finding, yet the other given facts establish it (see above).
+    denied: bool = False
 
     @cached_property
     def _levels_through(self) -> Mapping[str, str]:
@@ -145,8 +151,36 @@ def reported_findings(result: Result) -> tuple[str, ...]:
 
 
 def explain_findings(result: Result) -> tuple[FindingExplanation, ...]:
-    """Each reported finding explained (see the module docstring); empty when none is given."""
-    return tuple(explain_finding(result, f) for f in reported_findings(result))
+    """Each reported finding explained, then each denied finding that the other facts
+    establish (see the module docstring); empty when neither is given."""
+    reported = tuple(explain_finding(result, f) for f in reported_findings(result))
+    return reported + denied_findings(result)
+
+
+def denied_findings(result: Result) -> tuple[FindingExplanation, ...]:
+    """The findings the case denies that its other facts establish, in the case's order,
+    each with its established explanations only."""
+    kb = result.kb
+    denied = []
+    for fact, value in result.case.facts:
+        if value is not False or not kb.is_observed(fact) or not result.derivations(fact):
+            continue  # a rule could only conclude it if one fired for it
+        found = explain_finding(result, fact)
+        if found.level != ESTABLISHED:
+            continue
+        established = tuple(e for e in found.explanations if e.level == ESTABLISHED)
+        denied.append(
+            replace(
+                found,
+                explanations=established,
+                more_explanations=0,  # the uncounted ones may be possible only
+                open_causes=(),
+                more_open=0,
+                out_of_reach=(),
+                denied=True,
+            )
+        )
+    return tuple(denied)
 
 
 def explain_finding(result: Result, finding: str) -> FindingExplanation:

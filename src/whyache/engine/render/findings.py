@@ -4,6 +4,7 @@ The ``explanations`` key of ``whyache run --format json`` (and ``demo``, ``consu
 
     "explanations": [{
         "finding": str, "label": str,
+        "denied": bool,                                 # given as no, yet established
         "level": "established" | "possible" | null,     # the best explanation's; null: none
         "documented_causes": int,                       # rules that conclude the finding
         "supported_causes": int,                        # of them, those that fired
@@ -26,7 +27,9 @@ The ``explanations`` key of ``whyache run --format json`` (and ``demo``, ``consu
     LINK = {"rule": str, "link": str | null, "level": str, "support": int, "text": str}
                                                         # as the report's possible links
 
-A finding given as present has an entry; none is written for a denied one.
+A finding given as present has an entry; a denied one only when the other given facts
+establish it (``denied: true``, its established explanations only, nothing "not yet
+supported").
 """
 
 from __future__ import annotations
@@ -53,6 +56,25 @@ def cause_text(kb: KnowledgeBase, rule_id: str, facts: Sequence[str]) -> str:
 def documents_text(kb: KnowledgeBase, support: int) -> str:
     """``2 of 5 documents``: how many of the knowledge base's documents state a link."""
     return documents_words(support, len(kb.documents))
+
+
+def count_text(found: FindingExplanation) -> str:
+    """``2 of 4 documented causes fit the facts``: the heading's count (report, page)."""
+    causes = "documented cause" if found.documented == 1 else "documented causes"
+    return f"{found.supported} of {found.documented} {causes} fit the facts"
+
+
+#: Said under a denied finding the other facts establish (report and page).
+DENIED_NOTE = "Check the facts given: one may be wrong, or a link may not hold here."
+
+
+def heading_text(kb: KnowledgeBase, found: FindingExplanation) -> str:
+    """``Why aching legs? (reported; 2 of 4 documented causes fit the facts)``, or for a
+    denied finding the facts establish, ``Aching legs: denied, yet …`` (report and page)."""
+    if found.denied:
+        return f"{kb.fact(found.finding).label}: denied, yet the other facts establish it"
+    count = f"; {count_text(found)}" if found.documented else ""
+    return f"Why {short_label(kb, found.finding)}? (reported{count})"
 
 
 def explanation_text(kb: KnowledgeBase, explanation: Explanation) -> str:
@@ -105,6 +127,7 @@ def findings_to_dict(
         {
             "finding": f.finding,
             "label": kb.fact(f.finding).label,
+            "denied": f.denied,
             "level": f.level,
             "documented_causes": f.documented,
             "supported_causes": f.supported,

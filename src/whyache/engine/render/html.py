@@ -125,6 +125,7 @@ def to_html(graph: nx.DiGraph, svg: str, result: Result, title: str, disclaimer:
         payload=payload,
         missing=missing or f"<li>(all {html.escape(nothing_open)} were concluded)</li>",
         legend=keys,
+        map_script=MAP_SCRIPT,
         script=SCRIPT,
         style=STYLE,
     )
@@ -146,19 +147,16 @@ pre { white-space: pre-wrap; font-size: 13px; }
 .disclaimer { color: #a00; font-weight: bold; }
 """
 
-SCRIPT = """
-(function () {
+#: Pan, zoom and node selection of a drawn map, shared by this page (inline) and the teaching
+#: page of ``whyache serve`` (served as /assets/map.js): one implementation of both.
+MAP_SCRIPT = """
+window.whyacheMap = function (map, onNode) {
   "use strict";
-  var panels = JSON.parse(document.getElementById("panels").textContent);
-  var map = document.getElementById("map");
-  var svg = map.querySelector("svg");
-  svg.removeAttribute("width");
-  svg.removeAttribute("height");
-  var box = svg.viewBox.baseVal;
-  var view = {x: box.x, y: box.y, w: box.width, h: box.height};
-  function apply() { svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" ")); }
+  var view = null;
+  function apply() { view.svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" ")); }
   function zoom(factor, cx, cy) {
-    var r = svg.getBoundingClientRect();
+    if (!view) { return; }
+    var r = view.svg.getBoundingClientRect();
     var px = view.x + view.w * (cx - r.left) / r.width;
     var py = view.y + view.h * (cy - r.top) / r.height;
     view.w *= factor; view.h *= factor;
@@ -173,36 +171,55 @@ SCRIPT = """
   map.addEventListener("mousedown", function (e) { drag = {x: e.clientX, y: e.clientY}; });
   window.addEventListener("mouseup", function () { drag = null; });
   window.addEventListener("mousemove", function (e) {
-    if (!drag) { return; }
-    var r = svg.getBoundingClientRect();
+    if (!drag || !view) { return; }
+    var r = view.svg.getBoundingClientRect();
     view.x -= (e.clientX - drag.x) * view.w / r.width;
     view.y -= (e.clientY - drag.y) * view.h / r.height;
     drag = {x: e.clientX, y: e.clientY};
     apply();
   });
-  function centred(factor) {
-    var r = svg.getBoundingClientRect();
-    zoom(factor, r.left + r.width / 2, r.top + r.height / 2);
-  }
-  document.getElementById("zoom-in").onclick = function () { centred(0.8); };
-  document.getElementById("zoom-out").onclick = function () { centred(1.25); };
+  return {
+    // A new drawing: fit it to the box, make its nodes clickable.
+    attach: function (svg) {
+      svg.removeAttribute("width");
+      svg.removeAttribute("height");
+      var box = svg.viewBox.baseVal;
+      view = {svg: svg, x: box.x, y: box.y, w: box.width, h: box.height};
+      svg.querySelectorAll(".node").forEach(function (n) {
+        var t = n.querySelector("title");
+        if (t) { n.addEventListener("click", function () { onNode(t.textContent); }); }
+      });
+    },
+    centred: function (factor) {
+      var r = map.getBoundingClientRect();
+      zoom(factor, r.left + r.width / 2, r.top + r.height / 2);
+    },
+    select: function (name) {
+      if (!view) { return; }
+      view.svg.querySelectorAll(".node").forEach(function (n) {
+        var t = n.querySelector("title");
+        n.classList.toggle("selected", Boolean(t && t.textContent === name));
+      });
+    }
+  };
+};
+"""
+
+SCRIPT = """
+(function () {
+  "use strict";
+  var panels = JSON.parse(document.getElementById("panels").textContent);
+  var drawing = window.whyacheMap(document.getElementById("map"), show);
+  drawing.attach(document.querySelector("#map svg"));
+  document.getElementById("zoom-in").onclick = function () { drawing.centred(0.8); };
+  document.getElementById("zoom-out").onclick = function () { drawing.centred(1.25); };
   function show(name) {
     var panel = panels[name];
     if (!panel) { return; }
     document.getElementById("explain-title").textContent = panel.title;
     document.getElementById("explain-text").textContent = panel.text;
-    svg.querySelectorAll(".node.selected").forEach(function (n) {
-      n.classList.remove("selected");
-    });
-    svg.querySelectorAll(".node").forEach(function (n) {
-      var t = n.querySelector("title");
-      if (t && t.textContent === name) { n.classList.add("selected"); }
-    });
+    drawing.select(name);
   }
-  svg.querySelectorAll(".node").forEach(function (n) {
-    var t = n.querySelector("title");
-    if (t) { n.addEventListener("click", function () { show(t.textContent); }); }
-  });
   document.querySelectorAll("[data-node]").forEach(function (a) {
     a.addEventListener("click", function (e) { e.preventDefault(); show(a.dataset.node); });
   });
@@ -237,6 +254,7 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <ul>{legend}</ul>
 </div>
 <script type="application/json" id="panels">{payload}</script>
+<script>{map_script}</script>
 <script>{script}</script>
 </body>
 </html>

@@ -6,7 +6,7 @@
   var facts = {};        // fact id -> "yes" | "no" | a number as text; unknown facts are absent
   var baseline = null;   // the case what-if compares with, when the what-if box is ticked
   var sequence = 0;      // answers to older requests are dropped
-  var view = null;
+  var drawing = null;    // the map's pan, zoom and selection (map.js, shared with graph --format html)
   var lastSvg = "";
 
   function $(id) { return document.getElementById(id); }
@@ -124,13 +124,73 @@
     });
   }
 
+  // "Why aching legs?": each reported finding with the documented causes the facts support,
+  // in the words the command line prints (the server phrases them; the page only lays out).
+  function renderFindings(report, findings) {
+    findings.forEach(function (found) {
+      var box = document.createElement("div");
+      box.className = "finding";
+      box.dataset.finding = found.finding;
+      var heading = document.createElement("h3");
+      heading.textContent = found.heading;
+      if (found.denied) { box.className = "finding denied"; }
+      box.appendChild(heading);
+      var ul = document.createElement("ul");
+      found.explanations.forEach(function (e) {
+        var li = document.createElement("li");
+        li.className = e.level;
+        li.appendChild(document.createTextNode(e.text + " (" + e.support + ") "));
+        var cite = document.createElement("span");
+        cite.className = "sources";
+        cite.textContent = "[" + e.sources + "]";
+        li.appendChild(cite);
+        if (e.establish) {
+          var why = document.createElement("div");
+          why.className = "establish";
+          // Each "-f fact" option stays on one line.
+          e.establish.split(/(-f \S+)/).forEach(function (part, index) {
+            if (index % 2) {
+              var option = document.createElement("span");
+              option.className = "option";
+              option.textContent = part;
+              why.appendChild(option);
+            } else if (part) {
+              why.appendChild(document.createTextNode(part));
+            }
+          });
+          li.appendChild(why);
+        }
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      var rest = [];
+      if (found.note) { rest.push(found.note); }
+      if (!found.explanations.length && found.documented) { rest.push("Nothing given explains it yet."); }
+      if (found.more) { rest.push("And " + found.more + " more explanations."); }
+      if (found.not_yet_supported) {
+        rest.push(found.not_yet_supported + " documented cause" +
+          (found.not_yet_supported === 1 ? " is" : "s are") + " not yet supported by the facts.");
+      }
+      if (rest.length) {
+        var p = document.createElement("p");
+        p.className = "hint";
+        p.textContent = rest.join(" ");
+        box.appendChild(p);
+      }
+      report.appendChild(box);
+    });
+  }
+
   function render(data) {
     var report = $("report");
     report.textContent = "";
     var urgent = {};
     // The kinds are the knowledge base's (kb.yaml), urgent ones (red flags) first.
+    var findingsShown = false;
     data.kinds.forEach(function (kind) {
       urgent[kind.kind] = kind.urgent;
+      // Red flags first, then what explains the reported findings, then the other kinds.
+      if (!kind.urgent && !findingsShown) { renderFindings(report, data.findings); findingsShown = true; }
       var items = data.report[kind.kind] || [];
       if (!items.length) { return; }
       var heading = document.createElement("h3");
@@ -159,6 +219,7 @@
       });
       report.appendChild(ul);
     });
+    if (!findingsShown) { renderFindings(report, data.findings); }
     if (!report.childNodes.length) { report.textContent = "No conclusions yet."; }
     var missing = $("not-concluded");
     missing.textContent = "";
@@ -194,33 +255,9 @@
     var doc = new DOMParser().parseFromString(svgText, "image/svg+xml");
     var svg = document.importNode(doc.documentElement, true);
     svg.querySelectorAll("script, foreignObject").forEach(function (n) { n.remove(); });
-    svg.removeAttribute("width");
-    svg.removeAttribute("height");
     map.textContent = "";
     map.appendChild(svg);
-    var box = svg.viewBox.baseVal;
-    view = {svg: svg, x: box.x, y: box.y, w: box.width, h: box.height};
-    svg.querySelectorAll(".node").forEach(function (n) {
-      var t = n.querySelector("title");
-      if (t) { n.addEventListener("click", function () { explain(t.textContent); }); }
-    });
-  }
-
-  function apply() { view.svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" ")); }
-
-  function zoom(factor, cx, cy) {
-    if (!view) { return; }
-    var r = view.svg.getBoundingClientRect();
-    var px = view.x + view.w * (cx - r.left) / r.width;
-    var py = view.y + view.h * (cy - r.top) / r.height;
-    view.w *= factor; view.h *= factor;
-    view.x = px - (px - view.x) * factor; view.y = py - (py - view.y) * factor;
-    apply();
-  }
-
-  function centred(factor) {
-    var r = $("map").getBoundingClientRect();
-    zoom(factor, r.left + r.width / 2, r.top + r.height / 2);
+    drawing.attach(svg);
   }
 
   function explain(node) {
@@ -233,12 +270,7 @@
       $("explain-title").textContent = answer.data.title;
       $("explain-text").textContent = answer.data.text;
       $("explain-title").scrollIntoView();
-      if (view) {
-        view.svg.querySelectorAll(".node").forEach(function (n) {
-          var t = n.querySelector("title");
-          n.classList.toggle("selected", Boolean(t && t.textContent === node));
-        });
-      }
+      drawing.select(node);
     });
   }
 
@@ -287,24 +319,8 @@
     $("download-map").addEventListener("click", function () {
       download("whyache-map.svg", "image/svg+xml", lastSvg);
     });
-    $("zoom-in").addEventListener("click", function () { centred(0.8); });
-    $("zoom-out").addEventListener("click", function () { centred(1.25); });
-    var map = $("map");
-    map.addEventListener("wheel", function (e) {
-      e.preventDefault();
-      zoom(e.deltaY < 0 ? 0.8 : 1.25, e.clientX, e.clientY);
-    }, {passive: false});
-    var drag = null;
-    map.addEventListener("mousedown", function (e) { drag = {x: e.clientX, y: e.clientY}; });
-    window.addEventListener("mouseup", function () { drag = null; });
-    window.addEventListener("mousemove", function (e) {
-      if (!drag || !view) { return; }
-      var r = view.svg.getBoundingClientRect();
-      view.x -= (e.clientX - drag.x) * view.w / r.width;
-      view.y -= (e.clientY - drag.y) * view.h / r.height;
-      drag = {x: e.clientX, y: e.clientY};
-      apply();
-    });
+    $("zoom-in").addEventListener("click", function () { drawing.centred(0.8); });
+    $("zoom-out").addEventListener("click", function () { drawing.centred(1.25); });
     document.addEventListener("click", function (e) {
       var a = e.target.closest("[data-node]");
       if (a) { e.preventDefault(); explain(a.dataset.node); }
@@ -312,6 +328,7 @@
     update();
   }
 
+  drawing = window.whyacheMap($("map"), explain);
   readUrl();
   fetch("/api/inputs").then(function (r) { return r.json(); }).then(start);
 })();
