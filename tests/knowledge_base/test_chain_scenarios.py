@@ -26,8 +26,9 @@ from ..conftest import REPO
 from .test_coverage import PAGE, statements
 
 SCENARIOS = REPO / "tests" / "scenarios"
-#: The encoded rows of docs/kb-coverage.md when this test was written, all asserted by a via.
-ENCODED_AND_ASSERTED = 566
+#: The encoded rows of docs/kb-coverage.md, all asserted by a via (566 when this test was
+#: written, 577 once issue 16 encoded the left-out rows: tests/scenarios/left_out.scenarios.yaml).
+ENCODED_AND_ASSERTED = 577
 
 
 def via_rules(result: Result, chains: tuple[tuple[str, ...], ...]) -> set[str]:

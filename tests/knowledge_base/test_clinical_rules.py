@@ -114,3 +114,48 @@ def test_risk_factors_reach_a_condition_and_its_pain_at_the_possible_level(
     assert "stress_fracture_hurts" in {f.rule for f in result.derivations("leg_ache")}
     assert not result.concludes("stress_fracture_signs")
     assert result.red_flags == () and result.possible_red_flags == ()
+
+
+def test_electrolyte_drinks_are_not_held_back_by_a_red_flag_but_leg_elevation_is(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    """Issue 16 checked both against the documents: electrolyte drinks are hydration advice
+    with no clinician's review in any document (kidney disease keeps them out altogether), so
+    they stay 'now' beside a red flag; raising the legs is given only with a suspected venous
+    insufficiency, whose flag is always up, and waits for the clinician."""
+    from whyache.engine.analysis.report import advice_timing, flagged
+
+    engine = Engine(bundled_kb)
+    sweaty = engine.run(
+        case_from_mapping(
+            bundled_kb,
+            {
+                "heavy_sweating": True,
+                "long_run": True,
+                "electrolytes_not_replaced": True,
+                "pain_severe": True,
+            },
+        )
+    )
+    assert sweaty.red_flags == ("flag_severe_pain",)
+    assert sweaty.concludes("rec_electrolyte_drinks")
+    assert advice_timing(bundled_kb, "rec_electrolyte_drinks", flagged(sweaty))[0].value == (
+        "immediate"
+    )
+    venous = engine.run(
+        case_from_mapping(bundled_kb, {"pain_relieved_by_elevation": True, "swelling": True})
+    )
+    assert "flag_venous_insufficiency" in venous.red_flags + venous.possible_red_flags
+    assert venous.concludes("rec_elevate_legs")
+    assert advice_timing(bundled_kb, "rec_elevate_legs", flagged(venous)) == (
+        advice_timing(bundled_kb, "rec_elevate_legs", True)
+    )
+    assert advice_timing(bundled_kb, "rec_elevate_legs", True)[0].value == "after_review"
+    kidney = engine.run(
+        case_from_mapping(
+            bundled_kb,
+            {"known_kidney_disease": True, "heavy_sweating": True, "long_run": True},
+        )
+    )
+    assert not kidney.concludes("rec_electrolyte_drinks")
+    assert kidney.concludes("rec_medical_review_of_electrolytes")
