@@ -14,9 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.engine.runtime.test_properties import (
+    _BUNDLED,
+    _BUNDLED_SETTINGS,
     _SETTINGS,
     _case,
     _engine_or_skip,
+    bundled_cases,
     small_cases,
     small_kbs,
 )
@@ -35,7 +38,9 @@ from whyache.engine import (
     stratify,
 )
 from whyache.engine.model.conditions import Value, from_data
+from whyache.engine.runtime.levels import Levels
 from whyache.engine.runtime.reference import Program, holds
+from whyache.engine.runtime.result import Firing, Result
 
 from ...conftest import KINDS, Kind
 
@@ -199,3 +204,66 @@ def test_an_observed_finding_can_be_given_and_its_derivations_explain_it():
 def test_support_counts_the_documents_a_rule_cites():
     kb = _chain_kb()
     assert [kb.rule(r).support for r in ("heat_dries", "thirst_dries")] == [2, 1]
+
+
+# --- levels as the reference evaluator computes them, while its rules fire -------------------
+
+
+def _replayed(kb: KnowledgeBase, case: Case, firings: tuple[Firing, ...]) -> frozenset[str]:
+    """The established facts the post-hoc way: every firing through Levels, in order."""
+    if not kb.possible_rules:
+        return frozenset(Result(kb, case, firings).values)
+    levels = Levels(kb, (f for f, _ in case.facts))
+    for firing in firings:
+        levels.record(firing)
+    return frozenset(levels.established)
+
+
+@_SETTINGS
+@given(small_kbs(), small_cases())
+def test_levels_computed_as_the_rules_fire_are_those_replayed_from_the_firings(kb, pairs):
+    _engine_or_skip(kb)  # a knowledge base that does not validate is not run
+    case = _case(pairs)
+    result = Program(kb).run(case)
+    # Handed over only when some link is possible (else everything known is established).
+    assert (result.known_established is not None) == bool(kb.possible_rules)
+    assert result.established == _replayed(kb, case, result.firings)
+    assert result == Result(kb, case, result.firings)  # not part of equality
+
+
+@_BUNDLED_SETTINGS
+@given(bundled_cases())
+def test_the_bundled_kb_levels_computed_as_its_rules_fire_are_those_replayed(pairs):
+    case = _case(pairs)
+    result = Program(_BUNDLED).run(case)
+    assert result.known_established is not None
+    assert result.established == _replayed(_BUNDLED, case, result.firings)
+
+
+def test_a_firing_waits_for_its_premise_to_be_established_by_a_later_firing():
+    """``dry`` is possible when ``dry_aches`` fires; ``thirst_dries`` establishes it later,
+    and that establishes ``ache`` too (the firing waiting on ``dry`` is released)."""
+    facts = (
+        FactDef("heat", "heat", Kind.INPUT, question="hot?"),
+        FactDef("thirst", "thirst", Kind.INPUT, question="thirsty?"),
+        FactDef("parched", "parched", Kind.MECHANISM),
+        FactDef("dry", "dehydration", Kind.MECHANISM),
+        FactDef("ache", "leg ache", Kind.MECHANISM),
+    )
+    source = (Source("a", "s"),)
+    rules = (
+        RuleDef("heat_dries", "x", from_data("heat"), ("dry",), source, link=Link.CAN_LEAD_TO),
+        RuleDef("dry_aches", "x", from_data("dry"), ("ache",), source, link=Link.ESTABLISHES),
+        RuleDef("thirst_parches", "x", from_data("thirst"), ("parched",), source),
+        RuleDef("parched_dries", "x", from_data("parched"), ("dry",), source),
+    )
+    kb = KnowledgeBase("wait", "1", "", facts, rules, kinds=KINDS)
+    case = Case((("heat", True), ("thirst", True)))
+    result = Program(kb).run(case)
+    fired = [f.rule for f in result.firings]
+    assert fired == ["heat_dries", "dry_aches", "thirst_parches", "parched_dries"]
+    assert result.known_established == frozenset({"heat", "thirst", "parched", "dry", "ache"})
+    alone = Program(kb).run(Case((("heat", True),)))
+    assert alone.known_established == frozenset({"heat"})
+    assert [alone.level(f) for f in ("dry", "ache")] == [POSSIBLE, POSSIBLE]
+    assert Engine(kb).run(case).established == result.established

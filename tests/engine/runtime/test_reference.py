@@ -4,6 +4,7 @@ mode against every way the open inputs can be answered."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -23,8 +24,9 @@ from tests.engine.runtime.test_properties import (
     small_kbs,
 )
 from whyache.engine import Case, Engine, KnowledgeBase, RunawayError, validate
-from whyache.engine.model.conditions import Value
+from whyache.engine.model.conditions import Present, Value
 from whyache.engine.runtime.reference import NO, OPEN, YES, Program, program
+from whyache.engine.runtime.result import Firing, Premise, Result, make_firing
 
 _BUNDLED_PROGRAM = Program(_BUNDLED, validate(_BUNDLED))
 
@@ -126,3 +128,36 @@ def test_three_valued_on_the_bundled_kb_leaves_open_what_an_answer_can_change():
 def test_a_kb_that_fails_validation_can_still_be_evaluated():
     kb = KnowledgeBase("empty", "1", "", (), ())
     assert Program(kb).firings(Case()) == ()
+
+
+def test_make_firing_makes_the_same_frozen_record_as_firing():
+    premises = (Premise("hot_weather", True, "hot_weather"),)
+    fields = (3, "r", 1, premises, ("not x",), ("a", "b"), ("a",))
+    made, usual = make_firing(*fields), Firing(*fields)
+    assert made == usual and hash(made) == hash(usual) and repr(made) == repr(usual)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.number = 4  # type: ignore[misc]
+
+
+def test_a_hand_made_value_is_recorded_as_given_by_both_engines():
+    """A case made in code may give a yes/no fact a number: the premise keeps that value
+    (the premises prepared for yes and no are not used), as experta's does."""
+    fact = next(
+        lits[0].fact
+        for rule in _BUNDLED.rules
+        for lits in rule.alternatives
+        if len(lits) == 1
+        and isinstance(lits[0].atom, Present)
+        and not lits[0].negated
+        and _BUNDLED.fact(lits[0].fact).is_input
+        and not _BUNDLED.fact(lits[0].fact).is_numeric
+    )
+    case = Case(((fact, 1.0),))
+
+    def recorded(result: Result) -> list[tuple[str, str, Value]]:
+        premises = [p for firing in result.firings for p in firing.premises]
+        return [(p.fact, type(p.value).__name__, p.value) for p in premises]
+
+    expected = recorded(_BUNDLED_ENGINE.run(case))
+    assert (fact, "float", 1.0) in expected
+    assert recorded(_BUNDLED_PROGRAM.run(case)) == expected

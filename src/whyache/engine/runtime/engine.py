@@ -17,18 +17,23 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from whyache.engine.errors import EngineError, InputError, RunawayError
 from whyache.engine.model.case import Case
 from whyache.engine.model.conditions import Compare, Denied, Literal, Present, Unknown, Value
-from whyache.engine.model.definitions import KnowledgeBase, RuleDef
+from whyache.engine.model.definitions import KnowledgeBase
 from whyache.engine.model.validation import validate
 from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule
 from whyache.engine.runtime.matcher import DispatchingReteMatcher
-from whyache.engine.runtime.reference import closure, positive_facts
-from whyache.engine.runtime.result import Firing, Premise, Result
+from whyache.engine.runtime.reference import (
+    FiringPlan,
+    closure,
+    firing_plan,
+    plain_values,
+    positive_facts,
+)
+from whyache.engine.runtime.result import Firing, Result, make_firing
 from whyache.engine.runtime.strategy import StableStrategy
 
 
@@ -76,15 +81,6 @@ def _fact_classes(kb: KnowledgeBase) -> dict[str, type[Datum]]:
     return _FactClasses(kb)
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    """What a compiled experta rule needs to report a firing."""
-
-    rule: RuleDef
-    alternative: int
-    literals: tuple[Literal, ...]
-
-
 def _test(compare: Compare, value: object) -> bool:
     return compare.test(value)
 
@@ -114,8 +110,9 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
     __matcher__ = DispatchingReteMatcher
 
     # Set on each generated subclass.
-    _whyache_rules: ClassVar[dict[str, _Compiled]] = {}
+    _whyache_rules: ClassVar[dict[str, FiringPlan]] = {}
     _whyache_classes: ClassVar[dict[str, type[Datum]]] = {}
+    _whyache_numeric: ClassVar[frozenset[str]] = frozenset()
     _whyache_max_firings = 10_000  # replaced by each compiled engine's own bound
 
     def get_deffacts(self) -> Any:
@@ -128,6 +125,7 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
     def start(self, case: Case) -> tuple[Firing, ...]:
         self.reset()
         self._known: dict[str, Value] = dict(case.facts)
+        self._regular = plain_values(case, self._whyache_numeric)
         self._firings: list[Firing] = []
         classes = self._whyache_classes
         # One declare for all of them: one agenda update, not one per fact. Sorted by id, so
@@ -158,30 +156,27 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
         finally:
             self.running = False
 
-    def _fire(self, compiled: _Compiled) -> None:
-        premises = []
-        assumptions = []
-        for literal in compiled.literals:
-            if literal.is_positive_pattern:
-                value = self._known[literal.fact]
-                premises.append(Premise(literal.fact, value, str(literal)))
-            else:
-                assumptions.append(str(literal))
+    def _fire(self, plan: FiringPlan) -> None:
+        known = self._known
+        premises = plan.premises
+        if premises is None or not self._regular:
+            premises = plan.premises_from(known)
         new = []
-        for fact_id in compiled.rule.concludes:
-            if fact_id not in self._known:
-                self._known[fact_id] = True
+        for fact_id in plan.concludes:
+            if fact_id not in known:
+                known[fact_id] = True
                 new.append(fact_id)
                 self.declare(self._whyache_classes[fact_id](value=True))
-        self._firings.append(
-            Firing(
-                number=len(self._firings) + 1,
-                rule=compiled.rule.id,
-                alternative=compiled.alternative,
-                premises=tuple(premises),
-                assumptions=tuple(assumptions),
-                concludes=compiled.rule.concludes,
-                new=tuple(new),
+        firings = self._firings
+        firings.append(
+            make_firing(
+                len(firings) + 1,
+                plan.rule,
+                plan.index,
+                premises,
+                plan.assumptions,
+                plan.concludes,
+                tuple(new),
             )
         )
 
@@ -236,6 +231,7 @@ class Engine:
             "_whyache_rules": {},
             "_whyache_classes": classes,
             "_whyache_max_firings": max_firings,
+            "_whyache_numeric": frozenset(f.id for f in kb.facts if f.is_numeric),
         }
         order = 0
         for rule in kb.rules:
@@ -251,7 +247,7 @@ class Engine:
                     for lit in ordered
                 ]
                 attrs[name] = Rule(*patterns, salience=-strata[rule.id])(_body(name, order))
-                attrs["_whyache_rules"][name] = _Compiled(rule, alt, literals)
+                attrs["_whyache_rules"][name] = firing_plan(kb, rule, alt, literals)
         try:
             self._engine_class = type(f"Compiled_{kb.name}", (_Recorder,), attrs)
             self._engine = self._engine_class()

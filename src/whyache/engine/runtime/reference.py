@@ -30,6 +30,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from whyache.engine.errors import EngineError, RunawayError
 from whyache.engine.model.case import Case
@@ -44,7 +45,7 @@ from whyache.engine.model.conditions import (
 )
 from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.model.validation import stratify, validate
-from whyache.engine.runtime.result import Firing, Premise, Result
+from whyache.engine.runtime.result import Firing, Premise, Result, make_firing
 
 #: Literal kinds, as small ints for the inner loops.
 _PRESENT, _DENIED, _UNKNOWN, _COMPARE = range(4)
@@ -107,6 +108,77 @@ class Alternative:
     codes: tuple[Code, ...]
 
 
+@dataclass(frozen=True)
+class FiringPlan:
+    """What a firing of one alternative records, prepared when the rules are compiled (both
+    engines record firings from it, so their provenance is made one way).
+
+    ``matched``: per positive literal, the fact, the literal's text, and the premise it makes
+    when the fact is yes and when it is no (None where the literal cannot match that value);
+    ``premises``: the premises themselves when they cannot vary (every matched literal holds
+    for one of yes and no only, on a fact that is not a number, so the fact's value is that
+    one), else None; ``assumptions``: the texts of the literals that match no fact.
+    """
+
+    rule: str
+    index: int
+    concludes: tuple[str, ...]
+    establishes: bool
+    negative: tuple[Literal, ...]
+    matched: tuple[tuple[str, str, Premise | None, Premise | None], ...]
+    premises: tuple[Premise, ...] | None
+    premise_facts: tuple[str, ...]
+    assumptions: tuple[str, ...]
+
+    def premises_from(self, known: Mapping[str, Value]) -> tuple[Premise, ...]:
+        """The premises a firing matched, given every known value."""
+        premises = []
+        for fact_id, text, yes, no in self.matched:
+            value = known[fact_id]
+            made = yes if value is True else no if value is False else None
+            # a number (or a value a hand-made case gives): made as it is
+            premises.append(made if made is not None else Premise(fact_id, value, text))
+        return tuple(premises)
+
+
+def firing_plan(
+    kb: KnowledgeBase, rule: RuleDef, index: int, literals: tuple[Literal, ...]
+) -> FiringPlan:
+    """The plan of a rule's alternative ``index`` (its literals ``literals``)."""
+    matched = []
+    fixed: list[Premise] | None = []
+    for lit in literals:
+        if not lit.is_positive_pattern:
+            continue
+        text = str(lit)
+        yes = Premise(lit.fact, True, text) if holds(lit, True) else None
+        no = Premise(lit.fact, False, text) if holds(lit, False) else None
+        matched.append((lit.fact, text, yes, no))
+        numeric = not kb.has_fact(lit.fact) or kb.fact(lit.fact).is_numeric
+        if fixed is not None and not numeric and (yes is None) != (no is None):
+            fixed.append(yes or no)  # type: ignore[arg-type]  # exactly one is set
+        else:
+            fixed = None
+    return FiringPlan(
+        rule=rule.id,
+        index=index,
+        concludes=rule.concludes,
+        establishes=rule.establishes,
+        negative=tuple(lit for lit in literals if not lit.is_positive_pattern),
+        matched=tuple(matched),
+        premises=None if fixed is None else tuple(fixed),
+        premise_facts=tuple(dict.fromkeys(fact_id for fact_id, _, _, _ in matched)),
+        assumptions=tuple(str(lit) for lit in literals if not lit.is_positive_pattern),
+    )
+
+
+def plain_values(case: Case, numeric: frozenset[str]) -> bool:
+    """Whether every fact of a case that is not a number (``numeric``: the ids of those that
+    are) is yes or no, as in every case read from input: then a plan's fixed premises hold.
+    """
+    return all(v is True or v is False or f in numeric for f, v in case.facts)
+
+
 class Program:
     """A knowledge base compiled for the reference evaluator (build once, run many cases).
 
@@ -135,21 +207,33 @@ class Program:
         for number, alt in enumerate(alternatives):
             self._rule_alternatives.setdefault(alt.rule.id, ())
             self._rule_alternatives[alt.rule.id] += (number,)
-        # Two-valued: which alternatives wait on a fact, with the literal they wait on.
+        # Two-valued: which alternatives wait on a fact. A fact learned as yes or no (every
+        # derived fact is yes) touches only the alternatives whose literal on it holds for that
+        # value, found at compile time; any other value (a number) is tested per literal.
         self._watch: dict[str, list[tuple[int, Literal]]] = {}
+        self._watch_yes: dict[str, list[int]] = {}
+        self._watch_no: dict[str, list[int]] = {}
         counts = []
         for number, alt in enumerate(alternatives):
             positive = [lit for lit in alt.literals if lit.is_positive_pattern]
             counts.append(len(positive))
             for lit in positive:
                 self._watch.setdefault(lit.fact, []).append((number, lit))
+                if holds(lit, True):
+                    self._watch_yes.setdefault(lit.fact, []).append(number)
+                if holds(lit, False):
+                    self._watch_no.setdefault(lit.fact, []).append(number)
         self._counts = counts
-        self._key = [(alt.stratum, alt.order, n) for n, alt in enumerate(alternatives)]
+        # The agenda's order, (stratum, knowledge-base order), as one int: an alternative's
+        # number is its order less one, so stratum * width + number sorts the same way.
+        width = self._width = max(1, len(alternatives))
+        self._key = [alt.stratum * width + n for n, alt in enumerate(alternatives)]
         self._ready = sorted(self._key[n] for n, count in enumerate(counts) if count == 0)
-        self._provenance = [
-            tuple((lit.is_positive_pattern, lit.fact, str(lit)) for lit in alt.literals)
-            for alt in alternatives
-        ]
+        self._plans = [firing_plan(kb, alt.rule, alt.index, alt.literals) for alt in alternatives]
+        # Levels are tracked as the rules fire only when some link is possible: otherwise
+        # everything concluded is established.
+        self._track_levels = bool(kb.possible_rules)
+        self._numeric = frozenset(f.id for f in kb.facts if f.is_numeric)
         # Three-valued: literals on derived facts that rise with the fact (present, is known)
         # are counted; every other literal is judged when its stratum is reached.
         self._rising: dict[str, list[int]] = {}
@@ -177,65 +261,107 @@ class Program:
 
     def firings(self, case: Case, max_firings: int = 10_000) -> tuple[Firing, ...]:
         """Every firing for a case, in experta's sequence, with the same provenance."""
-        alternatives, watch, key, provenance = (
-            self.alternatives,
-            self._watch,
-            self._key,
-            self._provenance,
-        )
-        known: dict[str, Value] = dict(case.facts)
-        count = list(self._counts)
-        agenda = list(self._ready)  # sorted, so already a heap
+        return self._fire(case, max_firings)[0]
 
-        def learn(fact_id: str, value: Value) -> None:
-            for number, lit in watch.get(fact_id, ()):
-                if holds(lit, value):
-                    count[number] -= 1
-                    if not count[number]:
-                        heapq.heappush(agenda, key[number])
+    def run(self, case: Case, max_firings: int = 10_000) -> Result:
+        """A case's result, equal to what the experta engine returns for it (its levels
+        computed as the rules fired, not replayed from the firings afterwards)."""
+        firings, established = self._fire(case, max_firings)
+        return Result(self.kb, case, firings, established)
+
+    def _fire(
+        self, case: Case, max_firings: int
+    ) -> tuple[tuple[Firing, ...], frozenset[str] | None]:
+        """The firings, and the established facts when some link is possible (None when every
+        link establishes: then every known fact is established).
+
+        Work per case is proportional to what the case touches, not to the knowledge base:
+        counts are kept only for the alternatives a learned fact reached.
+
+        Levels follow :class:`~whyache.engine.runtime.levels.Levels` (the same least
+        fixpoint, counter-based, as the firings happen): a firing of an establishing rule
+        whose premises are all established establishes its conclusions; one still missing
+        premises waits for them, and establishing a fact releases the firings waiting on it.
+        """
+        watch, watch_yes, watch_no = self._watch, self._watch_yes, self._watch_no
+        initial, key, plans, width = self._counts, self._key, self._plans, self._width
+        known: dict[str, Value] = dict(case.facts)
+        count: dict[int, int] = {}  # alternatives reached this case: literals still needed
+        agenda = list(self._ready)  # sorted, so already a heap
+        push, pop = heapq.heappush, heapq.heappop
 
         for fact_id, value in case.facts:
-            learn(fact_id, value)
+            if value is True or value is False:
+                numbers: Iterable[int] = (watch_yes if value else watch_no).get(fact_id, ())
+            else:
+                numbers = [n for n, lit in watch.get(fact_id, ()) if holds(lit, value)]
+            for number in numbers:
+                left = count.get(number, initial[number]) - 1
+                count[number] = left
+                if not left:
+                    push(agenda, key[number])
+
+        regular = plain_values(case, self._numeric)
+        track = self._track_levels
+        established: set[str] = set(known) if track else set()
+        waiting: dict[str, list[int]] = {}  # fact -> waiting firings (indexes into held)
+        held: list[list[Any]] = []  # per waiting firing: [premises missing, its conclusions]
         firings: list[Firing] = []
         while agenda:
-            number = heapq.heappop(agenda)[2]
-            alt = alternatives[number]
-            if not all(holds(lit, known.get(lit.fact)) for lit in alt.negative):
+            number = pop(agenda) % width
+            plan = plans[number]
+            negative = plan.negative
+            if negative and not all(holds(lit, known.get(lit.fact)) for lit in negative):
                 continue  # an absence it needed has been concluded: experta drops it too
             if len(firings) >= max_firings:
                 raise RunawayError(
                     f"stopped after {max_firings} firings: the knowledge base "
                     "keeps concluding new facts (a rule feeds itself?)"
                 )
-            premises = []
-            assumptions = []
-            for positive, fact_id, text in provenance[number]:
-                if positive:
-                    premises.append(Premise(fact_id, known[fact_id], text))
-                else:
-                    assumptions.append(text)
+            premises = plan.premises
+            if premises is None or not regular:
+                premises = plan.premises_from(known)
             new = []
-            for fact_id in alt.rule.concludes:
+            for fact_id in plan.concludes:
                 if fact_id not in known:
                     known[fact_id] = True
                     new.append(fact_id)
-                    learn(fact_id, True)
+                    for reached in watch_yes.get(fact_id, ()):
+                        left = count.get(reached, initial[reached]) - 1
+                        count[reached] = left
+                        if not left:
+                            push(agenda, key[reached])
+            if track and plan.establishes:
+                missing = [f for f in plan.premise_facts if f not in established]
+                if missing:
+                    waiting_on = len(held)
+                    held.append([len(missing), plan.concludes])
+                    for fact_id in missing:
+                        waiting.setdefault(fact_id, []).append(waiting_on)
+                else:
+                    stack = [f for f in plan.concludes if f not in established]
+                    while stack:
+                        fact_id = stack.pop()
+                        if fact_id in established:
+                            continue
+                        established.add(fact_id)
+                        for waiting_on in waiting.pop(fact_id, ()):
+                            entry = held[waiting_on]
+                            entry[0] -= 1
+                            if not entry[0]:
+                                stack.extend(f for f in entry[1] if f not in established)
             firings.append(
-                Firing(
-                    number=len(firings) + 1,
-                    rule=alt.rule.id,
-                    alternative=alt.index,
-                    premises=tuple(premises),
-                    assumptions=tuple(assumptions),
-                    concludes=alt.rule.concludes,
-                    new=tuple(new),
+                make_firing(
+                    len(firings) + 1,
+                    plan.rule,
+                    plan.index,
+                    premises,
+                    plan.assumptions,
+                    plan.concludes,
+                    tuple(new),
                 )
             )
-        return tuple(firings)
-
-    def run(self, case: Case, max_firings: int = 10_000) -> Result:
-        """A case's result, equal to what the experta engine returns for it."""
-        return Result(self.kb, case, self.firings(case, max_firings))
+        return tuple(firings), frozenset(established) if track else None
 
     def derive(self, values: Mapping[str, Value]) -> set[str]:
         """The facts the rules conclude from ``values`` (those not already given)."""

@@ -30,11 +30,15 @@ class StableStrategy(Strategy):  # type: ignore[misc]
         rule = activation.rule
         # experta copies Rule objects while building the network; the wrapped body survives.
         order = rule._wrapped.whyache_order
-        fact_ids = sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        facts = activation.facts
         # The agenda pops from the right, so the greatest key fires next: negate the order.
         # Negating each id reverses the comparison of ids but not of lengths: the end marker
         # (greater than any negated id, as ids are >= 0) makes a list that ends first greater.
-        return (rule.salience, -order, (*(-i for i in fact_ids), 1))
+        # The negated ids in ascending order are the ids newest first, negated.
+        if len(facts) == 1:  # most activations: no sort
+            (fact,) = facts
+            return (rule.salience, -order, (-fact["__factid__"], 1))
+        return (rule.salience, -order, (*sorted([-f["__factid__"] for f in facts]), 1))
 
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         activations = agenda.activations
