@@ -38,8 +38,8 @@ from pathlib import Path
 
 from whyache import __version__
 from whyache.engine import KnowledgeBase
+from whyache.engine.runtime.collector import collector_paused
 from whyache.knowledge_base.cache_format import FORMAT, decode, encode
-from whyache.knowledge_base.collector import collector_paused
 from whyache.knowledge_base.reading import MAX_BYTES
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ _CODE = (
     "knowledge_base/reading.py",
     "knowledge_base/cache.py",
     "knowledge_base/cache_format.py",
-    "knowledge_base/collector.py",
+    "engine/runtime/collector.py",
 )
 #: Entries kept in the cache directory; older ones are removed when a new one is written.
 MAX_ENTRIES = 16

@@ -40,7 +40,7 @@ from whyache.engine import (
 from whyache.engine.errors import echo, visible
 from whyache.engine.model.conditions import FACT_ID, ConditionSyntaxError, from_data
 from whyache.engine.model.vocabulary import suggest
-from whyache.knowledge_base.collector import collector_paused
+from whyache.engine.runtime.collector import collector_paused
 from whyache.knowledge_base.yaml_source import load_yaml_file
 
 BUNDLED = Path(__file__).parent / "data"

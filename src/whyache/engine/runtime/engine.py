@@ -25,6 +25,7 @@ from whyache.engine.model.conditions import Compare, Denied, Literal, Present, U
 from whyache.engine.model.definitions import KnowledgeBase
 from whyache.engine.model.validation import validate
 from whyache.engine.runtime._experta import NOT, Fact, KnowledgeEngine, P, Rule
+from whyache.engine.runtime.collector import collector_paused
 from whyache.engine.runtime.matcher import DispatchingReteMatcher
 from whyache.engine.runtime.reference import (
     FiringPlan,
@@ -215,6 +216,12 @@ class Engine:
         *,
         max_firings: int | None = None,
         only_for: Iterable[str] | None = None,
+    ) -> None:
+        with collector_paused():  # a large network: collections would rescan it all, often
+            self._compile(kb, max_firings, only_for)
+
+    def _compile(
+        self, kb: KnowledgeBase, max_firings: int | None, only_for: Iterable[str] | None
     ) -> None:
         strata = validate(kb)
         if max_firings is None:
