@@ -15,17 +15,17 @@ conclusion that needs X absent, exactly as an established one would. The bundled
 base gates self-care advice on ``not stress_fracture_signs``; a possible stress fracture must
 hold that advice back. So the firings, their order and the stratification are those of the
 two-valued run, in both engines and in every analysis, and levels are computed from the
-firings, by this one class when a result is asked (the experta engine's results). The
-reference evaluator computes the same fixpoint, the same counter-based way, while its rules
-fire and hands the established facts to its results (``Program._fire`` in ``reference.py``),
-so a batch never replays its firings; ``tests/engine/runtime/test_levels.py`` holds the two
+firings, by this one class: when a result is first asked (the experta engine's results),
+or as the rules fire, where the reference evaluator records each establishing firing
+(``Program._fire`` in ``reference.py``) and hands the established facts to its results, so
+a batch never replays its firings; ``tests/engine/runtime/test_levels.py`` holds the two
 equal on random and bundled knowledge bases.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whyache.engine.model.definitions import KnowledgeBase
 
@@ -39,25 +39,26 @@ class Levels:
     def __init__(self, kb: KnowledgeBase, given: Iterable[str]) -> None:
         self._possible = kb.possible_rules
         self.established: set[str] = set(given)
-        # Firings of establishing rules still waiting for premises to be established:
-        # for each, how many; and for each fact, which firings wait on it.
-        self._waiting: dict[str, list[int]] = {}
-        self._missing: list[int] = []
-        self._firings: list[Firing] = []
+        # Firings of establishing rules still waiting for premises to be established: for
+        # each fact, the waiting entries [premises still missing, the firing's conclusions].
+        self._waiting: dict[str, list[list[Any]]] = {}
 
     def record(self, firing: Firing) -> list[str]:
         """Take one firing; return the facts it (and what it unblocked) newly establishes."""
         if firing.rule in self._possible:
             return []
-        number = len(self._firings)
-        self._firings.append(firing)
-        missing = {p.fact for p in firing.premises if p.fact not in self.established}
-        self._missing.append(len(missing))
+        return self.establishing(dict.fromkeys(p.fact for p in firing.premises), firing.concludes)
+
+    def establishing(self, premises: Iterable[str], concludes: Iterable[str]) -> list[str]:
+        """Take one firing of an establishing rule by its premises' facts and its conclusions
+        (the reference evaluator records so, from its compiled plans, as its rules fire)."""
+        missing = [f for f in premises if f not in self.established]
+        if not missing:
+            return self._establish(concludes)
+        entry = [len(missing), concludes]
         for fact_id in missing:
-            self._waiting.setdefault(fact_id, []).append(number)
-        if missing:
-            return []
-        return self._establish(firing.concludes)
+            self._waiting.setdefault(fact_id, []).append(entry)
+        return []
 
     def _establish(self, facts: Iterable[str]) -> list[str]:
         new: list[str] = []
@@ -68,10 +69,8 @@ class Levels:
                 continue
             self.established.add(fact_id)
             new.append(fact_id)
-            for number in self._waiting.pop(fact_id, ()):
-                self._missing[number] -= 1
-                if not self._missing[number]:
-                    stack.extend(
-                        f for f in self._firings[number].concludes if f not in self.established
-                    )
+            for entry in self._waiting.pop(fact_id, ()):
+                entry[0] -= 1
+                if not entry[0]:
+                    stack.extend(f for f in entry[1] if f not in self.established)
         return new

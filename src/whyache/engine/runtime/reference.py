@@ -30,7 +30,6 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from whyache.engine.errors import EngineError, RunawayError
 from whyache.engine.model.case import Case
@@ -45,6 +44,7 @@ from whyache.engine.model.conditions import (
 )
 from whyache.engine.model.definitions import FactDef, KnowledgeBase, RuleDef
 from whyache.engine.model.validation import stratify, validate
+from whyache.engine.runtime.levels import Levels
 from whyache.engine.runtime.result import Firing, Premise, Result, make_firing
 
 #: Literal kinds, as small ints for the inner loops.
@@ -278,10 +278,9 @@ class Program:
         Work per case is proportional to what the case touches, not to the knowledge base:
         counts are kept only for the alternatives a learned fact reached.
 
-        Levels follow :class:`~whyache.engine.runtime.levels.Levels` (the same least
-        fixpoint, counter-based, as the firings happen): a firing of an establishing rule
-        whose premises are all established establishes its conclusions; one still missing
-        premises waits for them, and establishing a fact releases the firings waiting on it.
+        Levels are recorded in :class:`~whyache.engine.runtime.levels.Levels` as the firings
+        happen (each establishing firing by its plan's premise facts and conclusions), so the
+        result never replays them.
         """
         watch, watch_yes, watch_no = self._watch, self._watch_yes, self._watch_no
         initial, key, plans, width = self._counts, self._key, self._plans, self._width
@@ -302,10 +301,7 @@ class Program:
                     push(agenda, key[number])
 
         regular = plain_values(case, self._numeric)
-        track = self._track_levels
-        established: set[str] = set(known) if track else set()
-        waiting: dict[str, list[int]] = {}  # fact -> waiting firings (indexes into held)
-        held: list[list[Any]] = []  # per waiting firing: [premises missing, its conclusions]
+        levels = Levels(self.kb, known) if self._track_levels else None
         firings: list[Firing] = []
         while agenda:
             number = pop(agenda) % width
@@ -331,25 +327,8 @@ class Program:
                         count[reached] = left
                         if not left:
                             push(agenda, key[reached])
-            if track and plan.establishes:
-                missing = [f for f in plan.premise_facts if f not in established]
-                if missing:
-                    waiting_on = len(held)
-                    held.append([len(missing), plan.concludes])
-                    for fact_id in missing:
-                        waiting.setdefault(fact_id, []).append(waiting_on)
-                else:
-                    stack = [f for f in plan.concludes if f not in established]
-                    while stack:
-                        fact_id = stack.pop()
-                        if fact_id in established:
-                            continue
-                        established.add(fact_id)
-                        for waiting_on in waiting.pop(fact_id, ()):
-                            entry = held[waiting_on]
-                            entry[0] -= 1
-                            if not entry[0]:
-                                stack.extend(f for f in entry[1] if f not in established)
+            if levels is not None and plan.establishes:
+                levels.establishing(plan.premise_facts, plan.concludes)
             firings.append(
                 make_firing(
                     len(firings) + 1,
@@ -361,7 +340,7 @@ class Program:
                     tuple(new),
                 )
             )
-        return tuple(firings), frozenset(established) if track else None
+        return tuple(firings), None if levels is None else frozenset(levels.established)
 
     def derive(self, values: Mapping[str, Value]) -> set[str]:
         """The facts the rules conclude from ``values`` (those not already given)."""
