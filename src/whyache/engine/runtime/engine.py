@@ -34,7 +34,7 @@ from whyache.engine.runtime.reference import (
     plain_values,
     positive_facts,
 )
-from whyache.engine.runtime.result import Firing, Result, make_firing
+from whyache.engine.runtime.result import Firing, Result
 from whyache.engine.runtime.strategy import StableStrategy
 
 
@@ -159,9 +159,6 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
 
     def _fire(self, plan: FiringPlan) -> None:
         known = self._known
-        premises = plan.premises
-        if premises is None or not self._regular:
-            premises = plan.premises_from(known)
         new = []
         for fact_id in plan.concludes:
             if fact_id not in known:
@@ -169,17 +166,7 @@ class _Recorder(KnowledgeEngine):  # type: ignore[misc]
                 new.append(fact_id)
                 self.declare(self._whyache_classes[fact_id](value=True))
         firings = self._firings
-        firings.append(
-            make_firing(
-                len(firings) + 1,
-                plan.rule,
-                plan.index,
-                premises,
-                plan.assumptions,
-                plan.concludes,
-                tuple(new),
-            )
-        )
+        firings.append(plan.firing(len(firings) + 1, known, self._regular, new))
 
 
 _BODY_SIGNATURE = inspect.signature(lambda self: None)

@@ -130,6 +130,19 @@ class FiringPlan:
     premise_facts: tuple[str, ...]
     assumptions: tuple[str, ...]
 
+    def firing(
+        self, number: int, known: Mapping[str, Value], regular: bool, new: Sequence[str]
+    ) -> Firing:
+        """The record of this alternative firing as the ``number``-th firing (both engines):
+        ``regular``: the case's values are plain (see :func:`plain_values`), so the fixed
+        premises hold; ``new``: the conclusions not known before it."""
+        premises = self.premises
+        if premises is None or not regular:
+            premises = self.premises_from(known)
+        return make_firing(
+            number, self.rule, self.index, premises, self.assumptions, self.concludes, tuple(new)
+        )
+
     def premises_from(self, known: Mapping[str, Value]) -> tuple[Premise, ...]:
         """The premises a firing matched, given every known value."""
         premises = []
@@ -314,9 +327,6 @@ class Program:
                     f"stopped after {max_firings} firings: the knowledge base "
                     "keeps concluding new facts (a rule feeds itself?)"
                 )
-            premises = plan.premises
-            if premises is None or not regular:
-                premises = plan.premises_from(known)
             new = []
             for fact_id in plan.concludes:
                 if fact_id not in known:
@@ -329,17 +339,7 @@ class Program:
                             push(agenda, key[reached])
             if levels is not None and plan.establishes:
                 levels.establishing(plan.premise_facts, plan.concludes)
-            firings.append(
-                make_firing(
-                    len(firings) + 1,
-                    plan.rule,
-                    plan.index,
-                    premises,
-                    plan.assumptions,
-                    plan.concludes,
-                    tuple(new),
-                )
-            )
+            firings.append(plan.firing(len(firings) + 1, known, regular, new))
         return tuple(firings), None if levels is None else frozenset(levels.established)
 
     def derive(self, values: Mapping[str, Value]) -> set[str]:
