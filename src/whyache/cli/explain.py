@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -25,7 +24,7 @@ from whyache.engine import format_value, resolve_fact
 from whyache.engine.analysis.findings import explain_finding
 from whyache.engine.explain.how import NotConcludedError, how
 from whyache.engine.explain.why_not import why_not as why_not_report
-from whyache.engine.render.explain import how_text, how_to_dict, why_not_json, why_not_text
+from whyache.engine.render.explain import how_json, how_text, why_not_json, why_not_text
 from whyache.engine.render.findings import findings_to_dict
 from whyache.engine.render.trace import header
 
@@ -71,10 +70,8 @@ def explain(
     reported = result.case.get(fact.id) is True and kb.is_observed(fact.id)
     findings = (explain_finding(result, fact.id),) if reported else ()
     if output_format == "json":
-        data = how_to_dict(tree)
-        if reported:
-            data["explanations"] = findings_to_dict(kb, findings)
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False) + "\n", nl=False)
+        explanations = findings_to_dict(kb, findings) if reported else None
+        click.echo(how_json(tree, explanations), nl=False)
     else:
         style = style_for()
         flags = "\n".join(flag_block(result, style))

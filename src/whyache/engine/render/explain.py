@@ -108,8 +108,13 @@ def how_to_dict(tree: HowTree) -> dict[str, Any]:
     return {"schema": HOW_SCHEMA, "fact": tree.fact, "tree": _how_node_dict(tree.root)}
 
 
-def how_json(tree: HowTree) -> str:
-    return json.dumps(how_to_dict(tree), indent=2, ensure_ascii=False) + "\n"
+def how_json(tree: HowTree, explanations: list[dict[str, Any]] | None = None) -> str:
+    """``explain --format json``; ``explanations``: what explains a reported finding, as the
+    ``explanations`` key of a run (only when the fact explained is one)."""
+    data = how_to_dict(tree)
+    if explanations is not None:
+        data["explanations"] = explanations
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _sources(sources: tuple[Source, ...]) -> list[dict[str, str]]:
