@@ -21,6 +21,8 @@ from whyache.engine.render.findings import (
     explanation_text,
     heading_text,
     needs_text,
+    unexplained_text,
+    waiting_text,
 )
 
 
@@ -45,10 +47,9 @@ def findings_block(
             lines += style.wrap(DENIED_NOTE, "  ", "  ")
             lines.append("")
             continue
-        if not found.documented:
-            lines += style.wrap("The knowledge base documents no cause of it.", "  ", "  ")
-        elif not found.explanations:
-            lines += style.wrap("Nothing given explains it yet.", "  ", "  ")
+        unexplained = unexplained_text(found)
+        if unexplained is not None:
+            lines += style.wrap(unexplained, "  ", "  ")
         for e in found.explanations[:shown]:
             lines += style.wrap(_line(kb, e), "  ", "    ")
             if e.level == POSSIBLE:
@@ -56,11 +57,9 @@ def findings_block(
         more = found.more_explanations + len(found.explanations[shown:])
         if more:
             lines += style.wrap(f"and {more} more", "  ", "    ")
-        waiting = len(found.open_causes) + found.more_open
-        if waiting and terse:
-            noun = "cause is" if waiting == 1 else "causes are"
-            text = f"{waiting} documented {noun} not yet supported by the facts."
-            lines += style.wrap(text, "  ")
+        waiting = waiting_text(found)
+        if waiting is not None and terse:
+            lines += style.wrap(waiting, "  ")
         elif found.open_causes:
             lines += style.wrap("Not yet supported by the facts (what would support it):", "  ")
             for cause in found.open_causes[:shown]:

@@ -33,6 +33,8 @@ from whyache.engine.render.findings import (
     establish_text,
     explanation_text,
     heading_text,
+    unexplained_text,
+    waiting_text,
 )
 from whyache.engine.render.html import explanations, fact_panel, not_concluded
 from whyache.engine.render.legend import kind_titles, legend
@@ -173,7 +175,6 @@ def findings(result: Result, found: tuple[FindingExplanation, ...]) -> list[dict
             "heading": heading_text(kb, f),
             "denied": f.denied,
             "note": DENIED_NOTE if f.denied else None,
-            "documented": f.documented,
             "explanations": [
                 {
                     "level": e.level,
@@ -184,8 +185,19 @@ def findings(result: Result, found: tuple[FindingExplanation, ...]) -> list[dict
                 }
                 for e in f.explanations
             ],
-            "more": f.more_explanations,
-            "not_yet_supported": len(f.open_causes) + f.more_open,
+            # Said under the list, in the report's words (none, some or all of these).
+            "notes": [
+                text
+                for text in (
+                    DENIED_NOTE if f.denied else None,
+                    unexplained_text(f),
+                    f"And {f.more_explanations} more explanations."
+                    if f.more_explanations
+                    else None,
+                    waiting_text(f),
+                )
+                if text is not None
+            ],
         }
         for f in found
     ]

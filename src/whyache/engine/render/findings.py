@@ -68,6 +68,24 @@ def count_text(found: FindingExplanation) -> str:
 DENIED_NOTE = "Check the facts given: one may be wrong, or a link may not hold here."
 
 
+def unexplained_text(found: FindingExplanation) -> str | None:
+    """Why a finding has no explanation listed, or None when it has one (report and page)."""
+    if found.explanations:
+        return None
+    if not found.documented:
+        return "The knowledge base documents no cause of it."
+    return "Nothing given explains it yet."
+
+
+def waiting_text(found: FindingExplanation) -> str | None:
+    """``26 documented causes are not yet supported by the facts.``; None when none is."""
+    waiting = len(found.open_causes) + found.more_open
+    if not waiting:
+        return None
+    noun = "cause is" if waiting == 1 else "causes are"
+    return f"{waiting} documented {noun} not yet supported by the facts."
+
+
 def heading_text(kb: KnowledgeBase, found: FindingExplanation) -> str:
     """``Why aching legs? (reported; 2 of 4 documented causes fit the facts)``, or for a
     denied finding the facts establish, ``Aching legs: denied, yet …`` (report and page)."""

@@ -163,18 +163,10 @@
         ul.appendChild(li);
       });
       box.appendChild(ul);
-      var rest = [];
-      if (found.note) { rest.push(found.note); }
-      if (!found.explanations.length && found.documented) { rest.push("Nothing given explains it yet."); }
-      if (found.more) { rest.push("And " + found.more + " more explanations."); }
-      if (found.not_yet_supported) {
-        rest.push(found.not_yet_supported + " documented cause" +
-          (found.not_yet_supported === 1 ? " is" : "s are") + " not yet supported by the facts.");
-      }
-      if (rest.length) {
+      if (found.notes.length) {
         var p = document.createElement("p");
         p.className = "hint";
-        p.textContent = rest.join(" ");
+        p.textContent = found.notes.join(" ");
         box.appendChild(p);
       }
       report.appendChild(box);
