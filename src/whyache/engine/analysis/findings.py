@@ -165,7 +165,7 @@ def denied_findings(result: Result) -> tuple[FindingExplanation, ...]:
     for fact, value in result.case.facts:
         if value is not False or not kb.is_observed(fact) or not result.derivations(fact):
             continue  # a rule could only conclude it if one fired for it
-        found = explain_finding(result, fact)
+        found = explain_finding(result, fact, causes_not_supported=False)
         if found.level != ESTABLISHED:
             continue
         established = tuple(e for e in found.explanations if e.level == ESTABLISHED)
@@ -174,17 +174,18 @@ def denied_findings(result: Result) -> tuple[FindingExplanation, ...]:
                 found,
                 explanations=established,
                 more_explanations=0,  # the uncounted ones may be possible only
-                open_causes=(),
-                more_open=0,
-                out_of_reach=(),
                 denied=True,
             )
         )
     return tuple(denied)
 
 
-def explain_finding(result: Result, finding: str) -> FindingExplanation:
-    """One reported finding explained (see the module docstring)."""
+def explain_finding(
+    result: Result, finding: str, *, causes_not_supported: bool = True
+) -> FindingExplanation:
+    """One reported finding explained (see the module docstring); without
+    ``causes_not_supported``, the documented causes that did not fire are not searched
+    for what would support them (a denied finding lists its explanations only)."""
     from whyache.engine.explain.why_not import rule_additions  # only when a finding is reported
 
     kb = _derived(result.kb, finding, lambda r: finding not in r.premises)
@@ -199,8 +200,8 @@ def explain_finding(result: Result, finding: str) -> FindingExplanation:
     )
     shown = _with_establishing(bare, explanations[:MAX_EXPLANATIONS])
     fired = {f.rule for f in firings}
-    waiting = [r for r in documented if r not in fired]
-    additions = rule_additions(kb, bare, waiting, MAX_NEEDS)
+    waiting = [r for r in documented if r not in fired] if causes_not_supported else []
+    additions = rule_additions(kb, bare, waiting, MAX_NEEDS) if waiting else {}
     order = {rule_id: n for n, rule_id in enumerate(documented)}
     reachable = sorted(
         (r for r in waiting if additions[r]),
